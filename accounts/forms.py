@@ -1,0 +1,63 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from accounts.models import TIMEZONE_CHOICES, Role, User
+from accounts.services import organization_create
+
+
+class AgencySignupForm(forms.Form):
+    """Extra sign-up fields: signing up starts a new agency with the user as its owner."""
+
+    full_name = forms.CharField(label="Your name", max_length=150)
+    agency_name = forms.CharField(label="Agency name", max_length=120)
+
+    def signup(self, request, user) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.save(update_fields=["full_name"])
+        organization_create(name=self.cleaned_data["agency_name"], owner=user)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.RECRUITER)
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
+
+    def clean_timezone(self) -> str:
+        value = self.cleaned_data["timezone"]
+        if value not in zoneinfo.available_timezones():
+            raise forms.ValidationError("Choose a timezone from the list.")
+        return value
+
+
+class NewUserInvitationForm(forms.Form):
+    """An invited person without an account picks their name and password."""
+
+    full_name = forms.CharField(label="Your name", max_length=150)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Password (again)", widget=forms.PasswordInput)
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            try:
+                validate_password(first, user=User(email=self.email))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

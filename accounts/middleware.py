@@ -1,0 +1,42 @@
+"""Sets the tenant context once per request, from the signed-in user's active membership."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from accounts.selectors import active_membership_for_user
+from lib.tenancy import no_tenant_context, organization_context, user_context
+
+ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization_id"
+
+
+class TenantMiddleware:
+    """Resolve `request.membership` and `request.organization` and run the view in their context.
+
+    Anonymous requests run with no context at all, so every tenant query they
+    could make is refused by the manager and returns nothing under row-level
+    security. The contexts are reset when the response is done, so a worker
+    thread never carries them into its next request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None
+        request.organization = None
+        with no_tenant_context():
+            if not request.user.is_authenticated:
+                return self.get_response(request)
+            with user_context(request.user.pk):
+                membership = active_membership_for_user(
+                    user=request.user,
+                    organization_id=request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY),
+                )
+                if membership is None:
+                    return self.get_response(request)
+                request.membership = membership
+                request.organization = membership.organization
+                request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = str(membership.organization_id)
+                with organization_context(membership.organization_id):
+                    return self.get_response(request)

@@ -1,0 +1,61 @@
+"""Reads for people and tenants."""
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, User
+from lib.tenancy import organization_context
+
+
+def memberships_for_user(*, user: User) -> list[Membership]:
+    """The user's memberships in every organization, for the switcher (user context needed)."""
+    return list(
+        Membership.own.filter(user=user).select_related("organization").order_by(
+            "organization__name"
+        )
+    )
+
+
+def active_membership_for_user(*, user: User, organization_id: UUID | str | None) -> Membership | None:
+    """The membership to act with: the remembered organization's, else the first one."""
+    memberships = memberships_for_user(user=user)
+    for membership in memberships:
+        if organization_id is not None and str(membership.organization_id) == str(organization_id):
+            return membership
+    return memberships[0] if memberships else None
+
+
+def member_list(*, organization_id: UUID) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization_id=organization_id)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def pending_invitation_list(*, organization_id: UUID) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(
+            organization_id=organization_id,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_for_token(*, token: str) -> Invitation | None:
+    """The invitation behind a link, with its organization loaded in that organization's context."""
+    invitation = Invitation.by_token.get_by_token(token)
+    if invitation is not None:
+        with organization_context(invitation.organization_id):
+            invitation.organization  # noqa: B018 - loads and caches the related row
+    return invitation
+
+
+def user_exists(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("organizations/switch/", views.organization_switch, name="switch-organization"),
+    path("settings/organization/", views.organization_settings, name="organization-settings"),
+    path("settings/members/", views.members, name="members"),
+    path(
+        "settings/members/<uuid:public_id>/role/", views.membership_role, name="membership-role"
+    ),
+    path(
+        "settings/members/<uuid:public_id>/remove/",
+        views.membership_remove,
+        name="membership-remove",
+    ),
+    path(
+        "settings/invitations/<uuid:public_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+]

@@ -1,0 +1,199 @@
+"""Pages for the organization: home, members and invitations, settings, switching."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors, services
+from accounts.access import (
+    get_invitation_for_admin,
+    get_membership_for_admin,
+    require_admin,
+)
+from accounts.forms import (
+    InvitationForm,
+    MembershipRoleForm,
+    NewUserInvitationForm,
+    OrganizationForm,
+)
+from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
+from lib.exceptions import ApplicationError
+from lib.forms import add_service_errors, error_message
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    context = {"membership": membership}
+    if membership is not None:
+        context["member_count"] = selectors.member_list(
+            organization_id=membership.organization_id
+        ).count()
+        if membership.is_admin:
+            context["pending_invitations"] = selectors.pending_invitation_list(
+                organization_id=membership.organization_id
+            )
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+@require_POST
+def organization_switch(request: HttpRequest) -> HttpResponse:
+    """Remember another of the user's organizations as the active one."""
+    chosen = request.POST.get("organization", "")
+    membership = next(
+        (m for m in selectors.memberships_for_user(user=request.user) if str(m.organization_id) == chosen),
+        None,
+    )
+    if membership is None:
+        messages.error(request, "You are not a member of that organization.")
+    else:
+        request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = str(membership.organization_id)
+        messages.success(request, f"You are now working in {membership.organization.name}.")
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest) -> HttpResponse:
+    actor = require_admin(request)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(actor=actor, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("accounts:members")
+    context = {
+        "form": form,
+        "members": selectors.member_list(organization_id=actor.organization_id),
+        "invitations": selectors.pending_invitation_list(organization_id=actor.organization_id),
+        "role_form": MembershipRoleForm(),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "accounts/members.html", context, status=status)
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, public_id) -> HttpResponse:
+    actor = require_admin(request)
+    membership = get_membership_for_admin(request, public_id)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role from the list.")
+        return redirect("accounts:members")
+    try:
+        services.membership_change_role(
+            actor=actor, membership=membership, role=form.cleaned_data["role"]
+        )
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, error_message(error))
+    else:
+        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+    return redirect("accounts:members")
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, public_id) -> HttpResponse:
+    actor = require_admin(request)
+    membership = get_membership_for_admin(request, public_id)
+    try:
+        services.membership_remove(actor=actor, membership=membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{membership.user} no longer belongs to this organization.")
+    return redirect("accounts:members")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, public_id) -> HttpResponse:
+    actor = require_admin(request)
+    invitation = get_invitation_for_admin(request, public_id)
+    try:
+        services.invitation_revoke(actor=actor, invitation=invitation)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("accounts:members")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_settings(request: HttpRequest) -> HttpResponse:
+    actor = require_admin(request)
+    organization = actor.organization
+    form = OrganizationForm(
+        request.POST or None,
+        initial={"name": organization.name, "timezone": organization.timezone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(
+                membership=actor,
+                name=form.cleaned_data["name"],
+                timezone_name=form.cleaned_data["timezone"],
+            )
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Organization settings saved.")
+            return redirect("accounts:organization-settings")
+    status = 400 if form.errors else 200
+    return render(
+        request, "accounts/organization_settings.html", {"form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """One link for everyone invited: existing users confirm, new users pick a password."""
+    invitation = selectors.invitation_for_token(token=token)
+    if invitation is None or not invitation.is_pending:
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"invitation": invitation},
+            status=404 if invitation is None else 410,
+        )
+    has_account = selectors.user_exists(email=invitation.email)
+    form = None
+    if not has_account:
+        form = NewUserInvitationForm(request.POST or None, email=invitation.email)
+
+    if request.method == "POST":
+        try:
+            if has_account:
+                if not request.user.is_authenticated:
+                    return redirect(f"/accounts/login/?next={request.path}")
+                membership = services.invitation_accept(invitation=invitation, user=request.user)
+            elif form.is_valid():
+                membership = services.invitation_accept_new_user(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        if membership is not None:
+            request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = str(membership.organization_id)
+            messages.success(request, f"Welcome to {invitation.organization.name}.")
+            return redirect("home")
+
+    context = {"invitation": invitation, "form": form, "has_account": has_account}
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "accounts/invitation_accept.html", context, status=status)

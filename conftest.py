@@ -1,0 +1,104 @@
+"""Test-suite plumbing: databases as the owner for setup, the restricted role for tests."""
+
+import pytest
+from django.test.utils import setup_databases, teardown_databases
+
+from lib.db_roles import owner_connection
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_modify_db_settings, django_db_blocker):
+    """Create and migrate the test database as the owner role, then test as the app role.
+
+    pytest-django would create it with the connection's own credentials, which
+    are the restricted role's (no CREATEDB, no DDL). Serialisation for
+    `serialized_rollback` is off: it would read tenant tables with no tenant context.
+    """
+    with django_db_blocker.unblock(), owner_connection():
+        old_config = setup_databases(
+            verbosity=0, interactive=False, keepdb=False, serialized_aliases=set()
+        )
+    yield
+    with django_db_blocker.unblock(), owner_connection():
+        teardown_databases(old_config, verbosity=0)
+
+
+# --- The standing cast: one agency with every role, and an outsider's agency. ---
+
+
+@pytest.fixture
+def organization(db):
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Northwind Talent")
+
+
+@pytest.fixture
+def other_organization(db):
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Outsider Search")
+
+
+def _member(organization, role, email):
+    from tests.factories import MembershipFactory, UserFactory
+
+    return MembershipFactory(
+        organization=organization, role=role, user=UserFactory(email=email)
+    )
+
+
+@pytest.fixture
+def owner(organization):
+    return _member(organization, "owner", "owner@northwind.test")
+
+
+@pytest.fixture
+def admin(organization):
+    return _member(organization, "admin", "admin@northwind.test")
+
+
+@pytest.fixture
+def recruiter(organization):
+    return _member(organization, "recruiter", "recruiter@northwind.test")
+
+
+@pytest.fixture
+def hiring_manager(organization):
+    return _member(organization, "hiring_manager", "hm@northwind.test")
+
+
+@pytest.fixture
+def hr(organization):
+    return _member(organization, "hr", "hr@northwind.test")
+
+
+@pytest.fixture
+def outsider(other_organization):
+    return _member(other_organization, "owner", "owner@outsider.test")
+
+
+@pytest.fixture
+def client_for():
+    """A test client signed in as the membership's user, with its organization active."""
+    from django.test import Client
+
+    def make(membership):
+        client = Client()
+        client.force_login(membership.user)
+        session = client.session
+        session["active_organization_id"] = str(membership.organization_id)
+        session.save()
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth keeps its rate-limit counters in the cache; tests must not share them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

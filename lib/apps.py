@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class LibConfig(AppConfig):
+    """Registered only so that the tenant execute-wrapper is installed at start-up."""
+
+    name = "lib"
+    label = "lib"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from lib.tenancy import install_tenant_wrapper
+
+        connection_created.connect(install_tenant_wrapper, dispatch_uid="lib.tenancy")

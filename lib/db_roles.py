@@ -1,0 +1,101 @@
+"""The two database roles: the owner (migrations) and the restricted application role.
+
+The application connects as a role that is neither superuser, nor table owner,
+nor BYPASSRLS, so row-level security applies to everything it does. Schema
+changes need the owner, so `migrate` (accounts/management/commands/migrate.py)
+borrows the owner's credentials for its duration and then grants the
+application role what it needs on the tables the migrations created.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg2 import errors, sql
+
+CREDENTIAL_KEYS = ("USER", "PASSWORD", "HOST", "PORT")
+TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE"]
+
+
+class UnsafeApplicationRole(RuntimeError):
+    """The configured application role could bypass row-level security."""
+
+
+@contextmanager
+def owner_connection(alias: str = "default") -> Iterator[BaseDatabaseWrapper]:
+    """Reconnect `alias` as the owner role (DATABASE_URL) for the block, then switch back."""
+    connection = connections[alias]
+    saved = {key: connection.settings_dict.get(key) for key in CREDENTIAL_KEYS}
+    connection.close()
+    connection.settings_dict.update(
+        {key: settings.DATABASE_OWNER.get(key, "") for key in CREDENTIAL_KEYS}
+    )
+    try:
+        yield connection
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
+
+
+def application_credentials() -> tuple[str, str | None]:
+    """The application role's name and password, as configured."""
+    return settings.DATABASE_APP_ROLE["USER"], settings.DATABASE_APP_ROLE["PASSWORD"] or None
+
+
+def application_role_grant(
+    connection: BaseDatabaseWrapper, *, role: str, password: str | None
+) -> None:
+    """Create the application role if missing and grant it the data (not the schema).
+
+    Runs as the owner. Refuses to continue when the role is a superuser or
+    has BYPASSRLS, because row-level security would then protect nothing.
+    """
+    privileges = TABLE_PRIVILEGES + list(getattr(settings, "APP_DATABASE_EXTRA_PRIVILEGES", []))
+    identifier = sql.Identifier(role)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [role])
+        found = raw.fetchone()
+        if found is None:
+            _create_role(raw, identifier, password)
+        elif any(found):
+            raise UnsafeApplicationRole(
+                f"The application role {role!r} is a superuser or has BYPASSRLS; "
+                "row-level security would not apply to it. Use a plain role."
+            )
+        raw.execute(
+            sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                sql.Identifier(connection.settings_dict["NAME"]), identifier
+            )
+        )
+        raw.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(identifier))
+        raw.execute(
+            sql.SQL("GRANT {} ON ALL TABLES IN SCHEMA public TO {}").format(
+                sql.SQL(", ").join(sql.SQL(p) for p in privileges), identifier
+            )
+        )
+        raw.execute(
+            sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(
+                identifier
+            )
+        )
+        # The migration history is the owner's business.
+        raw.execute(
+            sql.SQL("REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {}").format(
+                identifier
+            )
+        )
+
+
+def _create_role(cursor, identifier: sql.Identifier, password: str | None) -> None:
+    statement = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+    if password:
+        statement = statement + sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+    try:
+        cursor.execute(statement.format(identifier))
+    except errors.DuplicateObject:
+        # Another process (a parallel test worker) created it between our check
+        # and our CREATE; the role is the same either way.
+        pass
