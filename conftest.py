@@ -43,9 +43,7 @@ def other_organization(db):
 def _member(organization, role, email):
     from tests.factories import MembershipFactory, UserFactory
 
-    return MembershipFactory(
-        organization=organization, role=role, user=UserFactory(email=email)
-    )
+    return MembershipFactory(organization=organization, role=role, user=UserFactory(email=email))
 
 
 @pytest.fixture

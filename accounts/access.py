@@ -44,4 +44,6 @@ def get_membership_for_admin(request: HttpRequest, public_id: UUID) -> Membershi
 
 def get_invitation_for_admin(request: HttpRequest, public_id: UUID) -> Invitation:
     actor = require_admin(request)
-    return _get_or_404(Invitation.objects, organization_id=actor.organization_id, public_id=public_id)
+    return _get_or_404(
+        Invitation.objects, organization_id=actor.organization_id, public_id=public_id
+    )

@@ -12,13 +12,15 @@ from lib.tenancy import organization_context
 def memberships_for_user(*, user: User) -> list[Membership]:
     """The user's memberships in every organization, for the switcher (user context needed)."""
     return list(
-        Membership.own.filter(user=user).select_related("organization").order_by(
-            "organization__name"
-        )
+        Membership.own.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name")
     )
 
 
-def active_membership_for_user(*, user: User, organization_id: UUID | str | None) -> Membership | None:
+def active_membership_for_user(
+    *, user: User, organization_id: UUID | str | None
+) -> Membership | None:
     """The membership to act with: the remembered organization's, else the first one."""
     memberships = memberships_for_user(user=user)
     for membership in memberships:

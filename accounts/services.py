@@ -56,18 +56,14 @@ def organization_create(*, name: str, owner: User, timezone_name: str = "UTC") -
         try:
             with transaction.atomic(), organization_context(organization.id):
                 organization.save(force_insert=True)
-                Membership.objects.create(
-                    organization=organization, user=owner, role=Role.OWNER
-                )
+                Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
         except IntegrityError:
             continue
         return organization
     raise ApplicationError("Could not find a free address for this agency; try another name.")
 
 
-def organization_update(
-    *, membership: Membership, name: str, timezone_name: str
-) -> Organization:
+def organization_update(*, membership: Membership, name: str, timezone_name: str) -> Organization:
     _require_admin(membership)
     organization = membership.organization
     organization.name = name.strip()

@@ -13,8 +13,10 @@ from lib.tenancy import organization_context
 )
 def send_invitation_email(organization_id: str, invitation_id: int) -> None:
     with organization_context(organization_id):
-        invitation = Invitation.objects.select_related("organization", "invited_by").filter(
-            pk=invitation_id
-        ).first()
+        invitation = (
+            Invitation.objects.select_related("organization", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
         if invitation is not None:
             services.invitation_send_email(invitation=invitation)

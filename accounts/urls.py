@@ -8,9 +8,7 @@ urlpatterns = [
     path("organizations/switch/", views.organization_switch, name="switch-organization"),
     path("settings/organization/", views.organization_settings, name="organization-settings"),
     path("settings/members/", views.members, name="members"),
-    path(
-        "settings/members/<uuid:public_id>/role/", views.membership_role, name="membership-role"
-    ),
+    path("settings/members/<uuid:public_id>/role/", views.membership_role, name="membership-role"),
     path(
         "settings/members/<uuid:public_id>/remove/",
         views.membership_remove,

@@ -46,7 +46,11 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
     """Remember another of the user's organizations as the active one."""
     chosen = request.POST.get("organization", "")
     membership = next(
-        (m for m in selectors.memberships_for_user(user=request.user) if str(m.organization_id) == chosen),
+        (
+            m
+            for m in selectors.memberships_for_user(user=request.user)
+            if str(m.organization_id) == chosen
+        ),
         None,
     )
     if membership is None:
@@ -150,9 +154,7 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Organization settings saved.")
             return redirect("accounts:organization-settings")
     status = 400 if form.errors else 200
-    return render(
-        request, "accounts/organization_settings.html", {"form": form}, status=status
-    )
+    return render(request, "accounts/organization_settings.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

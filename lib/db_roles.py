@@ -8,7 +8,7 @@ application role what it needs on the tables the migrations created.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.db import connections
@@ -83,9 +83,7 @@ def application_role_grant(
         )
         # The migration history is the owner's business.
         raw.execute(
-            sql.SQL("REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {}").format(
-                identifier
-            )
+            sql.SQL("REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {}").format(identifier)
         )
 
 
@@ -93,9 +91,7 @@ def _create_role(cursor, identifier: sql.Identifier, password: str | None) -> No
     statement = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
     if password:
         statement = statement + sql.SQL(" PASSWORD {}").format(sql.Literal(password))
-    try:
+    # Another process (a parallel test worker) may create it between our check
+    # and our CREATE; the role is the same either way.
+    with suppress(errors.DuplicateObject):
         cursor.execute(statement.format(identifier))
-    except errors.DuplicateObject:
-        # Another process (a parallel test worker) created it between our check
-        # and our CREATE; the role is the same either way.
-        pass

@@ -107,5 +107,8 @@ def _with_tenant_settings(execute, sql, params, many, context):
 
 
 def install_tenant_wrapper(sender, connection, **kwargs) -> None:
-    if connection.vendor == "postgresql" and _with_tenant_settings not in connection.execute_wrappers:
+    if (
+        connection.vendor == "postgresql"
+        and _with_tenant_settings not in connection.execute_wrappers
+    ):
         connection.execute_wrappers.append(_with_tenant_settings)

@@ -26,9 +26,7 @@ def project_models():
 def tenant_tables():
     """Every table of the project's models that is not explicitly global."""
     return [
-        model._meta.db_table
-        for model in project_models()
-        if model._meta.label not in GLOBAL_MODELS
+        model._meta.db_table for model in project_models() if model._meta.label not in GLOBAL_MODELS
     ]
 
 
@@ -79,7 +77,7 @@ def test_orm_query_on_tenant_model_without_context_raises(two_agencies):
 
 
 def test_orm_query_in_context_returns_only_that_organizations_rows(two_agencies):
-    agency, other = two_agencies
+    agency, _ = two_agencies
     with organization_context(agency.id):
         organizations = set(Membership.objects.values_list("organization_id", flat=True))
     assert organizations == {agency.id}
@@ -87,7 +85,7 @@ def test_orm_query_in_context_returns_only_that_organizations_rows(two_agencies)
 
 @pytest.mark.parametrize("table", tenant_tables())
 def test_raw_select_inside_a_context_sees_only_that_organizations_rows(two_agencies, table):
-    agency, other = two_agencies
+    agency, other = two_agencies  # both have rows in every table
     column = "id" if table == Organization._meta.db_table else "organization_id"
     with organization_context(agency.id), connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT {column} FROM {table}")  # noqa: S608 - table names from the ORM
@@ -156,9 +154,13 @@ def test_the_application_connects_as_a_restricted_role(db):
         )
         name, superuser, bypassrls, createdb, createrole = cursor.fetchone()
         cursor.execute(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"
+            "SELECT count(*) FROM pg_tables "
+            "WHERE schemaname = 'public' AND tableowner = current_user"
         )
         (owned_tables,) = cursor.fetchone()
     assert name == "rapport_app"
-    assert not (superuser or bypassrls or createdb or createrole)
+    assert not superuser
+    assert not bypassrls
+    assert not createdb
+    assert not createrole
     assert owned_tables == 0

@@ -11,8 +11,14 @@ from lib.tenancy import organization_context, user_context
 def test_create_organization_prints_the_slug_and_makes_the_owner(db):
     out = StringIO()
     call_command(
-        "create_organization", "--name", "Acme Search", "--owner-email", "boss@acme.test",
-        "--password", "a-long-passphrase", stdout=out,
+        "create_organization",
+        "--name",
+        "Acme Search",
+        "--owner-email",
+        "boss@acme.test",
+        "--password",
+        "a-long-passphrase",
+        stdout=out,
     )
     assert out.getvalue().strip() == "acme-search"
     owner = User.objects.get(email="boss@acme.test")

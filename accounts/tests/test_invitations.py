@@ -130,7 +130,11 @@ def test_an_invitation_for_another_address_is_refused(client, owner, recruiter):
 
 def test_a_used_invitation_cannot_be_used_again(client, owner):
     _, token = _invite(owner)
-    payload = {"full_name": "N", "password1": "another-long-passphrase", "password2": "another-long-passphrase"}
+    payload = {
+        "full_name": "N",
+        "password1": "another-long-passphrase",
+        "password2": "another-long-passphrase",
+    }
     client.post(f"/invitations/{token}/", payload)
     client.logout()
 
@@ -160,7 +164,7 @@ def test_an_unknown_token_is_not_found(client, db):
 
 
 def test_inviting_again_replaces_the_pending_invitation(owner):
-    first, first_token = _invite(owner)
+    first, _ = _invite(owner)
     _invite(owner)
     with organization_context(owner.organization_id):
         first.refresh_from_db()
@@ -202,7 +206,11 @@ def test_login_page_after_accepting_works_with_the_chosen_password(client, owner
     _, token = _invite(owner)
     client.post(
         f"/invitations/{token}/",
-        {"full_name": "N", "password1": "another-long-passphrase", "password2": "another-long-passphrase"},
+        {
+            "full_name": "N",
+            "password1": "another-long-passphrase",
+            "password2": "another-long-passphrase",
+        },
     )
     client.logout()
     response = client.post(

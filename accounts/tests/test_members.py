@@ -54,7 +54,9 @@ def test_owner_removes_a_member(client_for, owner, recruiter):
 
 
 @pytest.mark.parametrize("action", ["role", "remove"])
-def test_another_organizations_admin_gets_404_for_our_members(client_for, outsider, recruiter, action):
+def test_another_organizations_admin_gets_404_for_our_members(
+    client_for, outsider, recruiter, action
+):
     response = client_for(outsider).post(
         f"/settings/members/{recruiter.public_id}/{action}/", {"role": "owner"}
     )

@@ -124,7 +124,9 @@ def test_totp_setup_page_is_available_to_every_member(client, hiring_manager):
     assert b"svg" in response.content  # the QR code to scan
 
 
-def test_switching_organization_is_remembered_in_the_session(client_for, organization, other_organization):
+def test_switching_organization_is_remembered_in_the_session(
+    client_for, organization, other_organization
+):
     membership = MembershipFactory(organization=organization, role=Role.RECRUITER)
     MembershipFactory(organization=other_organization, user=membership.user, role=Role.ADMIN)
     client = client_for(membership)

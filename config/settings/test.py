@@ -3,9 +3,12 @@
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-hmac-checks"
+SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-hmac-checks"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Celery worker started by a test is another process: it writes its mail to
+# files (EMAIL_BACKEND/EMAIL_FILE_PATH from the environment) that the test reads.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(DATA_DIR / "test-mail"))  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STORAGES = {

