@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from dev import start_postgres, stop_postgres
+from dev import prepare_data_dirs, start_postgres, stop_postgres
 
 
 def main(command: list[str]) -> int:
@@ -18,6 +18,7 @@ def main(command: list[str]) -> int:
         return 2
     if os.environ.get("DATABASE_URL"):
         return subprocess.run(command, check=False).returncode
+    prepare_data_dirs()
     os.environ["DATABASE_URL"] = start_postgres()
     try:
         return subprocess.run(command, check=False).returncode

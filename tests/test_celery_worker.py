@@ -38,16 +38,11 @@ def worker(queue, tmp_path):
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         pytest.skip("REDIS_URL is not set")  # .ci/run always sets it
-    owner = settings.DATABASE_OWNER
-    database_url = (
-        f"postgres://{owner['USER']}:{owner['PASSWORD']}@{owner['HOST']}:{owner['PORT']}"
-        f"/{connection.settings_dict['NAME']}"
-    )
     mail_dir = tmp_path / "mail"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
+        "TEST_DATABASE_NAME": connection.settings_dict["NAME"],
         "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),

@@ -22,3 +22,9 @@ def test_readyz_names_the_broker_when_it_does_not_answer(client, db, monkeypatch
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["broker"]
+
+
+def test_pages_carry_a_content_security_policy_without_inline_code(client):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy

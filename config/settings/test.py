@@ -24,3 +24,6 @@ APP_DATABASE_EXTRA_PRIVILEGES = ["TRUNCATE"]
 # Serve static files straight from the app directories, no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A worker process started by a test joins that test's database by name.
+if env("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["NAME"] = env("TEST_DATABASE_NAME")  # noqa: F405
