@@ -36,6 +36,13 @@ def _require_admin(membership: Membership) -> None:
         raise PermissionDenied("Only the organization's owners and admins can do this.")
 
 
+def _require_same_organization(actor: Membership, target: Membership | Invitation) -> None:
+    """Foreign keys and primary-key lookups are not filtered by row-level security
+    on their own, so a service never trusts an object it was handed."""
+    if target.organization_id != actor.organization_id:
+        raise PermissionDenied("That belongs to another organization.")
+
+
 # --- Organizations ---------------------------------------------------------------
 
 
@@ -78,6 +85,7 @@ def organization_update(*, membership: Membership, name: str, timezone_name: str
 
 def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
     _require_admin(actor)
+    _require_same_organization(actor, membership)
     if role not in Role.values:
         raise ValidationError({"role": f"“{role}” is not a role."})
     if role == Role.OWNER and actor.role != Role.OWNER:
@@ -93,6 +101,7 @@ def membership_change_role(*, actor: Membership, membership: Membership, role: s
 
 def membership_remove(*, actor: Membership, membership: Membership) -> None:
     _require_admin(actor)
+    _require_same_organization(actor, membership)
     if membership.role == Role.OWNER:
         if actor.role != Role.OWNER:
             raise PermissionDenied("Only an owner can remove another owner.")
@@ -183,6 +192,7 @@ def invitation_send_email(*, invitation: Invitation) -> None:
 
 def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
     _require_admin(actor)
+    _require_same_organization(actor, invitation)
     if invitation.accepted_at is not None:
         raise ApplicationError("This invitation was already accepted.")
     if invitation.revoked_at is None:
