@@ -40,10 +40,20 @@ def other_organization(db):
     return OrganizationFactory(name="Outsider Search")
 
 
-def _member(organization, role, email):
+def _member(organization, role, email, client=None):
     from tests.factories import MembershipFactory, UserFactory
 
-    return MembershipFactory(organization=organization, role=role, user=UserFactory(email=email))
+    return MembershipFactory(
+        organization=organization, role=role, user=UserFactory(email=email), client=client
+    )
+
+
+@pytest.fixture
+def client_company(organization):
+    """The client that the cast's hiring manager and HR work for."""
+    from tests.factories import ClientFactory
+
+    return ClientFactory(organization=organization, name="Acme Robotics")
 
 
 @pytest.fixture
@@ -62,13 +72,13 @@ def recruiter(organization):
 
 
 @pytest.fixture
-def hiring_manager(organization):
-    return _member(organization, "hiring_manager", "hm@northwind.test")
+def hiring_manager(organization, client_company):
+    return _member(organization, "hiring_manager", "hm@northwind.test", client_company)
 
 
 @pytest.fixture
-def hr(organization):
-    return _member(organization, "hr", "hr@northwind.test")
+def hr(organization, client_company):
+    return _member(organization, "hr", "hr@northwind.test", client_company)
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import TIMEZONE_CHOICES, Role, User
+from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
 from accounts.services import organization_create
+from recruiting.models import Client
 
 
 class AgencySignupForm(forms.Form):
@@ -21,11 +22,26 @@ class AgencySignupForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.RECRUITER)
+    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.RECRUITER)
+    client = forms.ModelChoiceField(
+        queryset=None,  # set per request, inside the tenant context
+        required=False,
+        help_text="Hiring managers and HR see only this client's roles and candidates.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Evaluated per request, inside the tenant context.
+        self.fields["client"].queryset = Client.objects.order_by("name")
 
 
 class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=MembershipRole.choices)
+    client = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.order_by("name")
 
 
 class OrganizationForm(forms.Form):

@@ -76,7 +76,7 @@ class Organization(TimeStampedModel):
         return self.name
 
 
-class Role(models.TextChoices):
+class MembershipRole(models.TextChoices):
     OWNER = "owner", "Owner"
     ADMIN = "admin", "Admin"
     RECRUITER = "recruiter", "Recruiter"
@@ -84,8 +84,8 @@ class Role(models.TextChoices):
     HR = "hr", "HR"
 
 
-ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
-CLIENT_ROLES = frozenset({Role.HIRING_MANAGER, Role.HR})
+ADMIN_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.ADMIN})
+CLIENT_ROLES = frozenset({MembershipRole.HIRING_MANAGER, MembershipRole.HR})
 
 
 class OwnMembershipManager(models.Manager):
@@ -104,9 +104,19 @@ class OwnMembershipManager(models.Manager):
 class Membership(TenantModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    # Hiring managers and HR are bound to one client of the agency. The nullable
-    # `client` foreign key joins here when the recruiting app's Client model lands.
+    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    # Hiring managers and HR are bound to one client of the agency and see only
+    # its data; without a client they see nothing (the selectors filter on it).
+    client = models.ForeignKey(
+        "recruiting.Client",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+
+    # When the user last chose this organization; a new session starts there.
+    last_active_at = models.DateTimeField(null=True, blank=True)
 
     own = OwnMembershipManager()
 
@@ -169,7 +179,10 @@ class Invitation(TenantModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField()
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    client = models.ForeignKey(
+        "recruiting.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     # The token is derived from this nonce and SECRET_KEY (accounts.services), so
     # it is never stored nor passed through the broker; its hash finds the row.

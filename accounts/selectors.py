@@ -21,12 +21,14 @@ def memberships_for_user(*, user: User) -> list[Membership]:
 def active_membership_for_user(
     *, user: User, organization_id: UUID | str | None
 ) -> Membership | None:
-    """The membership to act with: the remembered organization's, else the first one."""
+    """The membership to act with: the session's organization, else the one used last."""
     memberships = memberships_for_user(user=user)
     for membership in memberships:
         if organization_id is not None and str(membership.organization_id) == str(organization_id):
             return membership
-    return memberships[0] if memberships else None
+    if not memberships:
+        return None
+    return max(memberships, key=lambda m: m.last_active_at or m.created_at)
 
 
 def member_list(*, organization_id: UUID) -> QuerySet[Membership]:
@@ -45,7 +47,7 @@ def pending_invitation_list(*, organization_id: UUID) -> QuerySet[Invitation]:
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
-        .select_related("invited_by")
+        .select_related("invited_by", "client")
         .order_by("-created_at")
     )
 

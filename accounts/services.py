@@ -18,15 +18,17 @@ from django.utils.text import slugify
 
 from accounts.models import (
     ADMIN_ROLES,
+    CLIENT_ROLES,
     Invitation,
     Membership,
+    MembershipRole,
     Organization,
-    Role,
     User,
     hash_token,
 )
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.tenancy import organization_context
+from recruiting.models import Client, Contact
 
 SLUG_ATTEMPTS = 20
 
@@ -63,7 +65,9 @@ def organization_create(*, name: str, owner: User, timezone_name: str = "UTC") -
         try:
             with transaction.atomic(), organization_context(organization.id):
                 organization.save(force_insert=True)
-                Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
+                Membership.objects.create(
+                    organization=organization, user=owner, role=MembershipRole.OWNER
+                )
         except IntegrityError:
             continue
         return organization
@@ -83,34 +87,46 @@ def organization_update(*, membership: Membership, name: str, timezone_name: str
 # --- Memberships -----------------------------------------------------------------
 
 
-def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
+def membership_change_role(
+    *, actor: Membership, membership: Membership, role: str, client: Client | None = None
+) -> Membership:
     _require_admin(actor)
     _require_same_organization(actor, membership)
-    if role not in Role.values:
+    if role not in MembershipRole.values:
         raise ValidationError({"role": f"“{role}” is not a role."})
-    if role == Role.OWNER and actor.role != Role.OWNER:
+    if role == MembershipRole.OWNER and actor.role != MembershipRole.OWNER:
         raise PermissionDenied("Only an owner can make someone an owner.")
-    if membership.role == Role.OWNER and actor.role != Role.OWNER:
+    if membership.role == MembershipRole.OWNER and actor.role != MembershipRole.OWNER:
         raise PermissionDenied("Only an owner can change another owner's role.")
-    if membership.role == Role.OWNER and role != Role.OWNER:
+    if membership.role == MembershipRole.OWNER and role != MembershipRole.OWNER:
         _require_another_owner(membership)
+    if role in CLIENT_ROLES:
+        client = client or membership.client
+    _validate_client_binding(actor, role, client)
     membership.role = role
-    membership.save(update_fields=["role", "updated_at"])
+    membership.client = client
+    membership.save(update_fields=["role", "client", "updated_at"])
     return membership
 
 
 def membership_remove(*, actor: Membership, membership: Membership) -> None:
     _require_admin(actor)
     _require_same_organization(actor, membership)
-    if membership.role == Role.OWNER:
-        if actor.role != Role.OWNER:
+    if membership.role == MembershipRole.OWNER:
+        if actor.role != MembershipRole.OWNER:
             raise PermissionDenied("Only an owner can remove another owner.")
         _require_another_owner(membership)
     membership.delete()
 
 
+def membership_mark_active(*, membership: Membership) -> None:
+    """Remember that the user works in this organization now (the next login starts here)."""
+    with organization_context(membership.organization_id):
+        Membership.objects.filter(pk=membership.pk).update(last_active_at=timezone.now())
+
+
 def _require_another_owner(membership: Membership) -> None:
-    others = Membership.objects.filter(role=Role.OWNER).exclude(pk=membership.pk)
+    others = Membership.objects.filter(role=MembershipRole.OWNER).exclude(pk=membership.pk)
     if not others.exists():
         raise ApplicationError("An organization needs at least one owner.")
 
@@ -128,7 +144,19 @@ def invitation_token(invitation: Invitation) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def invitation_create(*, actor: Membership, email: str, role: str) -> Invitation:
+def _validate_client_binding(actor: Membership, role: str, client) -> None:
+    """Hiring managers and HR see one client's data: they must be bound to one."""
+    if role in CLIENT_ROLES and client is None:
+        raise ValidationError({"client": "Choose the client this person works for."})
+    if role not in CLIENT_ROLES and client is not None:
+        raise ValidationError({"client": "Only hiring managers and HR belong to a client."})
+    if client is not None and client.organization_id != actor.organization_id:
+        raise PermissionDenied("That client belongs to another organization.")
+
+
+def invitation_create(
+    *, actor: Membership, email: str, role: str, client: Client | None = None
+) -> Invitation:
     """Invite `email` with `role`; a pending invitation to the same address is replaced."""
     _require_admin(actor)
     email = email.strip().lower()
@@ -136,10 +164,11 @@ def invitation_create(*, actor: Membership, email: str, role: str) -> Invitation
         validate_email(email)
     except ValidationError as error:
         raise ValidationError({"email": "Enter a valid email address."}) from error
-    if role not in Role.values:
+    if role not in MembershipRole.values:
         raise ValidationError({"role": f"“{role}” is not a role."})
-    if role == Role.OWNER and actor.role != Role.OWNER:
+    if role == MembershipRole.OWNER and actor.role != MembershipRole.OWNER:
         raise PermissionDenied("Only an owner can invite another owner.")
+    _validate_client_binding(actor, role, client)
     if Membership.objects.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a member."})
 
@@ -152,6 +181,7 @@ def invitation_create(*, actor: Membership, email: str, role: str) -> Invitation
             organization_id=actor.organization_id,
             email=email,
             role=role,
+            client=client,
             invited_by=actor.user,
             token_nonce=secrets.token_hex(32),
             expires_at=now + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
@@ -227,8 +257,17 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         _claim_invitation(invitation, user)
         if Membership.objects.filter(user=user).exists():
             raise ApplicationError("You are already a member of this organization.")
+        if invitation.client_id is not None:
+            # The client's contact record with this address is now this login.
+            Contact.objects.filter(client_id=invitation.client_id, email__iexact=user.email).update(
+                user=user
+            )
         return Membership.objects.create(
-            organization_id=invitation.organization_id, user=user, role=invitation.role
+            organization_id=invitation.organization_id,
+            user=user,
+            role=invitation.role,
+            client_id=invitation.client_id,
+            last_active_at=timezone.now(),
         )
 
 

@@ -1,4 +1,4 @@
-"""Pages for the organization: home, members and invitations, settings, switching."""
+"""Pages for the organization: members and invitations, settings, switching."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -26,21 +26,6 @@ from lib.forms import add_service_errors, error_message
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    membership = request.membership
-    context = {"membership": membership}
-    if membership is not None:
-        context["member_count"] = selectors.member_list(
-            organization_id=membership.organization_id
-        ).count()
-        if membership.is_admin:
-            context["pending_invitations"] = selectors.pending_invitation_list(
-                organization_id=membership.organization_id
-            )
-    return render(request, "accounts/home.html", context)
-
-
-@login_required
 @require_POST
 def organization_switch(request: HttpRequest) -> HttpResponse:
     """Remember another of the user's organizations as the active one."""
@@ -57,6 +42,7 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
         messages.error(request, "You are not a member of that organization.")
     else:
         request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = str(membership.organization_id)
+        services.membership_mark_active(membership=membership)
         messages.success(request, f"You are now working in {membership.organization.name}.")
     return redirect("home")
 
@@ -78,7 +64,10 @@ def members(request: HttpRequest) -> HttpResponse:
         "form": form,
         "members": selectors.member_list(organization_id=actor.organization_id),
         "invitations": selectors.pending_invitation_list(organization_id=actor.organization_id),
+        "membership": actor,
         "role_form": MembershipRoleForm(),
+        # Listed once for every member's client picker.
+        "clients": list(form.fields["client"].queryset),
     }
     status = 400 if form.errors else 200
     return render(request, "accounts/members.html", context, status=status)
@@ -95,7 +84,10 @@ def membership_role(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("accounts:members")
     try:
         services.membership_change_role(
-            actor=actor, membership=membership, role=form.cleaned_data["role"]
+            actor=actor,
+            membership=membership,
+            role=form.cleaned_data["role"],
+            client=form.cleaned_data["client"],
         )
     except (ApplicationError, ValidationError) as error:
         messages.error(request, error_message(error))

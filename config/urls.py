@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
+from engagements import views as engagement_views
 from lib import health
 
 urlpatterns = [
@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
-    path("", account_views.home, name="home"),
+    path("", include("recruiting.urls")),
+    path("", include("intake.urls")),
+    path("", engagement_views.home, name="home"),
 ]

@@ -1,5 +1,7 @@
 """Base models: timestamps, and the tenant base every organization-owned model inherits."""
 
+import uuid
+
 from django.db import models
 
 from lib.tenancy import require_organization_id
@@ -46,3 +48,31 @@ class TenantModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class PublicIdMixin(models.Model):
+    """A random identifier for URLs and API payloads: ids leak nothing about volume."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ExternalReferenceMixin(models.Model):
+    """Where an ATS-imported row came from: `(external_source, external_id)` is unique
+    per organization, so an integration can upsert by its own identifiers."""
+
+    external_source = models.CharField(max_length=40, blank=True)
+    external_id = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def external_reference_constraint(cls, name: str) -> models.UniqueConstraint:
+        return models.UniqueConstraint(
+            fields=["organization", "external_source", "external_id"],
+            condition=~models.Q(external_id=""),
+            name=name,
+        )

@@ -218,9 +218,13 @@ def stop_children(children: list[Child]) -> None:
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops us like Ctrl-C
+    # SIGTERM stops us like Ctrl-C; SIGINT is restored because a shell starting us
+    # in the background hands it over as ignored.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     port = int(os.environ.get("PORT", "8000"))
     url = f"http://127.0.0.1:{port}/"
+    os.environ.setdefault("SITE_URL", url.rstrip("/"))  # links in mails point at this server
     embedded = not os.environ.get("DATABASE_URL")
     os.environ["PYTHONUNBUFFERED"] = "1"  # children's lines show up as they are written
     children: list[Child] = []

@@ -1,13 +1,24 @@
 """factory-boy factories for every model; sub-factories keep one organization."""
 
+import datetime
 import secrets
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Organization, Role, User, hash_token
+from accounts.models import Invitation, Membership, MembershipRole, Organization, User, hash_token
+from intake.models import AgreementStatus, ExpectationAgreement
 from lib.tenancy import organization_context
+from recruiting.models import (
+    Candidate,
+    Client,
+    Contact,
+    ContactKind,
+    Role,
+    Stage,
+    Submission,
+)
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -58,7 +69,7 @@ class MembershipFactory(TenantFactory):
         model = Membership
 
     user = factory.SubFactory(UserFactory)
-    role = Role.RECRUITER
+    role = MembershipRole.RECRUITER
 
 
 class InvitationFactory(TenantFactory):
@@ -66,7 +77,87 @@ class InvitationFactory(TenantFactory):
         model = Invitation
 
     email = factory.Sequence(lambda n: f"invitee{n}@example.test")
-    role = Role.RECRUITER
+    role = MembershipRole.RECRUITER
     token_nonce = factory.LazyFunction(lambda: secrets.token_hex(32))
     token_hash = factory.LazyFunction(lambda: hash_token(secrets.token_urlsafe(32)))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class ClientFactory(TenantFactory):
+    class Meta:
+        model = Client
+
+    name = factory.Sequence(lambda n: f"Client {n}")
+    timezone = "Europe/London"
+
+
+class ContactFactory(TenantFactory):
+    class Meta:
+        model = Contact
+
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    kind = ContactKind.HIRING_MANAGER
+    full_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"contact{n}@client.test")
+
+
+class RoleFactory(TenantFactory):
+    class Meta:
+        model = Role
+
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    title = factory.Sequence(lambda n: f"Backend engineer {n}")
+
+
+class AgreementFactory(TenantFactory):
+    class Meta:
+        model = ExpectationAgreement
+
+    role = factory.SubFactory(RoleFactory, organization=factory.SelfAttribute("..organization"))
+    version = factory.Sequence(lambda n: n + 1)
+    status = AgreementStatus.AGREED
+    submissions_per_week = 3
+    shortlist_size = 5
+    checkin_time = datetime.time(10, 0)
+    interview_stages = factory.LazyFunction(
+        lambda: [
+            {"name": "Technical interview", "owner": "hiring_manager", "expected_days": 3},
+            {"name": "Culture interview", "owner": "hr", "expected_days": 2},
+        ]
+    )
+    hm_review_sla_hours = 16
+    hr_approval_sla_hours = 8
+    interview_feedback_sla_hours = 24
+    offer_decision_sla_hours = 48
+    must_haves = factory.LazyFunction(lambda: ["Python", "PostgreSQL"])
+    nice_to_haves = factory.LazyFunction(lambda: ["Celery"])
+    glossary = factory.LazyFunction(
+        lambda: [{"term": "senior", "meaning": "five years shipping production code"}]
+    )
+    expected_days_to_fill = 45
+
+
+class CandidateFactory(TenantFactory):
+    class Meta:
+        model = Candidate
+
+    full_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"candidate{n}@mail.test")
+    current_title = "Software engineer"
+    consent_to_represent = True
+
+
+class SubmissionFactory(TenantFactory):
+    """A submission in a given stage, created directly (services are tested on their own)."""
+
+    class Meta:
+        model = Submission
+
+    role = factory.SubFactory(RoleFactory, organization=factory.SelfAttribute("..organization"))
+    candidate = factory.SubFactory(
+        CandidateFactory, organization=factory.SelfAttribute("..organization")
+    )
+    client = factory.SelfAttribute("role.client")
+    pitch = "Strong backend engineer with the experience the role asks for."
+    stage = Stage.HM_REVIEW
+    stage_changed_at = factory.LazyFunction(timezone.now)

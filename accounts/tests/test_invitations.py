@@ -6,24 +6,27 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Invitation, Membership, MembershipRole, User
 from accounts.tasks import send_invitation_email
 from lib.tenancy import organization_context
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import ContactFactory, MembershipFactory, UserFactory
 
 
-def _invite(owner, email="newbie@example.test", role=Role.RECRUITER) -> tuple[Invitation, str]:
+def _invite(
+    owner, email="newbie@example.test", role=MembershipRole.RECRUITER, client=None
+) -> tuple[Invitation, str]:
     with organization_context(owner.organization_id):
-        invitation = services.invitation_create(actor=owner, email=email, role=role)
+        invitation = services.invitation_create(actor=owner, email=email, role=role, client=client)
     return invitation, services.invitation_token(invitation)
 
 
 def test_admin_invites_from_the_members_page_and_the_mail_goes_out_after_commit(
-    client_for, owner, django_capture_on_commit_callbacks
+    client_for, owner, client_company, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_for(owner).post(
-            "/settings/members/", {"email": "Colleague@Example.test", "role": "hr"}
+            "/settings/members/",
+            {"email": "Colleague@Example.test", "role": "hr", "client": client_company.pk},
         )
     assert response.status_code == 302
     assert len(callbacks) == 1
@@ -63,11 +66,14 @@ def test_only_owners_and_admins_can_open_the_members_page(client_for, organizati
 
 def test_admin_cannot_invite_an_owner(admin):
     with pytest.raises(services.PermissionDenied):
-        _invite(admin, role=Role.OWNER)
+        _invite(admin, role=MembershipRole.OWNER)
 
 
-def test_a_new_user_accepts_by_choosing_a_password(client, owner):
-    invitation, token = _invite(owner, role=Role.HIRING_MANAGER)
+def test_a_new_user_accepts_by_choosing_a_password(client, owner, client_company):
+    contact = ContactFactory(
+        organization=owner.organization, client=client_company, email="newbie@example.test"
+    )
+    invitation, token = _invite(owner, role=MembershipRole.HIRING_MANAGER, client=client_company)
 
     page = client.get(f"/invitations/{token}/")
     assert page.status_code == 200
@@ -86,7 +92,10 @@ def test_a_new_user_accepts_by_choosing_a_password(client, owner):
     with organization_context(owner.organization_id):
         membership = Membership.objects.get(user=user)
         invitation.refresh_from_db()
-    assert membership.role == Role.HIRING_MANAGER
+        contact.refresh_from_db()
+    assert membership.role == MembershipRole.HIRING_MANAGER
+    assert membership.client_id == client_company.pk
+    assert contact.user == user  # the client's contact record is now this login
     assert invitation.accepted_by == user
     assert client.get("/").status_code == 200  # signed in
 
@@ -116,7 +125,7 @@ def test_an_existing_user_signs_in_and_joins_a_second_agency(client, owner, othe
     response = client.post(f"/invitations/{token}/")
     assert response.status_code == 302
     with organization_context(owner.organization_id):
-        assert Membership.objects.get(user=person).role == Role.RECRUITER
+        assert Membership.objects.get(user=person).role == MembershipRole.RECRUITER
     assert client.session["active_organization_id"] == str(owner.organization_id)
 
 
@@ -218,3 +227,19 @@ def test_login_page_after_accepting_works_with_the_chosen_password(client, owner
     )
     assert response.status_code == 302
     assert response.url == "/"
+
+
+def test_a_hiring_manager_invitation_needs_a_client(client_for, owner):
+    response = client_for(owner).post(
+        "/settings/members/", {"email": "hm@example.test", "role": "hiring_manager"}
+    )
+    assert response.status_code == 400
+    assert b"Choose the client" in response.content
+
+
+def test_an_invitation_cannot_bind_another_organizations_client(owner, other_organization):
+    from tests.factories import ClientFactory
+
+    foreign = ClientFactory(organization=other_organization)
+    with pytest.raises(services.PermissionDenied):
+        _invite(owner, role=MembershipRole.HR, client=foreign)

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, MembershipRole
 from lib.tenancy import organization_context
 
 
@@ -20,7 +20,7 @@ def test_admin_changes_a_members_role(client_for, admin, recruiter):
         f"/settings/members/{recruiter.public_id}/role/", {"role": "admin"}
     )
     assert response.status_code == 302
-    assert _role_of(recruiter) == Role.ADMIN
+    assert _role_of(recruiter) == MembershipRole.ADMIN
 
 
 def test_an_unknown_role_is_refused_with_a_message(client_for, admin, recruiter):
@@ -28,7 +28,7 @@ def test_an_unknown_role_is_refused_with_a_message(client_for, admin, recruiter)
         f"/settings/members/{recruiter.public_id}/role/", {"role": "emperor"}, follow=True
     )
     assert b"Choose a role" in response.content
-    assert _role_of(recruiter) == Role.RECRUITER
+    assert _role_of(recruiter) == MembershipRole.RECRUITER
 
 
 def test_an_admin_cannot_demote_an_owner(client_for, admin, owner):
@@ -36,7 +36,7 @@ def test_an_admin_cannot_demote_an_owner(client_for, admin, owner):
         f"/settings/members/{owner.public_id}/role/", {"role": "recruiter"}, follow=True
     )
     assert b"Only an owner" in response.content
-    assert _role_of(owner) == Role.OWNER
+    assert _role_of(owner) == MembershipRole.OWNER
 
 
 def test_the_last_owner_cannot_step_down(client_for, owner):
@@ -44,7 +44,7 @@ def test_the_last_owner_cannot_step_down(client_for, owner):
         f"/settings/members/{owner.public_id}/role/", {"role": "admin"}, follow=True
     )
     assert b"at least one owner" in response.content
-    assert _role_of(owner) == Role.OWNER
+    assert _role_of(owner) == MembershipRole.OWNER
 
 
 def test_owner_removes_a_member(client_for, owner, recruiter):
@@ -61,7 +61,7 @@ def test_another_organizations_admin_gets_404_for_our_members(
         f"/settings/members/{recruiter.public_id}/{action}/", {"role": "owner"}
     )
     assert response.status_code == 404
-    assert _role_of(recruiter) == Role.RECRUITER
+    assert _role_of(recruiter) == MembershipRole.RECRUITER
 
 
 @pytest.mark.parametrize("role", ["recruiter", "hiring_manager", "hr"])
@@ -73,7 +73,7 @@ def test_non_admins_cannot_change_roles(client_for, organization, recruiter, rol
         f"/settings/members/{recruiter.public_id}/role/", {"role": "owner"}
     )
     assert response.status_code == 403
-    assert _role_of(recruiter) == Role.RECRUITER
+    assert _role_of(recruiter) == MembershipRole.RECRUITER
 
 
 def test_organization_settings_are_saved_and_validated(client_for, owner):

@@ -3,7 +3,7 @@ import re
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from accounts.models import Membership, Organization, Role, User
+from accounts.models import Membership, MembershipRole, Organization, User
 from lib.tenancy import organization_context, user_context
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
 
@@ -29,7 +29,7 @@ def test_sign_up_creates_an_agency_with_the_user_as_owner(client, db):
     assert user.full_name == "Nora New"
     with user_context(user.pk):
         (membership,) = Membership.own.select_related("organization")
-    assert membership.role == Role.OWNER
+    assert membership.role == MembershipRole.OWNER
     assert membership.organization.name == "New Agency Partners"
     assert membership.organization.slug == "new-agency-partners"
 
@@ -127,8 +127,10 @@ def test_totp_setup_page_is_available_to_every_member(client, hiring_manager):
 def test_switching_organization_is_remembered_in_the_session(
     client_for, organization, other_organization
 ):
-    membership = MembershipFactory(organization=organization, role=Role.RECRUITER)
-    MembershipFactory(organization=other_organization, user=membership.user, role=Role.ADMIN)
+    membership = MembershipFactory(organization=organization, role=MembershipRole.RECRUITER)
+    MembershipFactory(
+        organization=other_organization, user=membership.user, role=MembershipRole.ADMIN
+    )
     client = client_for(membership)
 
     client.post("/organizations/switch/", {"organization": str(other_organization.id)})
@@ -148,3 +150,19 @@ def test_switching_to_an_organization_one_does_not_belong_to_is_refused(
     assert client.session["active_organization_id"] == str(recruiter.organization_id)
     with organization_context(other_organization.id):
         assert not Membership.objects.filter(user=recruiter.user).exists()
+
+
+def test_a_new_session_starts_in_the_organization_used_last(client, organization, other_organization):
+    membership = MembershipFactory(organization=organization, role=MembershipRole.RECRUITER)
+    MembershipFactory(organization=other_organization, user=membership.user)
+    EmailAddress.objects.create(
+        user=membership.user, email=membership.user.email, primary=True, verified=True
+    )
+    credentials = {"login": membership.user.email, "password": DEFAULT_PASSWORD}
+    client.post("/accounts/login/", credentials)
+    client.post("/organizations/switch/", {"organization": str(other_organization.id)})
+    client.post("/accounts/logout/")
+
+    client.post("/accounts/login/", credentials)
+
+    assert other_organization.name.encode() in client.get("/").content

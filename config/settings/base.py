@@ -29,8 +29,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django.contrib.postgres",
     "lib",
     "accounts",
+    "recruiting",
+    "intake",
+    "engagements",
 ]
 
 MIDDLEWARE = [
@@ -250,4 +254,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's own default handler would print every request warning a second time.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+
+# Uploaded files (résumés) live outside any served path; views stream them
+# after checking who may see them.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(DATA_DIR / "media"))
+MEDIA_URL = "/media-not-served/"
+RESUME_MAX_BYTES = env.int("RESUME_MAX_BYTES", default=5 * 1024 * 1024)

@@ -1,0 +1,116 @@
+"""Writes for the engagement record: the activity timeline and the response clocks."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership
+from engagements.models import Activity, ClockKind, OwedBy, ResponseClock
+from lib.business_hours import add_business_hours
+
+OWED_BY_KIND = {
+    ClockKind.HM_REVIEW: OwedBy.HIRING_MANAGER,
+    ClockKind.HR_APPROVAL: OwedBy.HR,
+    ClockKind.INTERVIEW_FEEDBACK: OwedBy.HIRING_MANAGER,
+    ClockKind.OFFER_DECISION: OwedBy.HIRING_MANAGER,
+}
+
+
+def activity_record(
+    *,
+    actor: Membership | None,
+    verb: str,
+    summary: str,
+    client=None,
+    role=None,
+    candidate=None,
+    submission=None,
+    payload: dict | None = None,
+    internal: bool = False,
+) -> Activity:
+    """Append one entry to the timeline. Every service that changes something calls this."""
+    if submission is not None:
+        role = role or submission.role
+        candidate = candidate or submission.candidate
+    if role is not None:
+        client = client or role.client
+    organization_id = next(
+        obj.organization_id
+        for obj in (submission, role, client, candidate, actor)
+        if obj is not None
+    )
+    return Activity.objects.create(
+        organization_id=organization_id,
+        actor=actor,
+        verb=verb,
+        summary=summary[:300],
+        client=client,
+        role=role,
+        candidate=candidate,
+        submission=submission,
+        payload=payload or {},
+        internal=internal,
+    )
+
+
+def clock_due_at(*, submission, sla_hours: int, opened_at: datetime) -> tuple[datetime, datetime]:
+    """(SLA due time, effective due time) for a clock opened now on this submission.
+
+    The SLA counts business hours in the client's calendar; a competing-offer
+    deadline that falls earlier becomes the effective due time, because the
+    client must answer before the candidate has to decide.
+    """
+    sla_due = add_business_hours(
+        calendar=submission.client.calendar, start=opened_at, hours=sla_hours
+    )
+    deadline = submission.competing_offer_deadline
+    return sla_due, min(sla_due, deadline) if deadline else sla_due
+
+
+def clock_open(
+    *,
+    submission,
+    kind: str,
+    sla_hours: int,
+    stage_name: str = "",
+    opened_at: datetime | None = None,
+) -> ResponseClock:
+    """Open the clock of `kind` on the submission, or return the one already open."""
+    existing = ResponseClock.objects.filter(
+        submission=submission, kind=kind, closed_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    opened_at = opened_at or timezone.now()
+    sla_due, due = clock_due_at(submission=submission, sla_hours=sla_hours, opened_at=opened_at)
+    return ResponseClock.objects.create(
+        organization_id=submission.organization_id,
+        submission=submission,
+        client_id=submission.client_id,
+        role_id=submission.role_id,
+        kind=kind,
+        owed_by=OWED_BY_KIND[kind],
+        stage_name=stage_name,
+        opened_at=opened_at,
+        sla_hours=sla_hours,
+        sla_due_at=sla_due,
+        due_at=due,
+    )
+
+
+def clocks_close(*, submission, by: Membership | None, kinds: list[str] | None = None) -> int:
+    """Close the submission's open clocks (all, or those of `kinds`): the client answered."""
+    queryset = ResponseClock.objects.filter(submission=submission, closed_at__isnull=True)
+    if kinds is not None:
+        queryset = queryset.filter(kind__in=kinds)
+    return queryset.update(closed_at=timezone.now(), closed_by=by, updated_at=timezone.now())
+
+
+def clocks_apply_competing_deadline(*, submission) -> None:
+    """Recompute the open clocks' due times after the competing-offer deadline changed."""
+    deadline = submission.competing_offer_deadline
+    with transaction.atomic():
+        for clock in ResponseClock.objects.filter(submission=submission, closed_at__isnull=True):
+            clock.due_at = min(clock.sla_due_at, deadline) if deadline else clock.sla_due_at
+            clock.save(update_fields=["due_at", "updated_at"])

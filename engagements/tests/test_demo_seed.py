@@ -1,0 +1,88 @@
+"""The demo agency: one seeding, then every promise the demo makes, checked on it.
+
+Seeding takes a few seconds, so one test seeds once and asserts everything.
+"""
+
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Membership, MembershipRole, Organization, User
+from engagements.demo import HM_EMAIL, HR_EMAIL, OWNER_EMAIL, RECRUITER_EMAIL
+from engagements.models import ResponseClock
+from engagements.selectors import attention_clocks
+from intake.models import AgreementStatus
+from lib.tenancy import organization_context, user_context
+from recruiting.models import Candidate, Client, Contact, ContactKind, Role, Stage, Submission
+from recruiting.selectors import hm_review_queue, hr_approval_queue
+
+
+def test_seed_demo_gives_every_demo_user_real_work_with_a_history(db):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    now = timezone.now()
+
+    owner = User.objects.get(email=OWNER_EMAIL)
+    with user_context(owner.pk):
+        (organization,) = Organization.objects.all()
+    with organization_context(organization.id):
+        clients = list(Client.objects.all())
+        assert len(clients) == 6
+        assert len({client.timezone for client in clients}) == 6
+
+        roles = list(Role.objects.select_related("agreement"))
+        assert len(roles) == 15
+        assert all(role.agreement.status == AgreementStatus.AGREED for role in roles)
+        assert all(role.agreement.must_haves and role.agreement.glossary for role in roles)
+
+        assert Candidate.objects.count() == 80
+        assert not Candidate.objects.filter(consent_to_represent=False).exists()
+
+        stages = Counter(Submission.objects.values_list("stage", flat=True))
+        assert sum(stages.values()) == 120
+        assert set(stages) == set(Stage.values)
+        assert (
+            Submission.objects.filter(stage=Stage.LOST).exclude(lost_reason="").count()
+            == (stages[Stage.LOST])
+        )
+        assert Submission.objects.filter(competing_offer_deadline__isnull=False).exists()
+        # The history is replayed in the past, weeks before the seeding.
+        assert Submission.objects.filter(created_at__lt=now - timedelta(days=21)).exists()
+        assert not Submission.objects.filter(activities__isnull=True).exists()
+
+        open_clocks = ResponseClock.objects.filter(closed_at__isnull=True)
+        assert open_clocks.filter(due_at__lte=now).exists()
+        assert open_clocks.filter(due_at__gt=now).exists()
+
+        hiring_manager = Membership.objects.get(user__email=HM_EMAIL)
+        hr = Membership.objects.get(user__email=HR_EMAIL)
+        assert hiring_manager.client_id is not None
+        assert hr.client_id == hiring_manager.client_id
+        review_queue = hm_review_queue(membership=hiring_manager)
+        assert len(review_queue) >= 3
+        assert {s.client_id for s in review_queue} == {hiring_manager.client_id}
+        assert any(
+            s.open_review_clocks and s.open_review_clocks[0].due_at <= now for s in review_queue
+        )
+        assert len(hr_approval_queue(membership=hr)) >= 2
+
+        recruiter = Membership.objects.get(user__email=RECRUITER_EMAIL)
+        assert any(clock.is_overdue for clock in attention_clocks(membership=recruiter))
+        assert Client.objects.filter(owner=recruiter).exists()
+
+        # Every client has its own hiring manager and HR with logins bound to it.
+        for client in clients:
+            bound = set(Membership.objects.filter(client=client).values_list("role", flat=True))
+            assert bound == {MembershipRole.HIRING_MANAGER, MembershipRole.HR}
+            linked = Contact.objects.filter(client=client, user__isnull=False)
+            assert set(linked.values_list("kind", flat=True)) == {
+                ContactKind.HIRING_MANAGER,
+                ContactKind.HR,
+            }
+
+    output = out.getvalue()
+    assert HM_EMAIL in output
+    assert "hm2@demo.rapport.test" in output

@@ -1,0 +1,101 @@
+"""Reads for intake: the terms a role is worked under."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.permissions import client_scope
+from intake.models import (
+    AgreementAcknowledgement,
+    AgreementComment,
+    AgreementStatus,
+    ExpectationAgreement,
+)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the services need of an agreement; defaults apply before one is agreed."""
+
+    hm_review_sla_hours: int = 16
+    hr_approval_sla_hours: int = 8
+    interview_feedback_sla_hours: int = 24
+    offer_decision_sla_hours: int = 48
+    culture_notes_need_hr_approval: bool = True
+    must_haves: list[str] = field(default_factory=list)
+    interview_stages: list[dict] = field(default_factory=list)
+    agreement: ExpectationAgreement | None = None
+
+
+def role_terms(role) -> Terms:
+    """The terms of the agreement in force for `role`, or the defaults."""
+    agreement = role.agreement
+    if agreement is None:
+        return Terms()
+    return Terms(
+        hm_review_sla_hours=agreement.hm_review_sla_hours,
+        hr_approval_sla_hours=agreement.hr_approval_sla_hours,
+        interview_feedback_sla_hours=agreement.interview_feedback_sla_hours,
+        offer_decision_sla_hours=agreement.offer_decision_sla_hours,
+        culture_notes_need_hr_approval=agreement.culture_notes_need_hr_approval,
+        must_haves=list(agreement.must_haves),
+        interview_stages=list(agreement.interview_stages),
+        agreement=agreement,
+    )
+
+
+def agreement_versions(*, role) -> QuerySet[ExpectationAgreement]:
+    """Every version of the role's agreement, newest first, with who acknowledged it."""
+    return (
+        ExpectationAgreement.objects.filter(role=role)
+        .select_related("proposed_by__user", "intake_meeting")
+        .prefetch_related(
+            Prefetch(
+                "acknowledgements",
+                queryset=AgreementAcknowledgement.objects.select_related("membership__user"),
+            ),
+            Prefetch("comments", queryset=AgreementComment.objects.select_related("author__user")),
+        )
+        .order_by("-version")
+    )
+
+
+def latest_proposal(*, role) -> ExpectationAgreement | None:
+    return (
+        ExpectationAgreement.objects.filter(role=role, status=AgreementStatus.PROPOSED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def agreement_latest(*, role) -> ExpectationAgreement | None:
+    """The newest version whatever its status: the one a revision starts from.
+
+    It is always the proposal under discussion or the agreement in force, since
+    proposing supersedes older proposals and agreeing supersedes the older agreement.
+    """
+    return ExpectationAgreement.objects.filter(role=role).order_by("-version").first()
+
+
+def latest_agreements_by_role(*, role_ids: list[int]) -> dict[int, ExpectationAgreement]:
+    """The newest version of each role's agreement, in one query (for lists of roles)."""
+    if not role_ids:
+        return {}
+    # DISTINCT ON keeps the first row per role of the (role, -version) order; the
+    # (organization, role, -version) index serves it.
+    rows = (
+        ExpectationAgreement.objects.filter(role_id__in=role_ids)
+        .order_by("role_id", "-version")
+        .distinct("role_id")
+        .only("id", "public_id", "role_id", "version", "status")
+    )
+    return {agreement.role_id: agreement for agreement in rows}
+
+
+def agreement_get(*, membership, public_id) -> ExpectationAgreement:
+    """One version, or ExpectationAgreement.DoesNotExist when the member may not see its role."""
+    queryset = ExpectationAgreement.objects.select_related("role__client")
+    scope = client_scope(membership)
+    if scope is not None:
+        queryset = queryset.filter(role__client_id=scope)
+    return queryset.get(public_id=public_id)

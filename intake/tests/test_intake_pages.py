@@ -1,0 +1,461 @@
+"""Intake meeting and agreement pages: record, read, revise, acknowledge, comment."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from engagements.services import activity_record
+from intake.models import (
+    AgreementAcknowledgement,
+    AgreementComment,
+    AgreementStatus,
+    ExpectationAgreement,
+    IntakeMeeting,
+)
+from lib.tenancy import organization_context
+from recruiting.models import ContactKind, Role
+from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RoleFactory
+
+# A Thursday afternoon; the client below works in New York (UTC-5 in winter).
+NOW = datetime(2026, 1, 15, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def client_company(organization):
+    """The cast's client, in New York, so "client time" differs from UTC."""
+    return ClientFactory(
+        organization=organization, name="Acme Robotics", timezone="America/New_York"
+    )
+
+
+@pytest.fixture
+def hm_contact(organization, client_company):
+    return ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind=ContactKind.HIRING_MANAGER,
+        full_name="Hana Meyer",
+    )
+
+
+@pytest.fixture
+def hr_contact(organization, client_company):
+    return ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind=ContactKind.HR,
+        full_name="Harriet Rowe",
+    )
+
+
+@pytest.fixture
+def role(organization, client_company, hm_contact, hr_contact):
+    return RoleFactory(
+        organization=organization,
+        client=client_company,
+        title="Staff backend engineer",
+        hiring_manager=hm_contact,
+        hr_contact=hr_contact,
+    )
+
+
+@pytest.fixture
+def other_role(organization):
+    """A role of another client of the same agency."""
+    return RoleFactory(
+        organization=organization, client=ClientFactory(organization=organization, name="Globex")
+    )
+
+
+@pytest.fixture
+def proposal(organization, role):
+    return AgreementFactory(
+        organization=organization,
+        role=role,
+        version=1,
+        status=AgreementStatus.PROPOSED,
+        must_haves=["Go", "Kubernetes"],
+    )
+
+
+def _terms_data(**overrides) -> dict:
+    data = {
+        "submissions_per_week": "3",
+        "shortlist_size": "6",
+        "checkin_cadence": "weekly",
+        "checkin_weekday": "1",
+        "checkin_time": "10:00",
+        "hm_review_sla_hours": "16",
+        "hr_approval_sla_hours": "8",
+        "interview_feedback_sla_hours": "24",
+        "offer_decision_sla_hours": "48",
+        "culture_notes_need_hr_approval": "on",
+        "must_haves": "Python\n\n  PostgreSQL  \n",
+        "nice_to_haves": "Celery",
+        "deal_breakers": "",
+        "culture_traits": "Writes things down",
+        "glossary": "senior: five years shipping production code\nremote: within CET ±2",
+        "talent_scarcity": "scarce",
+        "salary_position": "below",
+        "expected_days_to_fill": "60",
+        "market_notes": "Competing with two scale-ups.",
+        "stage_1_name": "Technical interview",
+        "stage_1_owner": "hiring_manager",
+        "stage_1_days": "3",
+        "stage_2_name": "Culture interview",
+        "stage_2_owner": "hr",
+        "stage_2_days": "2",
+    }
+    for row in range(3, 6):
+        data |= {
+            f"stage_{row}_name": "",
+            f"stage_{row}_owner": "hiring_manager",
+            f"stage_{row}_days": "",
+        }
+    return data | overrides
+
+
+def _intake_data(hm_contact, hr_contact, **overrides) -> dict:
+    return (
+        _terms_data(
+            held_at="2026-01-14T10:30",
+            attendees=[str(hm_contact.public_id), str(hr_contact.public_id)],
+            notes="Kick-off call",
+        )
+        | overrides
+    )
+
+
+def _agreements(role) -> list[ExpectationAgreement]:
+    with organization_context(role.organization_id):
+        return list(ExpectationAgreement.objects.filter(role=role).order_by("version"))
+
+
+# --- Intake meeting ----------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_recruiter_records_the_intake_and_proposes_the_agreement(
+    client_for, organization, recruiter, role, hm_contact, hr_contact
+):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/intake/", _intake_data(hm_contact, hr_contact)
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/roles/{role.public_id}/agreement/"
+    with organization_context(organization.id):
+        meeting = IntakeMeeting.objects.get(role=role)
+        attendees = {a.contact_id for a in meeting.attendance.all()}
+    # 10:30 in New York is 15:30 UTC in January.
+    assert meeting.held_at == datetime(2026, 1, 14, 15, 30, tzinfo=UTC)
+    assert attendees == {hm_contact.pk, hr_contact.pk}
+    [agreement] = _agreements(role)
+    assert agreement.intake_meeting_id == meeting.pk
+    assert agreement.status == AgreementStatus.PROPOSED
+    assert agreement.must_haves == ["Python", "PostgreSQL"]
+    assert agreement.glossary == [
+        {"term": "senior", "meaning": "five years shipping production code"},
+        {"term": "remote", "meaning": "within CET ±2"},
+    ]
+    assert agreement.interview_stages == [
+        {"name": "Technical interview", "owner": "hiring_manager", "expected_days": 3},
+        {"name": "Culture interview", "owner": "hr", "expected_days": 2},
+    ]
+    assert (agreement.shortlist_size, agreement.salary_position) == (6, "below")
+    assert agreement.culture_notes_need_hr_approval is True
+
+
+def test_the_intake_form_pre_fills_from_the_current_agreement(
+    client_for, recruiter, role, proposal
+):
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/intake/").content.decode()
+    assert "Go\nKubernetes</textarea>" in content
+    assert 'value="Technical interview"' in content
+    assert "senior: five years shipping production code" in content
+    assert "Hana Meyer (Hiring manager)" in content
+    assert 'type="datetime-local"' in content
+    assert "America/New_York" in content
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"held_at": ""}, "This field is required."),
+        ({"held_at": "2026-02-20T10:00"}, "Record a meeting once it has taken place."),
+        ({"must_haves": " \n "}, "Agree on at least one must-have."),
+        ({"glossary": "senior"}, "Line 1: write it as"),
+        ({"glossary": "ok: fine\nsenior:"}, "Line 2: write it as"),
+        ({"stage_1_name": "", "stage_2_name": "", "stage_2_days": ""}, "Name this stage"),
+        (
+            {"stage_1_name": "", "stage_1_days": "", "stage_2_name": "", "stage_2_days": ""},
+            "Agree on at least one interview stage.",
+        ),
+        ({"stage_2_name": "technical interview"}, "appears twice"),
+        ({"stage_2_days": ""}, "How many days should this stage take?"),
+        ({"stage_2_days": "90"}, "less than or equal to 60"),
+        ({"hm_review_sla_hours": "0"}, "greater than or equal to 1"),
+        ({"checkin_weekday": "9"}, "Select a valid choice."),
+        ({"talent_scarcity": "none"}, "Select a valid choice."),
+        ({"attendees": ["not-a-contact"]}, "Select a valid choice."),
+    ],
+)
+def test_bad_intake_input_is_refused_and_nothing_is_stored(
+    client_for, organization, recruiter, role, hm_contact, hr_contact, overrides, message
+):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/intake/", _intake_data(hm_contact, hr_contact, **overrides)
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _agreements(role) == []
+    with organization_context(organization.id):
+        assert not IntakeMeeting.objects.exists()
+
+
+def test_attendees_can_only_be_the_roles_client_contacts(
+    client_for, organization, recruiter, role, hm_contact, hr_contact
+):
+    stranger = ContactFactory(organization=organization)  # another client's contact
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/intake/",
+        _intake_data(hm_contact, hr_contact, attendees=[str(stranger.public_id)]),
+    )
+    assert response.status_code == 400
+    assert _agreements(role) == []
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_cannot_record_intake_nor_revise(
+    client_for, request, role, proposal, hm_contact, hr_contact, cast
+):
+    client = client_for(request.getfixturevalue(cast))
+    assert client.get(f"/roles/{role.public_id}/intake/").status_code == 403
+    assert (
+        client.post(
+            f"/roles/{role.public_id}/intake/", _intake_data(hm_contact, hr_contact)
+        ).status_code
+        == 403
+    )
+    assert client.get(f"/roles/{role.public_id}/agreement/revise/").status_code == 403
+    assert (
+        client.post(f"/roles/{role.public_id}/agreement/revise/", _terms_data()).status_code == 403
+    )
+    assert len(_agreements(role)) == 1
+
+
+# --- Agreement page ----------------------------------------------------------------
+
+
+def test_agreement_page_lists_versions_newest_first_with_acknowledgements(
+    client_for, organization, recruiter, hiring_manager, role
+):
+    AgreementFactory(organization=organization, role=role, version=1, status="superseded")
+    agreed = AgreementFactory(
+        organization=organization, role=role, version=2, status="agreed", must_haves=["Scala"]
+    )
+    with organization_context(organization.id):
+        AgreementAcknowledgement.objects.create(
+            organization=organization,
+            agreement=agreed,
+            party="hiring_manager",
+            membership=hiring_manager,
+            comment="Looks right",
+        )
+        AgreementComment.objects.create(
+            organization=organization,
+            agreement=agreed,
+            author=hiring_manager,
+            body="Can we go faster?",
+        )
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/agreement/").content.decode()
+    assert content.index("Version 2") < content.index("Version 1")
+    assert "Superseded" in content
+    assert "Agreed" in content
+    assert "Looks right" in content
+    assert hiring_manager.user.get_full_name() in content
+    assert "Can we go faster?" in content
+    assert "Scala" in content
+    assert f"/roles/{role.public_id}/agreement/revise/" in content
+    assert "Acknowledge v" not in content
+    assert f"/agreements/{agreed.public_id}/comment/" in content
+
+
+def test_an_empty_agreement_page_invites_the_recruiter_to_record_the_intake(
+    client_for, recruiter, role
+):
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/agreement/").content.decode()
+    assert "Nothing agreed yet" in content
+    assert f"/roles/{role.public_id}/intake/" in content
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_get_an_acknowledge_form_until_they_acknowledge(
+    client_for, request, role, proposal, cast
+):
+    client = client_for(request.getfixturevalue(cast))
+    url = f"/roles/{role.public_id}/agreement/"
+    content = client.get(url).content.decode()
+    assert f"/agreements/{proposal.public_id}/acknowledge/" in content
+    assert "/agreement/revise/" not in content
+
+    response = client.post(
+        f"/agreements/{proposal.public_id}/acknowledge/", {"comment": "Agreed on our side"}
+    )
+    assert response.status_code == 302
+    content = client.get(url).content.decode()
+    assert f"/agreements/{proposal.public_id}/acknowledge/" not in content
+    assert "Agreed on our side" in content
+
+
+def test_hm_and_hr_acknowledging_puts_the_agreement_in_force(
+    client_for, hiring_manager, hr, role, proposal
+):
+    client_for(hiring_manager).post(f"/agreements/{proposal.public_id}/acknowledge/")
+    response = client_for(hr).post(f"/agreements/{proposal.public_id}/acknowledge/", follow=True)
+    assert "Agreement v1 is agreed and in force." in response.content.decode()
+    [agreement] = _agreements(role)
+    assert agreement.status == AgreementStatus.AGREED
+    with organization_context(role.organization_id):
+        assert Role.objects.get(pk=role.pk).agreement_id == proposal.pk
+
+
+def test_acknowledging_twice_gives_a_message(client_for, hiring_manager, role, proposal):
+    client = client_for(hiring_manager)
+    client.post(f"/agreements/{proposal.public_id}/acknowledge/")
+    response = client.post(f"/agreements/{proposal.public_id}/acknowledge/", follow=True)
+    assert response.status_code == 200
+    assert "already acknowledged this version" in response.content.decode()
+    with organization_context(role.organization_id):
+        assert AgreementAcknowledgement.objects.count() == 1
+
+
+@pytest.mark.parametrize("cast", ["owner", "admin", "recruiter"])
+def test_the_agency_cannot_acknowledge(client_for, request, role, proposal, cast):
+    response = client_for(request.getfixturevalue(cast)).post(
+        f"/agreements/{proposal.public_id}/acknowledge/"
+    )
+    assert response.status_code == 403
+    with organization_context(role.organization_id):
+        assert not AgreementAcknowledgement.objects.exists()
+
+
+@pytest.mark.parametrize("cast", ["recruiter", "hiring_manager", "hr"])
+def test_everybody_who_sees_the_role_can_comment(client_for, request, role, proposal, cast):
+    response = client_for(request.getfixturevalue(cast)).post(
+        f"/agreements/{proposal.public_id}/comment/", {"body": "Three a week is a lot"}, follow=True
+    )
+    assert "Comment added to v1." in response.content.decode()
+    assert "Three a week is a lot" in response.content.decode()
+
+
+def test_an_empty_comment_is_refused_with_a_field_message(client_for, hr, role, proposal):
+    response = client_for(hr).post(f"/agreements/{proposal.public_id}/comment/", {"body": "  "})
+    assert response.status_code == 400
+    assert "Write a comment." in response.content.decode()
+    with organization_context(role.organization_id):
+        assert not AgreementComment.objects.exists()
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_never_see_internal_notes_on_the_agreement_page(
+    client_for, request, organization, recruiter, role, proposal, cast
+):
+    with organization_context(organization.id):
+        activity_record(
+            actor=recruiter, verb="role.note", role=role, summary="They overpromise", internal=True
+        )
+    content = (
+        client_for(request.getfixturevalue(cast))
+        .get(f"/roles/{role.public_id}/agreement/")
+        .content.decode()
+    )
+    assert "They overpromise" not in content
+
+
+# --- Revisions ---------------------------------------------------------------------
+
+
+def test_the_revision_form_pre_fills_from_the_latest_version(client_for, recruiter, role, proposal):
+    content = (
+        client_for(recruiter).get(f"/roles/{role.public_id}/agreement/revise/").content.decode()
+    )
+    assert "Go\nKubernetes</textarea>" in content
+    assert "Starts from v1 (proposed)" in content
+    assert 'name="held_at"' not in content
+
+
+def test_recruiter_proposes_a_revision(client_for, recruiter, role, proposal):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/agreement/revise/", _terms_data(must_haves="Go\nRust")
+    )
+    assert response.status_code == 302
+    first, second = _agreements(role)
+    assert first.status == AgreementStatus.SUPERSEDED
+    assert (second.version, second.status, second.must_haves) == (2, "proposed", ["Go", "Rust"])
+    assert second.intake_meeting_id is None
+
+
+def test_a_bad_revision_is_refused_and_nothing_is_stored(client_for, recruiter, role, proposal):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/agreement/revise/",
+        _terms_data(glossary="senior", must_haves=""),
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Agree on at least one must-have." in content
+    assert "Line 1: write it as" in content
+    assert [a.status for a in _agreements(role)] == [AgreementStatus.PROPOSED]
+
+
+def test_an_agreement_with_more_stages_than_rows_keeps_them_all_on_revision(
+    client_for, organization, recruiter, role
+):
+    stages = [
+        {"name": f"Round {n}", "owner": "hiring_manager", "expected_days": 1} for n in range(7)
+    ]
+    AgreementFactory(organization=organization, role=role, version=1, interview_stages=stages)
+    content = (
+        client_for(recruiter).get(f"/roles/{role.public_id}/agreement/revise/").content.decode()
+    )
+    assert 'value="Round 6"' in content
+
+
+# --- Isolation ---------------------------------------------------------------------
+
+
+def _urls(role, agreement) -> list[tuple[str, str]]:
+    return [
+        ("get", f"/roles/{role.public_id}/intake/"),
+        ("post", f"/roles/{role.public_id}/intake/"),
+        ("get", f"/roles/{role.public_id}/agreement/"),
+        ("get", f"/roles/{role.public_id}/agreement/revise/"),
+        ("post", f"/roles/{role.public_id}/agreement/revise/"),
+        ("post", f"/agreements/{agreement.public_id}/acknowledge/"),
+        ("post", f"/agreements/{agreement.public_id}/comment/"),
+    ]
+
+
+def test_another_organization_gets_404_for_every_intake_and_agreement_url(
+    client_for, outsider, role, proposal
+):
+    client = client_for(outsider)
+    for method, url in _urls(role, proposal):
+        assert getattr(client, method)(url, {"body": "Hi"}).status_code == 404, url
+    assert len(_agreements(role)) == 1
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_get_404_for_another_clients_agreements(
+    client_for, request, organization, other_role, cast
+):
+    agreement = AgreementFactory(
+        organization=organization, role=other_role, version=1, status="proposed"
+    )
+    client = client_for(request.getfixturevalue(cast))
+    for method, url in _urls(other_role, agreement):
+        assert getattr(client, method)(url, {"body": "Hi"}).status_code == 404, url
+    with organization_context(organization.id):
+        assert not AgreementAcknowledgement.objects.exists()
+        assert not AgreementComment.objects.exists()

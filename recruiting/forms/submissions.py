@@ -1,0 +1,231 @@
+"""Forms for submissions and the client's answers to them.
+
+They shape input only; the services decide what is allowed. Forms shown
+several times on one page (a review form per card of the queue) get unique
+element ids from `auto_id`, while their field names stay what the view reads.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from recruiting.models import (
+    CultureDecision,
+    InterviewOutcome,
+    LostReason,
+    ReviewDecision,
+    Stage,
+)
+
+RATING_CHOICES = [(score, str(score)) for score in range(1, 6)]
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ClientDateTimeField(forms.DateTimeField):
+    """A `datetime-local` input read and shown in the client's timezone, not the server's.
+
+    The browser sends a wall-clock reading with no offset; the deadline a
+    recruiter types is the candidate's, agreed in the client's local time.
+    """
+
+    input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S"]
+
+    def __init__(self, *, zone: str, **kwargs) -> None:
+        self.zone = ZoneInfo(zone)
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # Django makes a naive reading aware in the current timezone; make that the client's.
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.localtime(value, self.zone).strftime(DATETIME_LOCAL_FORMAT)
+        return value
+
+
+def _deadline_field(zone: str) -> ClientDateTimeField:
+    return ClientDateTimeField(
+        zone=zone,
+        required=False,
+        label="Competing-offer deadline",
+        help_text=f"When the candidate must answer another offer, in the client's time ({zone}).",
+    )
+
+
+class SubmissionForm(forms.Form):
+    """A candidate put forward for a role, with one evidence box per agreed must-have."""
+
+    candidate = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="public_id",
+        empty_label="Choose a candidate",
+        help_text="Only candidates who agreed to be represented are listed.",
+    )
+    pitch = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why this person, for this role, now.",
+    )
+    culture_fit_notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Culture-fit notes",
+    )
+
+    def __init__(
+        self,
+        *args,
+        candidates: QuerySet,
+        must_haves: list[str],
+        zone: str,
+        notes_need_hr: bool,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.must_haves = must_haves
+        self.fields["candidate"].queryset = candidates
+        for index, must_have in enumerate(must_haves):
+            self.fields[f"evidence_{index}"] = forms.CharField(
+                required=False,
+                label=must_have,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["competing_offer_deadline"] = _deadline_field(zone)
+        if notes_need_hr:
+            self.fields[
+                "culture_fit_notes"
+            ].help_text = "HR approves these before the hiring manager sees them."
+
+    def evidence_fields(self) -> list[forms.BoundField]:
+        return [self[f"evidence_{index}"] for index in range(len(self.must_haves))]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "candidate": data["candidate"],
+            "pitch": data["pitch"],
+            "skills_summary": [
+                {"must_have": must_have, "evidence": data.get(f"evidence_{index}", "")}
+                for index, must_have in enumerate(self.must_haves)
+            ],
+            "culture_fit_notes": data["culture_fit_notes"],
+            "competing_offer_deadline": data["competing_offer_deadline"],
+        }
+
+
+class StageMoveForm(forms.Form):
+    to_stage = forms.ChoiceField(label="Move to")
+    lost_reason = forms.ChoiceField(
+        required=False,
+        label="Why was the candidate lost?",
+        choices=[("", "Only when moving to “Lost”"), *LostReason.choices],
+    )
+    reason = forms.CharField(
+        required=False,
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to reject or withdraw; the timeline keeps it.",
+    )
+
+    def __init__(self, *args, targets: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = [(stage, Stage(stage).label) for stage in targets]
+
+
+class CultureNotesForm(forms.Form):
+    culture_fit_notes = forms.CharField(
+        label="Revised culture-fit notes", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer to the hiring manager", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class DeadlineForm(forms.Form):
+    def __init__(self, *args, zone: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["competing_offer_deadline"] = _deadline_field(zone)
+        self.fields["competing_offer_deadline"].help_text += " Leave empty to clear it."
+
+
+class SkillsReviewForm(forms.Form):
+    """The hiring manager's decision, with an optional 1–5 rating per must-have.
+
+    Ratings are named by position (`rating_0`, …): must-haves are free text.
+    """
+
+    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to reject or ask for more information.",
+    )
+
+    def __init__(self, *args, must_haves: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.must_haves = must_haves
+        for index, must_have in enumerate(must_haves):
+            self.fields[f"rating_{index}"] = forms.TypedChoiceField(
+                required=False,
+                coerce=int,
+                empty_value=None,
+                label=must_have,
+                choices=[("", "Not rated"), *RATING_CHOICES],
+            )
+        # Ratings first, then the decision they lead to.
+        self.order_fields([f"rating_{index}" for index in range(len(must_haves))])
+
+    def rating_fields(self) -> list[forms.BoundField]:
+        return [self[f"rating_{index}"] for index in range(len(self.must_haves))]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "decision": data["decision"],
+            "comment": data["comment"],
+            "ratings": {
+                must_have: data[f"rating_{index}"]
+                for index, must_have in enumerate(self.must_haves)
+                if data.get(f"rating_{index}") is not None
+            },
+        }
+
+
+class CultureApprovalForm(forms.Form):
+    decision = forms.ChoiceField(choices=CultureDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to request changes: say what should change.",
+    )
+
+
+class InterviewFeedbackForm(forms.Form):
+    outcome = forms.ChoiceField(choices=InterviewOutcome.choices)
+    rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label="Rating (1–5)")
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the candidate does not go further.",
+    )
+
+    def __init__(self, *args, stage_names: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if stage_names:
+            field = forms.ChoiceField(choices=[(name, name) for name in stage_names])
+        else:
+            field = forms.CharField(max_length=80)
+        field.label = "Interview stage"
+        self.fields["stage_name"] = field
+        self.order_fields(["stage_name"])

@@ -1,0 +1,20 @@
+from django.db import migrations
+
+from lib.migrations import EnableRowLevelSecurity
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("recruiting", "0001_initial"),
+    ]
+
+    operations = [
+        EnableRowLevelSecurity("client"),
+        EnableRowLevelSecurity("contact"),
+        EnableRowLevelSecurity("role"),
+        EnableRowLevelSecurity("candidate"),
+        EnableRowLevelSecurity("submission"),
+        EnableRowLevelSecurity("skillsreview"),
+        EnableRowLevelSecurity("cultureapproval"),
+        EnableRowLevelSecurity("interviewfeedback"),
+    ]

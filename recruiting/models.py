@@ -1,0 +1,403 @@
+"""The agency's book of business: clients, their people, job orders, candidates,
+submissions and the client's reviews of them."""
+
+import datetime
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from lib.business_hours import BusinessCalendar
+from lib.models import ExternalReferenceMixin, PublicIdMixin, TenantModel
+
+DEFAULT_WORKDAYS = [0, 1, 2, 3, 4]
+
+
+def default_workdays() -> list[int]:
+    return list(DEFAULT_WORKDAYS)
+
+
+class Client(PublicIdMixin, ExternalReferenceMixin, TenantModel):
+    """A company the agency recruits for; its business hours drive every SLA clock."""
+
+    name = models.CharField(max_length=160)
+    website = models.URLField(blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    business_day_start = models.TimeField(default=datetime.time(9, 0))
+    business_day_end = models.TimeField(default=datetime.time(17, 30))
+    workdays = ArrayField(models.PositiveSmallIntegerField(), default=default_workdays)
+    owner = models.ForeignKey(
+        "accounts.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_clients",
+        help_text="The recruiter who owns the relationship.",
+    )
+    escalation_contact = models.ForeignKey(
+        "recruiting.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who hears about it when a review is badly overdue.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # Clients list, alphabetical.
+            models.Index(fields=["organization", "name"], name="client_org_name_idx"),
+        ]
+        constraints = [
+            ExternalReferenceMixin.external_reference_constraint("client_external_ref_unique"),
+            models.CheckConstraint(
+                condition=models.Q(business_day_start__lt=models.F("business_day_end")),
+                name="client_business_day_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            timezone=self.timezone,
+            day_start=self.business_day_start,
+            day_end=self.business_day_end,
+            workdays=frozenset(self.workdays),
+        )
+
+
+class ContactKind(models.TextChoices):
+    HIRING_MANAGER = "hiring_manager", "Hiring manager"
+    HR = "hr", "HR"
+    OTHER = "other", "Other"
+
+
+class Contact(PublicIdMixin, ExternalReferenceMixin, TenantModel):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(max_length=20, choices=ContactKind.choices)
+    full_name = models.CharField(max_length=150)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person's Rapport login, when they have one in this agency.",
+    )
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [
+            models.Index(fields=["organization", "client", "kind"], name="contact_org_client_idx"),
+        ]
+        constraints = [
+            ExternalReferenceMixin.external_reference_constraint("contact_external_ref_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_kind_display()})"
+
+
+class RoleStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ON_HOLD = "on_hold", "On hold"
+    FILLED = "filled", "Filled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Every allowed change of a role's status; anything else is refused.
+ROLE_STATUS_MOVES: dict[str, frozenset[str]] = {
+    RoleStatus.OPEN: frozenset({RoleStatus.ON_HOLD, RoleStatus.FILLED, RoleStatus.CANCELLED}),
+    RoleStatus.ON_HOLD: frozenset({RoleStatus.OPEN, RoleStatus.CANCELLED}),
+    RoleStatus.FILLED: frozenset({RoleStatus.OPEN}),
+    RoleStatus.CANCELLED: frozenset({RoleStatus.OPEN}),
+}
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class WorkArrangement(models.TextChoices):
+    ONSITE = "onsite", "On site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class Role(PublicIdMixin, ExternalReferenceMixin, TenantModel):
+    """A job order: what the client wants filled, and the agreement it is worked under."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    work_arrangement = models.CharField(
+        max_length=10, choices=WorkArrangement.choices, default=WorkArrangement.HYBRID
+    )
+    openings = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, default="USD")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=10, choices=RoleStatus.choices, default=RoleStatus.OPEN)
+    hiring_manager = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hr_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "accounts.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_roles",
+    )
+    agreement = models.ForeignKey(
+        "intake.ExpectationAgreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The agreed version in force.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organization", "client", "status"], name="role_org_client_idx"),
+            models.Index(
+                fields=["organization", "status", "-created_at"], name="role_org_status_idx"
+            ),
+        ]
+        constraints = [
+            ExternalReferenceMixin.external_reference_constraint("role_external_ref_unique"),
+            models.CheckConstraint(
+                condition=models.Q(salary_min__isnull=True)
+                | models.Q(salary_max__isnull=True)
+                | models.Q(salary_min__lte=models.F("salary_max")),
+                name="role_salary_band_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def resume_upload_path(instance: "Candidate", filename: str) -> str:
+    # Named by organization and a random id, never by the uploaded name, which
+    # may carry anything; the original name is kept in `resume_name`.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"resumes/{instance.organization_id}/{instance.public_id}.{extension}"
+
+
+class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
+    full_name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    current_title = models.CharField(max_length=120, blank=True)
+    current_company = models.CharField(max_length=120, blank=True)
+    # Stored under MEDIA_ROOT, which no URL serves: only `candidate_resume` streams
+    # it, to users allowed to see the candidate.
+    resume = models.FileField(upload_to=resume_upload_path, blank=True)
+    resume_name = models.CharField(max_length=200, blank=True)
+    links = ArrayField(models.URLField(), default=list, blank=True)
+    source = models.CharField(max_length=60, blank=True, help_text="Where we found them.")
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    consent_to_represent = models.BooleanField(default=False)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    internal_notes = models.TextField(
+        blank=True, help_text="Recruiters only: never shown to client users."
+    )
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [
+            models.Index(fields=["organization", "full_name"], name="candidate_org_name_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("email"), name="candidate_email_unique_per_org"
+            ),
+            ExternalReferenceMixin.external_reference_constraint("candidate_external_ref_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Stage(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    HM_REVIEW = "hm_review", "Hiring manager review"
+    INTERVIEWING = "interviewing", "Interviewing"
+    OFFER = "offer", "Offer"
+    HIRED = "hired", "Hired"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    LOST = "lost", "Lost"
+
+
+OPEN_STAGES = frozenset({Stage.SUBMITTED, Stage.HM_REVIEW, Stage.INTERVIEWING, Stage.OFFER})
+
+
+class LostReason(models.TextChoices):
+    ACCEPTED_OTHER_OFFER = "accepted_other_offer", "Accepted another offer"
+    UNRESPONSIVE_CLIENT = "unresponsive_client", "Client too slow to respond"
+    COMPENSATION = "compensation", "Compensation"
+    OTHER = "other", "Other"
+
+
+class CultureStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", "Not required"
+    PENDING = "pending", "Awaiting HR approval"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class Submission(PublicIdMixin, ExternalReferenceMixin, TenantModel):
+    """A candidate put forward for a role; its `stage` moves only through
+    `recruiting.services.submission_move` (see `STAGE_MOVES` there)."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="submissions")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="submissions")
+    # Denormalised from the role: client users' queues filter on it directly.
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    pitch = models.TextField()
+    # [{"must_have": "...", "evidence": "..."}], one entry per must-have of the agreement.
+    skills_summary = models.JSONField(default=list, blank=True)
+    culture_fit_notes = models.TextField(blank=True)
+    culture_status = models.CharField(
+        max_length=20, choices=CultureStatus.choices, default=CultureStatus.NOT_REQUIRED
+    )
+    competing_offer_deadline = models.DateTimeField(null=True, blank=True)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SUBMITTED)
+    stage_changed_at = models.DateTimeField()
+    lost_reason = models.CharField(max_length=30, choices=LostReason.choices, blank=True)
+    closing_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Role pipeline: a role's submissions by stage.
+            models.Index(fields=["organization", "role", "stage"], name="submission_org_role_idx"),
+            # Client users' queues: their client's submissions in a stage.
+            models.Index(
+                fields=["organization", "client", "stage"], name="submission_org_client_idx"
+            ),
+            models.Index(fields=["organization", "candidate"], name="submission_org_cand_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "role", "candidate"], name="submission_once_per_role"
+            ),
+            ExternalReferenceMixin.external_reference_constraint("submission_external_ref_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+
+class ReviewDecision(models.TextChoices):
+    ADVANCE = "advance", "Advance to interviews"
+    REJECT = "reject", "Reject"
+    NEED_INFO = "need_info", "Need more information"
+
+
+class SkillsReview(TenantModel):
+    """The hiring manager's verdict on a candidate's skills."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="skills_reviews"
+    )
+    reviewer = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
+    # {"must-have text": 1..5}
+    ratings = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "submission", "-created_at"], name="review_org_sub_idx"
+            ),
+        ]
+
+
+class CultureDecision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+
+
+class CultureApproval(TenantModel):
+    """HR's verdict on how the recruiter describes the candidate's culture fit."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="culture_approvals"
+    )
+    reviewer = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decision = models.CharField(max_length=20, choices=CultureDecision.choices)
+    comment = models.TextField(blank=True)
+    reviewed_notes = models.TextField(help_text="The notes as they stood when reviewed.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "submission", "-created_at"], name="culture_org_sub_idx"
+            ),
+        ]
+
+
+class InterviewOutcome(models.TextChoices):
+    ADVANCE = "advance", "Advance"
+    HOLD = "hold", "Hold"
+    REJECT = "reject", "Reject"
+
+
+class InterviewFeedback(TenantModel):
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="interview_feedback"
+    )
+    author = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    stage_name = models.CharField(max_length=80)
+    outcome = models.CharField(max_length=10, choices=InterviewOutcome.choices)
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "submission", "-created_at"],
+                name="feedback_org_sub_idx",
+            ),
+        ]

@@ -1,0 +1,247 @@
+"""Reads for the recruiting pages. Every function takes the member first and confines
+hiring managers and HR to their client (`accounts.permissions.client_scope`)."""
+
+from collections import OrderedDict
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership
+from accounts.permissions import client_scope
+from engagements.models import ClockKind, ResponseClock
+from recruiting.models import (
+    OPEN_STAGES,
+    Candidate,
+    Client,
+    Contact,
+    CultureStatus,
+    Role,
+    RoleStatus,
+    Stage,
+    Submission,
+)
+
+PIPELINE_ORDER = [
+    Stage.SUBMITTED,
+    Stage.HM_REVIEW,
+    Stage.INTERVIEWING,
+    Stage.OFFER,
+    Stage.HIRED,
+    Stage.REJECTED,
+    Stage.WITHDRAWN,
+    Stage.LOST,
+]
+
+
+def _scoped(queryset: QuerySet, membership: Membership, field: str = "client_id") -> QuerySet:
+    scope = client_scope(membership)
+    return queryset if scope is None else queryset.filter(**{field: scope})
+
+
+# --- Clients ----------------------------------------------------------------------
+
+
+def client_list(*, membership: Membership) -> list[Client]:
+    """Clients with their counts of open roles and open submissions, in one query."""
+    return list(
+        _scoped(Client.objects.all(), membership, "id")
+        .select_related("owner__user")
+        .annotate(
+            open_roles=Count("roles", filter=Q(roles__status=RoleStatus.OPEN), distinct=True),
+            active_submissions=Count(
+                "submissions", filter=Q(submissions__stage__in=OPEN_STAGES), distinct=True
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def client_get(*, membership: Membership, public_id) -> Client:
+    """The client, or Client.DoesNotExist when it is not visible to the member."""
+    return (
+        _scoped(Client.objects.all(), membership, "id")
+        .select_related("owner__user", "escalation_contact")
+        .get(public_id=public_id)
+    )
+
+
+def client_contacts(*, client: Client) -> list[Contact]:
+    return list(client.contacts.select_related("user").order_by("kind", "full_name"))
+
+
+def client_roles(*, client: Client) -> list[Role]:
+    return list(
+        Role.objects.filter(client=client)
+        .select_related("agreement", "hiring_manager", "hr_contact")
+        .annotate(
+            active_submissions=Count("submissions", filter=Q(submissions__stage__in=OPEN_STAGES))
+        )
+        .order_by("status", "-created_at")
+    )
+
+
+# --- Roles --------------------------------------------------------------------------
+
+
+def role_list(*, membership: Membership, status: str | None = RoleStatus.OPEN) -> list[Role]:
+    queryset = _scoped(Role.objects.all(), membership).select_related("client", "agreement")
+    if status:
+        queryset = queryset.filter(status=status)
+    return list(
+        queryset.annotate(
+            active_submissions=Count("submissions", filter=Q(submissions__stage__in=OPEN_STAGES))
+        ).order_by("client__name", "title")
+    )
+
+
+def role_get(*, membership: Membership, public_id) -> Role:
+    return (
+        _scoped(Role.objects.all(), membership)
+        .select_related("client", "agreement", "hiring_manager", "hr_contact", "owner__user")
+        .get(public_id=public_id)
+    )
+
+
+def role_pipeline(*, role: Role) -> "OrderedDict[str, list[Submission]]":
+    """The role's submissions grouped by stage in pipeline order (empty stages included)."""
+    pipeline: OrderedDict[str, list[Submission]] = OrderedDict(
+        (stage, []) for stage in PIPELINE_ORDER
+    )
+    for submission in (
+        Submission.objects.filter(role=role)
+        .select_related("candidate")
+        .order_by("stage_changed_at")
+    ):
+        pipeline[submission.stage].append(submission)
+    return pipeline
+
+
+# --- Candidates -----------------------------------------------------------------------
+
+
+def candidate_list(*, membership: Membership, query: str = "") -> QuerySet[Candidate]:
+    """Candidates matching a search on name, email, title, company or tag (agency only)."""
+    queryset = Candidate.objects.all()
+    query = query.strip()
+    if query:
+        queryset = queryset.filter(
+            Q(full_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(current_title__icontains=query)
+            | Q(current_company__icontains=query)
+            | Q(tags__contains=[query])
+        )
+    return queryset.annotate(submission_count=Count("submissions")).order_by("full_name")
+
+
+def candidate_get(*, membership: Membership, public_id) -> Candidate:
+    """A candidate; client users only see candidates submitted to their client."""
+    queryset = Candidate.objects.all()
+    scope = client_scope(membership)
+    if scope is not None:
+        queryset = queryset.filter(submissions__client_id=scope).distinct()
+    return queryset.get(public_id=public_id)
+
+
+def candidate_submissions(*, membership: Membership, candidate: Candidate) -> list[Submission]:
+    return list(
+        _scoped(Submission.objects.filter(candidate=candidate), membership)
+        .select_related("role__client")
+        .order_by("-created_at")
+    )
+
+
+# --- Submissions -----------------------------------------------------------------------
+
+
+def submission_get(*, membership: Membership, public_id) -> Submission:
+    return (
+        _scoped(Submission.objects.all(), membership)
+        .select_related("role__agreement", "role__client", "candidate", "submitted_by__user")
+        .prefetch_related(
+            Prefetch("skills_reviews", queryset=_reviews("skills_reviews")),
+            Prefetch("culture_approvals", queryset=_reviews("culture_approvals")),
+            Prefetch("interview_feedback", queryset=_reviews("interview_feedback")),
+        )
+        .get(public_id=public_id)
+    )
+
+
+def _reviews(relation: str) -> QuerySet:
+    model = Submission._meta.get_field(relation).related_model
+    person = "author__user" if relation == "interview_feedback" else "reviewer__user"
+    return model.objects.select_related(person).order_by("-created_at")
+
+
+def open_clock(*, submission: Submission, kind: str) -> ResponseClock | None:
+    return ResponseClock.objects.filter(
+        submission=submission, kind=kind, closed_at__isnull=True
+    ).first()
+
+
+def hm_review_queue(*, membership: Membership) -> list[Submission]:
+    """Submissions waiting for the hiring manager's skills review, most urgent first.
+
+    One query for the submissions with their role, agreement and candidate, one for
+    their open review clocks; the waiting time is read from the clock.
+    """
+    submissions = list(
+        _scoped(Submission.objects.filter(stage=Stage.HM_REVIEW), membership)
+        .select_related("role__agreement", "candidate", "client")
+        .prefetch_related(
+            Prefetch(
+                "clocks",
+                queryset=ResponseClock.objects.filter(
+                    kind=ClockKind.HM_REVIEW, closed_at__isnull=True
+                ),
+                to_attr="open_review_clocks",
+            )
+        )
+    )
+    return sorted(submissions, key=_urgency("open_review_clocks"))
+
+
+def hr_approval_queue(*, membership: Membership) -> list[Submission]:
+    """Submissions whose culture-fit notes wait for HR, most urgent first."""
+    submissions = list(
+        _scoped(
+            Submission.objects.filter(culture_status=CultureStatus.PENDING, stage__in=OPEN_STAGES),
+            membership,
+        )
+        .select_related("role__agreement", "candidate", "client")
+        .prefetch_related(
+            Prefetch(
+                "clocks",
+                queryset=ResponseClock.objects.filter(
+                    kind=ClockKind.HR_APPROVAL, closed_at__isnull=True
+                ),
+                to_attr="open_approval_clocks",
+            )
+        )
+    )
+    return sorted(submissions, key=_urgency("open_approval_clocks"))
+
+
+def _urgency(attribute: str):
+    far_future = timezone.now() + timedelta(days=3650)
+
+    def key(submission: Submission):
+        clocks = getattr(submission, attribute)
+        return clocks[0].due_at if clocks else far_future
+
+    return key
+
+
+def changes_requested(*, membership: Membership) -> list[Submission]:
+    """Submissions whose culture-fit notes HR sent back: the recruiter's to revise."""
+    return list(
+        _scoped(
+            Submission.objects.filter(
+                culture_status=CultureStatus.CHANGES_REQUESTED, stage__in=OPEN_STAGES
+            ),
+            membership,
+        )
+        .select_related("role", "candidate")
+        .order_by("updated_at")
+    )

@@ -1,0 +1,121 @@
+"""Candidates, their consent and their résumé."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership
+from accounts.permissions import Action, require
+from engagements.services import activity_record
+from recruiting.models import Candidate
+from recruiting.services._common import clean_text_list, require_same_organization
+
+CANDIDATE_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "location",
+    "current_title",
+    "current_company",
+    "links",
+    "source",
+    "tags",
+    "internal_notes",
+    "external_source",
+    "external_id",
+)
+
+# What a résumé may be, recognised by its first bytes rather than its name.
+RESUME_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
+def validate_resume(upload: UploadedFile) -> None:
+    if upload.size > settings.RESUME_MAX_BYTES:
+        limit = settings.RESUME_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"resume": f"The résumé is larger than {limit} MB."})
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    signatures = RESUME_SIGNATURES.get(extension)
+    head = upload.read(8)
+    upload.seek(0)
+    if signatures is None or not head.startswith(signatures):
+        raise ValidationError({"resume": "Upload the résumé as a PDF or Word document."})
+
+
+def _check_email_free(candidate: Candidate) -> None:
+    taken = Candidate.objects.filter(email__iexact=candidate.email).exclude(pk=candidate.pk)
+    if taken.exists():
+        raise ValidationError({"email": "A candidate with this email already exists."})
+
+
+def _apply(candidate: Candidate, fields: dict, resume: UploadedFile | None, consent: bool | None):
+    for key, value in fields.items():
+        if key in CANDIDATE_FIELDS:
+            setattr(candidate, key, value)
+    candidate.email = candidate.email.strip().lower()
+    candidate.tags = clean_text_list(candidate.tags)
+    candidate.links = clean_text_list(candidate.links)
+    if consent is not None and consent != candidate.consent_to_represent:
+        candidate.consent_to_represent = consent
+        candidate.consent_recorded_at = timezone.now() if consent else None
+    if resume is not None:
+        validate_resume(resume)
+        candidate.resume_name = resume.name[:200]
+    candidate.full_clean(exclude=["organization", "resume"])
+    _check_email_free(candidate)
+
+
+def candidate_create(
+    *,
+    actor: Membership,
+    full_name: str,
+    email: str,
+    resume: UploadedFile | None = None,
+    consent_to_represent: bool = False,
+    **fields,
+) -> Candidate:
+    require(actor, Action.EDIT_CANDIDATES)
+    candidate = Candidate(organization_id=actor.organization_id, full_name=full_name, email=email)
+    _apply(candidate, fields, resume, consent_to_represent)
+    with transaction.atomic():
+        candidate.save(force_insert=True)
+        if resume is not None:
+            candidate.resume.save(resume.name, resume, save=True)
+        activity_record(
+            actor=actor,
+            verb="candidate.created",
+            candidate=candidate,
+            summary=f"Candidate {candidate} added",
+            internal=True,
+        )
+    return candidate
+
+
+def candidate_update(
+    *,
+    actor: Membership,
+    candidate: Candidate,
+    resume: UploadedFile | None = None,
+    consent_to_represent: bool | None = None,
+    **fields,
+) -> Candidate:
+    require(actor, Action.EDIT_CANDIDATES)
+    require_same_organization(actor, candidate)
+    _apply(candidate, fields, resume, consent_to_represent)
+    with transaction.atomic():
+        candidate.save()
+        if resume is not None:
+            candidate.resume.save(resume.name, resume, save=True)
+        activity_record(
+            actor=actor,
+            verb="candidate.updated",
+            candidate=candidate,
+            summary=f"Candidate {candidate} updated",
+            internal=True,
+        )
+    return candidate

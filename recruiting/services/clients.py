@@ -1,0 +1,163 @@
+"""Clients and their contacts."""
+
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Invitation, Membership, MembershipRole
+from accounts.permissions import Action, require
+from accounts.services import invitation_create
+from engagements.services import activity_record
+from recruiting.models import Client, Contact, ContactKind
+from recruiting.services._common import require_same_organization, validate_timezone
+
+CLIENT_FIELDS = (
+    "name",
+    "website",
+    "timezone",
+    "business_day_start",
+    "business_day_end",
+    "workdays",
+    "notes",
+)
+
+
+def _validate_calendar(*, business_day_start: time, business_day_end: time, workdays) -> list[int]:
+    if business_day_start >= business_day_end:
+        raise ValidationError({"business_day_end": "The business day must end after it starts."})
+    days = sorted({int(day) for day in workdays})
+    if not days or any(day not in range(7) for day in days):
+        raise ValidationError({"workdays": "Choose at least one working day."})
+    return days
+
+
+def client_create(
+    *,
+    actor: Membership,
+    name: str,
+    timezone: str,
+    business_day_start: time = time(9, 0),
+    business_day_end: time = time(17, 30),
+    workdays=(0, 1, 2, 3, 4),
+    owner: Membership | None = None,
+    website: str = "",
+    notes: str = "",
+) -> Client:
+    require(actor, Action.EDIT_CLIENTS_AND_ROLES)
+    require_same_organization(actor, owner)
+    if not name.strip():
+        raise ValidationError({"name": "Give the client a name."})
+    client = Client(
+        organization_id=actor.organization_id,
+        name=name.strip(),
+        website=website,
+        timezone=validate_timezone(timezone),
+        business_day_start=business_day_start,
+        business_day_end=business_day_end,
+        workdays=_validate_calendar(
+            business_day_start=business_day_start,
+            business_day_end=business_day_end,
+            workdays=workdays,
+        ),
+        owner=owner or actor,
+        notes=notes,
+    )
+    client.full_clean(exclude=["organization", "owner", "escalation_contact"])
+    with transaction.atomic():
+        client.save(force_insert=True)
+        activity_record(
+            actor=actor, verb="client.created", client=client, summary=f"Client {client} added"
+        )
+    return client
+
+
+def client_update(
+    *, actor: Membership, client: Client, escalation_contact: Contact | None = None, **fields
+) -> Client:
+    require(actor, Action.EDIT_CLIENTS_AND_ROLES)
+    owner = fields.get("owner")
+    require_same_organization(actor, client, owner, escalation_contact)
+    if escalation_contact is not None and escalation_contact.client_id != client.pk:
+        raise ValidationError({"escalation_contact": "Choose a contact of this client."})
+    unknown = set(fields) - {*CLIENT_FIELDS, "owner"}
+    if unknown:
+        raise ValueError(f"Not client fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(client, field, value)
+    client.escalation_contact = escalation_contact
+    client.timezone = validate_timezone(client.timezone)
+    client.workdays = _validate_calendar(
+        business_day_start=client.business_day_start,
+        business_day_end=client.business_day_end,
+        workdays=client.workdays,
+    )
+    client.full_clean(exclude=["organization", "owner", "escalation_contact"])
+    with transaction.atomic():
+        client.save()
+        activity_record(
+            actor=actor, verb="client.updated", client=client, summary=f"Client {client} updated"
+        )
+    return client
+
+
+def contact_create(
+    *,
+    actor: Membership,
+    client: Client,
+    kind: str,
+    full_name: str,
+    email: str = "",
+    phone: str = "",
+    job_title: str = "",
+) -> Contact:
+    require(actor, Action.EDIT_CLIENTS_AND_ROLES)
+    require_same_organization(actor, client)
+    contact = Contact(
+        organization_id=actor.organization_id,
+        client=client,
+        kind=kind,
+        full_name=full_name.strip(),
+        email=email.strip().lower(),
+        phone=phone,
+        job_title=job_title,
+    )
+    contact.full_clean(exclude=["organization", "client", "user"])
+    with transaction.atomic():
+        contact.save(force_insert=True)
+        activity_record(
+            actor=actor,
+            verb="contact.created",
+            client=client,
+            summary=f"{contact.get_kind_display()} {contact.full_name} added to {client}",
+        )
+    return contact
+
+
+def contact_update(*, actor: Membership, contact: Contact, **fields) -> Contact:
+    require(actor, Action.EDIT_CLIENTS_AND_ROLES)
+    require_same_organization(actor, contact)
+    for field in ("kind", "full_name", "email", "phone", "job_title"):
+        if field in fields:
+            setattr(contact, field, fields[field].strip() if field != "kind" else fields[field])
+    contact.email = contact.email.lower()
+    contact.full_clean(exclude=["organization", "client", "user"])
+    contact.save()
+    return contact
+
+
+CONTACT_KIND_ROLES = {
+    ContactKind.HIRING_MANAGER: MembershipRole.HIRING_MANAGER,
+    ContactKind.HR: MembershipRole.HR,
+}
+
+
+def contact_invite(*, actor: Membership, contact: Contact) -> Invitation:
+    """Give a hiring manager or HR contact a login bound to their client."""
+    require_same_organization(actor, contact)
+    role = CONTACT_KIND_ROLES.get(contact.kind)
+    if role is None:
+        raise ValidationError("Only hiring managers and HR contacts get a login.")
+    if not contact.email:
+        raise ValidationError({"email": "Add the contact's email address first."})
+    return invitation_create(actor=actor, email=contact.email, role=role, client=contact.client)

@@ -1,0 +1,332 @@
+"""Submissions and their stage machine.
+
+Every move of a submission's stage goes through `submission_move`, which
+checks it against `STAGE_MOVES` (what may follow what) and `MOVE_ROLES` (who
+may make it), records an activity and opens or closes the response clocks the
+new stage implies.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, MembershipRole
+from accounts.permissions import AGENCY, EVERYONE, Action, require, require_client_access
+from engagements.models import ClockKind
+from engagements.services import (
+    activity_record,
+    clock_open,
+    clocks_apply_competing_deadline,
+    clocks_close,
+)
+from intake.selectors import role_terms
+from lib.exceptions import ApplicationError, PermissionDenied
+from recruiting.models import (
+    Candidate,
+    CultureStatus,
+    LostReason,
+    Role,
+    RoleStatus,
+    Stage,
+    Submission,
+)
+from recruiting.services._common import require_same_organization
+
+
+class InvalidStageMove(ApplicationError):
+    """A stage change the pipeline does not allow."""
+
+
+CLOSED_TO_ALL = frozenset({Stage.REJECTED, Stage.WITHDRAWN, Stage.LOST})
+
+# What may follow what. Terminal stages allow nothing.
+STAGE_MOVES: dict[str, frozenset[str]] = {
+    Stage.SUBMITTED: frozenset({Stage.HM_REVIEW}) | CLOSED_TO_ALL,
+    Stage.HM_REVIEW: frozenset({Stage.INTERVIEWING}) | CLOSED_TO_ALL,
+    Stage.INTERVIEWING: frozenset({Stage.OFFER}) | CLOSED_TO_ALL,
+    Stage.OFFER: frozenset({Stage.HIRED}) | CLOSED_TO_ALL,
+    Stage.HIRED: frozenset(),
+    Stage.REJECTED: frozenset(),
+    Stage.WITHDRAWN: frozenset(),
+    Stage.LOST: frozenset(),
+}
+
+# Who may move a submission into each stage.
+MOVE_ROLES: dict[str, frozenset[str]] = {
+    # The recruiter sends it on once HR approved the notes (or none were needed).
+    Stage.HM_REVIEW: AGENCY,
+    # Only the hiring manager's skills review advances a candidate to interviews.
+    Stage.INTERVIEWING: frozenset({MembershipRole.HIRING_MANAGER}),
+    Stage.OFFER: EVERYONE,
+    Stage.HIRED: EVERYONE,
+    Stage.REJECTED: EVERYONE,
+    Stage.WITHDRAWN: AGENCY,
+    Stage.LOST: AGENCY,
+}
+
+
+def _require_visible(actor: Membership, submission: Submission) -> None:
+    require_same_organization(actor, submission)
+    require_client_access(actor, submission.client_id)
+
+
+def submission_create(
+    *,
+    actor: Membership,
+    role: Role,
+    candidate: Candidate,
+    pitch: str,
+    skills_summary: list[dict] | None = None,
+    culture_fit_notes: str = "",
+    competing_offer_deadline: datetime | None = None,
+) -> Submission:
+    """Put a candidate forward. Culture-fit notes go to HR first when the agreement says so;
+    otherwise the submission goes straight to the hiring manager's review."""
+    require(actor, Action.CREATE_SUBMISSION)
+    require_same_organization(actor, role, candidate)
+    if role.status != RoleStatus.OPEN:
+        raise ApplicationError(
+            f"{role} is {role.get_status_display().lower()}: it takes no submissions."
+        )
+    if not candidate.consent_to_represent:
+        raise ValidationError(
+            {"candidate": f"{candidate} has not agreed to be represented for roles yet."}
+        )
+    if not pitch.strip():
+        raise ValidationError({"pitch": "Say why this candidate fits the role."})
+    if competing_offer_deadline is not None and competing_offer_deadline <= timezone.now():
+        raise ValidationError({"competing_offer_deadline": "The deadline is already past."})
+    terms = role_terms(role)
+    notes = culture_fit_notes.strip()
+    needs_hr = bool(notes) and terms.culture_notes_need_hr_approval
+    now = timezone.now()
+    submission = Submission(
+        organization_id=actor.organization_id,
+        role=role,
+        candidate=candidate,
+        client_id=role.client_id,
+        submitted_by=actor,
+        pitch=pitch.strip(),
+        skills_summary=_clean_skills_summary(skills_summary, terms.must_haves),
+        culture_fit_notes=notes,
+        culture_status=CultureStatus.PENDING if needs_hr else CultureStatus.NOT_REQUIRED,
+        competing_offer_deadline=competing_offer_deadline,
+        stage=Stage.SUBMITTED,
+        stage_changed_at=now,
+    )
+    try:
+        with transaction.atomic():
+            submission.save(force_insert=True)
+            activity_record(
+                actor=actor,
+                verb="submission.created",
+                submission=submission,
+                summary=f"{candidate} submitted for {role}",
+            )
+            if needs_hr:
+                clock_open(
+                    submission=submission,
+                    kind=ClockKind.HR_APPROVAL,
+                    sla_hours=terms.hr_approval_sla_hours,
+                    opened_at=now,
+                )
+            else:
+                _move(actor, submission, Stage.HM_REVIEW, reason="")
+    except IntegrityError as error:
+        raise ValidationError(
+            {"candidate": f"{candidate} has already been submitted for {role}."}
+        ) from error
+    return submission
+
+
+def _clean_skills_summary(entries: list[dict] | None, must_haves: list[str]) -> list[dict]:
+    """Keep one {"must_have", "evidence"} entry per must-have that has evidence."""
+    cleaned = []
+    for entry in entries or []:
+        must_have = str(entry.get("must_have", "")).strip()
+        evidence = str(entry.get("evidence", "")).strip()
+        if not must_have or not evidence:
+            continue
+        if must_haves and must_have not in must_haves:
+            raise ValidationError(
+                {"skills_summary": f"“{must_have}” is not a must-have of this role."}
+            )
+        cleaned.append({"must_have": must_have, "evidence": evidence})
+    return cleaned
+
+
+def submission_move(
+    *,
+    actor: Membership,
+    submission: Submission,
+    to_stage: str,
+    reason: str = "",
+    lost_reason: str = "",
+) -> Submission:
+    """Move the submission to `to_stage`, if the pipeline and the actor's role allow it."""
+    _require_visible(actor, submission)
+    if to_stage == Stage.INTERVIEWING:
+        raise PermissionDenied(
+            "Candidates advance to interviews through the hiring manager's review."
+        )
+    if to_stage == Stage.LOST and lost_reason not in LostReason.values:
+        raise ValidationError({"lost_reason": "Say why the candidate was lost."})
+    if to_stage in {Stage.REJECTED, Stage.WITHDRAWN} and not reason.strip():
+        raise ValidationError({"reason": "Give a reason; the timeline keeps it."})
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        _move(actor, locked, to_stage, reason=reason, lost_reason=lost_reason)
+    submission.refresh_from_db()
+    return submission
+
+
+def _move(
+    actor: Membership,
+    submission: Submission,
+    to_stage: str,
+    *,
+    reason: str,
+    lost_reason: str = "",
+    follows_from_approval: bool = False,
+) -> None:
+    """The one place a stage changes. The caller holds the row (or just created it).
+
+    `follows_from_approval` marks a move that is the consequence of an action the
+    actor was entitled to (HR's approval releases a submission to review), so the
+    actor's own right to make the move is not asked.
+    """
+    if to_stage not in STAGE_MOVES.get(submission.stage, frozenset()):
+        raise InvalidStageMove(
+            f"A submission in “{submission.get_stage_display()}” cannot move to "
+            f"“{Stage(to_stage).label}”."
+        )
+    if not follows_from_approval and actor.role not in MOVE_ROLES[to_stage]:
+        raise PermissionDenied(
+            f"As {actor.get_role_display().lower()} you cannot move a submission to "
+            f"“{Stage(to_stage).label}”."
+        )
+    if to_stage == Stage.HM_REVIEW and submission.culture_status in {
+        CultureStatus.PENDING,
+        CultureStatus.CHANGES_REQUESTED,
+    }:
+        raise InvalidStageMove("HR has not approved the culture-fit notes yet.")
+    previous = submission.stage
+    submission.stage = to_stage
+    submission.stage_changed_at = timezone.now()
+    submission.lost_reason = lost_reason if to_stage == Stage.LOST else ""
+    if reason:
+        submission.closing_note = reason.strip()
+    submission.save(
+        update_fields=["stage", "stage_changed_at", "lost_reason", "closing_note", "updated_at"]
+    )
+    activity_record(
+        actor=actor,
+        verb="submission.stage_changed",
+        submission=submission,
+        summary=f"{submission.candidate}: {Stage(previous).label} → {Stage(to_stage).label}",
+        payload={"from": previous, "to": to_stage, "reason": reason, "lost_reason": lost_reason},
+    )
+    _open_clocks_for_stage(actor, submission)
+
+
+def _open_clocks_for_stage(actor: Membership, submission: Submission) -> None:
+    """Close what the previous stage owed and open what the new one owes."""
+    terms = role_terms(submission.role)
+    clocks_close(submission=submission, by=actor)
+    if submission.stage == Stage.HM_REVIEW:
+        clock_open(
+            submission=submission, kind=ClockKind.HM_REVIEW, sla_hours=terms.hm_review_sla_hours
+        )
+    elif submission.stage == Stage.INTERVIEWING:
+        first_stage = terms.interview_stages[0]["name"] if terms.interview_stages else "Interview"
+        clock_open(
+            submission=submission,
+            kind=ClockKind.INTERVIEW_FEEDBACK,
+            sla_hours=terms.interview_feedback_sla_hours,
+            stage_name=first_stage,
+        )
+
+
+def submission_revise_culture_notes(
+    *, actor: Membership, submission: Submission, culture_fit_notes: str
+) -> Submission:
+    """The recruiter rewrites the notes after HR asked for changes; HR reviews them again."""
+    require(actor, Action.CREATE_SUBMISSION)
+    _require_visible(actor, submission)
+    notes = culture_fit_notes.strip()
+    if not notes:
+        raise ValidationError({"culture_fit_notes": "Write the culture-fit notes."})
+    if submission.culture_status == CultureStatus.APPROVED:
+        raise ApplicationError("HR already approved these notes; they can no longer change.")
+    if not submission.is_open:
+        raise ApplicationError("This submission is closed.")
+    terms = role_terms(submission.role)
+    with transaction.atomic():
+        submission.culture_fit_notes = notes
+        submission.culture_status = CultureStatus.PENDING
+        submission.save(update_fields=["culture_fit_notes", "culture_status", "updated_at"])
+        activity_record(
+            actor=actor,
+            verb="submission.culture_notes_revised",
+            submission=submission,
+            summary=f"Culture-fit notes for {submission.candidate} revised for HR",
+        )
+        clock_open(
+            submission=submission,
+            kind=ClockKind.HR_APPROVAL,
+            sla_hours=terms.hr_approval_sla_hours,
+        )
+    return submission
+
+
+def submission_answer_info_request(
+    *, actor: Membership, submission: Submission, answer: str
+) -> Submission:
+    """The recruiter answers the hiring manager's "need info"; the review clock restarts."""
+    require(actor, Action.CREATE_SUBMISSION)
+    _require_visible(actor, submission)
+    if submission.stage != Stage.HM_REVIEW:
+        raise ApplicationError("Only a submission in review can get more information.")
+    if not answer.strip():
+        raise ValidationError({"answer": "Write the information the hiring manager asked for."})
+    terms = role_terms(submission.role)
+    with transaction.atomic():
+        activity_record(
+            actor=actor,
+            verb="submission.info_provided",
+            submission=submission,
+            summary=f"More information on {submission.candidate} for the hiring manager",
+            payload={"answer": answer.strip()},
+        )
+        clock_open(
+            submission=submission, kind=ClockKind.HM_REVIEW, sla_hours=terms.hm_review_sla_hours
+        )
+    return submission
+
+
+def submission_set_competing_deadline(
+    *, actor: Membership, submission: Submission, deadline: datetime | None
+) -> Submission:
+    """Record (or clear) the candidate's competing-offer deadline; open clocks follow it."""
+    require(actor, Action.CREATE_SUBMISSION)
+    _require_visible(actor, submission)
+    if deadline is not None and deadline <= timezone.now():
+        raise ValidationError({"competing_offer_deadline": "The deadline is already past."})
+    with transaction.atomic():
+        submission.competing_offer_deadline = deadline
+        submission.save(update_fields=["competing_offer_deadline", "updated_at"])
+        clocks_apply_competing_deadline(submission=submission)
+        activity_record(
+            actor=actor,
+            verb="submission.competing_deadline_set",
+            submission=submission,
+            summary=(
+                f"{submission.candidate} has a competing offer until {deadline:%d %b %H:%M} UTC"
+                if deadline
+                else f"Competing offer deadline cleared for {submission.candidate}"
+            ),
+            payload={"deadline": deadline.isoformat() if deadline else None},
+        )
+    return submission

@@ -1,0 +1,324 @@
+"""Candidate pages: the agency's list, form and profile; the client's limited view;
+the résumé, streamed only to those allowed to see the candidate."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lib.tenancy import organization_context
+from recruiting.models import Candidate
+from tests.factories import CandidateFactory, ClientFactory, MembershipFactory, SubmissionFactory
+
+SECRET_NOTE = "Recruiter-only: salary expectation 140k, flexible"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def candidate(organization):
+    return CandidateFactory(
+        organization=organization,
+        full_name="Grace Hopper",
+        email="grace@navy.test",
+        internal_notes=SECRET_NOTE,
+    )
+
+
+@pytest.fixture
+def submitted(candidate, client_company):
+    """The candidate, put forward to the cast's client."""
+    from tests.factories import RoleFactory
+
+    role = RoleFactory(organization=candidate.organization, client=client_company)
+    SubmissionFactory(organization=candidate.organization, role=role, candidate=candidate)
+    return candidate
+
+
+def _form(**overrides):
+    data = {
+        "full_name": "Ada Lovelace",
+        "email": "ada@engine.test",
+        "phone": "+44 20 7946 0000",
+        "location": "London",
+        "current_title": "Analyst",
+        "current_company": "Analytical Engines",
+        "links": "https://github.com/ada\nhttps://ada.example/portfolio",
+        "source": "Referral",
+        "tags": "python, math , ",
+        "consent_to_represent": "on",
+        "internal_notes": "Wants remote.",
+    }
+    data.update(overrides)
+    return data
+
+
+def _pdf(name="cv.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def _candidates(organization):
+    with organization_context(organization.id):
+        return list(Candidate.objects.order_by("full_name"))
+
+
+def _with_resume(client_for, recruiter, candidate):
+    response = client_for(recruiter).post(
+        f"/candidates/{candidate.public_id}/edit/",
+        {**_form(full_name=candidate.full_name, email=candidate.email), "resume": _pdf()},
+    )
+    assert response.status_code == 302
+
+
+# --- Who may open what ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/candidates/", "/candidates/new/"])
+def test_client_users_get_403_on_the_agency_candidate_pages(client_for, hiring_manager, hr, url):
+    assert client_for(hiring_manager).get(url).status_code == 403
+    assert client_for(hr).get(url).status_code == 403
+
+
+def test_client_users_get_403_on_editing_even_a_candidate_they_can_see(
+    client_for, hiring_manager, submitted
+):
+    response = client_for(hiring_manager).post(f"/candidates/{submitted.public_id}/edit/", _form())
+    assert response.status_code == 403
+    assert _candidates(submitted.organization)[0].full_name == "Grace Hopper"
+
+
+@pytest.mark.parametrize("suffix", ["", "edit/", "resume/"])
+def test_the_outsider_gets_404_on_every_candidate_url(client_for, outsider, candidate, suffix):
+    response = client_for(outsider).get(f"/candidates/{candidate.public_id}/{suffix}")
+    assert response.status_code == 404
+
+
+def test_the_outsider_cannot_edit_our_candidate(client_for, outsider, candidate):
+    response = client_for(outsider).post(f"/candidates/{candidate.public_id}/edit/", _form())
+    assert response.status_code == 404
+    assert _candidates(candidate.organization)[0].full_name == "Grace Hopper"
+
+
+def test_the_outsiders_list_does_not_show_our_candidates(client_for, outsider, candidate):
+    response = client_for(outsider).get("/candidates/")
+    assert response.status_code == 200
+    assert b"Grace Hopper" not in response.content
+
+
+# --- List, search, pagination ---------------------------------------------------------
+
+
+def test_recruiter_searches_candidates(client_for, organization, recruiter, candidate):
+    CandidateFactory(organization=organization, full_name="Linus Torvalds", tags=["kernel"])
+
+    by_name = client_for(recruiter).get("/candidates/", {"q": "hopper"}).content.decode()
+    by_tag = client_for(recruiter).get("/candidates/", {"q": "kernel"}).content.decode()
+
+    assert "Grace Hopper" in by_name
+    assert "Linus Torvalds" not in by_name
+    assert "Linus Torvalds" in by_tag
+    assert "Grace Hopper" not in by_tag
+
+
+def test_the_list_is_paginated_by_25(client_for, organization, recruiter):
+    for number in range(30):
+        CandidateFactory(organization=organization, full_name=f"Person {number:02d}")
+
+    first = client_for(recruiter).get("/candidates/").content.decode()
+    second = client_for(recruiter).get("/candidates/", {"page": 2}).content.decode()
+
+    assert "Person 00" in first
+    assert "Person 24" in first
+    assert "Person 25" not in first
+    assert "Person 25" in second
+    assert "Page 2 of 2" in second
+
+
+# --- Create and edit ------------------------------------------------------------------
+
+
+def test_recruiter_adds_a_candidate(client_for, organization, recruiter):
+    response = client_for(recruiter).post("/candidates/new/", _form())
+
+    (candidate,) = _candidates(organization)
+    assert response.status_code == 302
+    assert response["Location"] == f"/candidates/{candidate.public_id}/"
+    assert candidate.tags == ["python", "math"]
+    assert candidate.links == ["https://github.com/ada", "https://ada.example/portfolio"]
+    assert candidate.consent_to_represent
+    assert candidate.consent_recorded_at is not None
+    assert candidate.internal_notes == "Wants remote."
+
+
+def test_the_form_uploads_files(client_for, recruiter):
+    content = client_for(recruiter).get("/candidates/new/").content.decode()
+    assert 'enctype="multipart/form-data"' in content
+
+
+def test_a_duplicate_email_is_a_field_error(client_for, organization, recruiter, candidate):
+    response = client_for(recruiter).post("/candidates/new/", _form(email="GRACE@navy.test"))
+
+    assert response.status_code == 400
+    assert "A candidate with this email already exists." in response.content.decode()
+    assert len(_candidates(organization)) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("full_name", "", "This field is required."),
+        ("email", "not-an-email", "Enter a valid email address."),
+        ("links", "javascript:alert(1)", "is not a web address"),
+    ],
+)
+def test_bad_input_is_refused_with_field_messages(
+    client_for, organization, recruiter, field, value, message
+):
+    response = client_for(recruiter).post("/candidates/new/", _form(**{field: value}))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _candidates(organization) == []
+
+
+def test_recruiter_edits_a_candidate(client_for, recruiter, candidate):
+    response = client_for(recruiter).post(
+        f"/candidates/{candidate.public_id}/edit/",
+        _form(full_name="Grace Brewster Hopper", email="grace@navy.test", consent_to_represent=""),
+    )
+
+    (saved,) = _candidates(candidate.organization)
+    assert response.status_code == 302
+    assert saved.full_name == "Grace Brewster Hopper"
+    assert not saved.consent_to_represent
+
+
+def test_an_edit_with_bad_input_changes_nothing(client_for, organization, recruiter, candidate):
+    CandidateFactory(organization=organization, email="taken@mail.test")
+
+    response = client_for(recruiter).post(
+        f"/candidates/{candidate.public_id}/edit/",
+        _form(full_name="Someone Else", email="taken@mail.test"),
+    )
+
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+    with organization_context(organization.id):
+        candidate.refresh_from_db()
+    assert (candidate.full_name, candidate.email) == ("Grace Hopper", "grace@navy.test")
+
+
+# --- The profile ----------------------------------------------------------------------
+
+
+def test_recruiter_sees_everything_including_internal_notes(client_for, recruiter, submitted):
+    content = client_for(recruiter).get(f"/candidates/{submitted.public_id}/").content.decode()
+    assert "Grace Hopper" in content
+    assert SECRET_NOTE in content
+    assert "/edit/" in content
+
+
+def test_a_client_user_sees_a_candidate_submitted_to_them_without_internal_notes(
+    client_for, hiring_manager, hr, submitted
+):
+    for member in (hiring_manager, hr):
+        response = client_for(member).get(f"/candidates/{submitted.public_id}/")
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Grace Hopper" in content
+        assert SECRET_NOTE not in content
+        assert "Internal notes" not in content
+        assert f"/candidates/{submitted.public_id}/edit/" not in content
+
+
+def test_a_client_user_gets_404_for_a_candidate_not_submitted_to_them(
+    client_for, organization, hiring_manager, candidate
+):
+    assert client_for(hiring_manager).get(f"/candidates/{candidate.public_id}/").status_code == 404
+    other_client = ClientFactory(organization=organization)
+    other_hr = MembershipFactory(organization=organization, role="hr", client=other_client)
+    assert client_for(other_hr).get(f"/candidates/{candidate.public_id}/").status_code == 404
+
+
+# --- The résumé -----------------------------------------------------------------------
+
+
+def test_a_pdf_resume_is_stored_and_downloaded_as_an_attachment(client_for, recruiter, candidate):
+    _with_resume(client_for, recruiter, candidate)
+
+    response = client_for(recruiter).get(f"/candidates/{candidate.public_id}/resume/")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"] == 'attachment; filename="cv.pdf"'
+
+
+def test_a_resume_can_be_uploaded_with_a_new_candidate(client_for, organization, recruiter):
+    response = client_for(recruiter).post("/candidates/new/", {**_form(), "resume": _pdf()})
+
+    (candidate,) = _candidates(organization)
+    assert response.status_code == 302
+    assert candidate.resume_name == "cv.pdf"
+    assert candidate.resume.name.endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        SimpleUploadedFile("setup.exe", b"MZ\x90\x00binary", "application/octet-stream"),
+        SimpleUploadedFile("cv.pdf", b"MZ\x90\x00pretending", "application/pdf"),
+    ],
+    ids=["exe", "fake-pdf"],
+)
+def test_a_file_that_is_not_a_resume_is_refused(client_for, organization, recruiter, upload):
+    response = client_for(recruiter).post("/candidates/new/", {**_form(), "resume": upload})
+
+    assert response.status_code == 400
+    assert "Upload the résumé as a PDF or Word document." in response.content.decode()
+    assert _candidates(organization) == []
+
+
+def test_a_resume_that_is_too_large_is_refused(client_for, settings, recruiter, candidate):
+    settings.RESUME_MAX_BYTES = 16
+
+    response = client_for(recruiter).post(
+        f"/candidates/{candidate.public_id}/edit/",
+        {**_form(full_name="Grace Hopper", email="grace@navy.test"), "resume": _pdf()},
+    )
+
+    assert response.status_code == 400
+    assert "larger than" in response.content.decode()
+    (saved,) = _candidates(candidate.organization)
+    assert not saved.resume
+
+
+def test_the_hiring_manager_of_the_candidates_client_can_download_the_resume(
+    client_for, recruiter, hiring_manager, submitted
+):
+    _with_resume(client_for, recruiter, submitted)
+
+    response = client_for(hiring_manager).get(f"/candidates/{submitted.public_id}/resume/")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_others_get_404_for_the_resume(client_for, organization, recruiter, outsider, submitted):
+    _with_resume(client_for, recruiter, submitted)
+    other_hm = MembershipFactory(
+        organization=organization,
+        role="hiring_manager",
+        client=ClientFactory(organization=organization),
+    )
+
+    for member in (other_hm, outsider):
+        response = client_for(member).get(f"/candidates/{submitted.public_id}/resume/")
+        assert response.status_code == 404
+
+
+def test_no_resume_on_file_is_a_404(client_for, recruiter, candidate):
+    assert (
+        client_for(recruiter).get(f"/candidates/{candidate.public_id}/resume/").status_code == 404
+    )

@@ -1,0 +1,360 @@
+"""The client portal's queues: the hiring manager's reviews and HR's approvals."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from engagements.models import ClockKind, ResponseClock
+from lib.tenancy import organization_context
+from recruiting import services
+from recruiting.models import CultureStatus, ReviewDecision, Stage, Submission
+from tests.factories import (
+    AgreementFactory,
+    CandidateFactory,
+    ClientFactory,
+    MembershipFactory,
+    RoleFactory,
+)
+
+# A Monday in London, 09:00 (GMT, so UTC too): the client's business day opens.
+MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SECRET_NOTE = "Recruiter-only: asked for 20% over the band"
+
+HM_QUEUE = "/review-queue/"
+HR_QUEUE = "/approvals/"
+
+
+@pytest.fixture
+def role(organization, client_company):
+    return _role_with_agreement(organization, client_company)
+
+
+def _role_with_agreement(organization, client):
+    role = RoleFactory(organization=organization, client=client, title="Platform engineer")
+    agreement = AgreementFactory(
+        organization=organization,
+        role=role,
+        must_haves=["Python in production", "PostgreSQL tuning"],
+        culture_traits=["Writes things down", "Calm under pressure"],
+        glossary=[{"term": "senior", "meaning": "five years shipping production code"}],
+    )
+    with organization_context(organization.id):
+        role.agreement = agreement
+        role.save(update_fields=["agreement"])
+    return role
+
+
+def _submit(recruiter, role, *, name="Grace Hopper", notes=""):
+    candidate = CandidateFactory(
+        organization=role.organization, full_name=name, internal_notes=SECRET_NOTE
+    )
+    with organization_context(role.organization_id):
+        return services.submission_create(
+            actor=recruiter,
+            role=role,
+            candidate=candidate,
+            pitch=f"{name} rebuilt the billing platform.",
+            skills_summary=[
+                {"must_have": "Python in production", "evidence": "Eight years of Django."},
+                {"must_have": "PostgreSQL tuning", "evidence": "Cut p95 by half."},
+            ],
+            culture_fit_notes=notes,
+        )
+
+
+def _reload(submission):
+    with organization_context(submission.organization_id):
+        return Submission.objects.get(pk=submission.pk)
+
+
+# --- Who may open the queues ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [HM_QUEUE, HR_QUEUE])
+def test_agency_members_get_403_on_the_client_queues(client_for, recruiter, owner, url):
+    assert client_for(recruiter).get(url).status_code == 403
+    assert client_for(owner).get(url).status_code == 403
+
+
+def test_hr_cannot_open_the_review_queue_nor_the_hm_the_approvals(client_for, hiring_manager, hr):
+    assert client_for(hr).get(HM_QUEUE).status_code == 403
+    assert client_for(hiring_manager).get(HR_QUEUE).status_code == 403
+
+
+def test_the_outsider_gets_403_and_sees_nothing_of_ours(client_for, outsider, recruiter, role):
+    _submit(recruiter, role)
+    response = client_for(outsider).get(HM_QUEUE)
+    assert response.status_code == 403
+    assert b"Grace Hopper" not in response.content
+
+
+def test_the_outsider_gets_404_when_posting_decisions_on_our_submissions(
+    client_for, organization, other_organization, recruiter, role
+):
+    under_review = _submit(recruiter, role)
+    pending = _submit(recruiter, role, name="Ada Lovelace", notes="Kind and direct.")
+    their_client = ClientFactory(organization=other_organization)
+    their_hm = MembershipFactory(
+        organization=other_organization, role="hiring_manager", client=their_client
+    )
+    their_hr = MembershipFactory(organization=other_organization, role="hr", client=their_client)
+
+    review = client_for(their_hm).post(
+        f"/submissions/{under_review.public_id}/review/", {"decision": "advance"}
+    )
+    approval = client_for(their_hr).post(
+        f"/submissions/{pending.public_id}/culture-approval/", {"decision": "approve"}
+    )
+
+    assert (review.status_code, approval.status_code) == (404, 404)
+    assert _reload(under_review).stage == Stage.HM_REVIEW
+    assert _reload(pending).culture_status == CultureStatus.PENDING
+
+
+def test_a_hiring_manager_sees_only_their_clients_submissions(
+    client_for, organization, recruiter, hiring_manager, role
+):
+    _submit(recruiter, role, name="Grace Hopper")
+    other_role = _role_with_agreement(organization, ClientFactory(organization=organization))
+    other = _submit(recruiter, other_role, name="Linus Torvalds")
+
+    content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+
+    assert "Grace Hopper" in content
+    assert "Linus Torvalds" not in content
+    response = client_for(hiring_manager).post(
+        f"/submissions/{other.public_id}/review/", {"decision": "advance"}
+    )
+    assert response.status_code == 404
+    assert _reload(other).stage == Stage.HM_REVIEW
+
+
+# --- The hiring manager's queue -------------------------------------------------------
+
+
+def test_review_cards_show_pitch_evidence_next_to_must_haves_glossary_and_waiting_time(
+    client_for, recruiter, hiring_manager, role
+):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        _submit(recruiter, role)
+    # Monday 09:00 to 20:00 in London is 8.5 business hours (the day ends at 17:30).
+    with time_machine.travel(datetime(2026, 11, 23, 20, 0, tzinfo=UTC), tick=False):
+        response = client_for(hiring_manager).get(HM_QUEUE)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Grace Hopper rebuilt the billing platform." in content
+    assert "Python in production" in content
+    assert "Eight years of Django." in content
+    assert "five years shipping production code" in content
+    assert "Waited 8 of 16 business hours" in content
+    assert 'name="next" value="/review-queue/"' in content
+    assert SECRET_NOTE not in content
+
+
+def test_an_overdue_review_is_marked_and_counted(client_for, recruiter, hiring_manager, role):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        _submit(recruiter, role)
+    # Sixteen business hours run out on Tuesday at 16:30; by Thursday noon the client has
+    # sat on it for 8.5 + 8.5 + 8.5 + 3 = 28.5 business hours.
+    with time_machine.travel(datetime(2026, 11, 26, 12, 0, tzinfo=UTC), tick=False):
+        content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+
+    assert "1 overdue" in content
+    assert "Waited 28 of 16 business hours" in content
+
+
+def test_hiring_manager_advances_from_the_queue_and_comes_back_to_it(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+
+    response = client_for(hiring_manager).post(
+        f"/submissions/{submission.public_id}/review/",
+        {"decision": "advance", "rating_0": "5", "rating_1": "4", "next": HM_QUEUE},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == HM_QUEUE
+    submission = _reload(submission)
+    assert submission.stage == Stage.INTERVIEWING
+    with organization_context(submission.organization_id):
+        review = submission.skills_reviews.get()
+    assert review.ratings == {"Python in production": 5, "PostgreSQL tuning": 4}
+    assert review.decision == ReviewDecision.ADVANCE
+
+
+def test_rejecting_without_a_reason_shows_the_queue_again_with_the_error_on_that_card(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+
+    response = client_for(hiring_manager).post(
+        f"/submissions/{submission.public_id}/review/",
+        {"decision": "reject", "rating_0": "2", "next": HM_QUEUE},
+    )
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Review queue" in content
+    assert "Tell the recruiter why" in content
+    assert _reload(submission).stage == Stage.HM_REVIEW
+
+
+def test_a_rating_out_of_range_is_refused(client_for, recruiter, hiring_manager, role):
+    submission = _submit(recruiter, role)
+
+    response = client_for(hiring_manager).post(
+        f"/submissions/{submission.public_id}/review/",
+        {"decision": "advance", "rating_0": "9", "next": HM_QUEUE},
+    )
+
+    assert response.status_code == 400
+    assert _reload(submission).stage == Stage.HM_REVIEW
+
+
+def test_an_offsite_next_is_ignored(client_for, recruiter, hiring_manager, role):
+    submission = _submit(recruiter, role)
+
+    response = client_for(hiring_manager).post(
+        f"/submissions/{submission.public_id}/review/",
+        {"decision": "advance", "next": "https://evil.example/phish"},
+    )
+
+    assert response["Location"] == f"/submissions/{submission.public_id}/"
+
+
+def test_reviewing_a_submission_that_already_moved_on_is_a_message_not_an_error(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+    client = client_for(hiring_manager)
+    client.post(f"/submissions/{submission.public_id}/review/", {"decision": "advance"})
+
+    response = client.post(
+        f"/submissions/{submission.public_id}/review/",
+        {"decision": "advance", "next": HM_QUEUE},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "not awaiting review" in response.content.decode()
+
+
+def test_need_info_pauses_the_clock_and_the_card_says_so(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+
+    client_for(hiring_manager).post(
+        f"/submissions/{submission.public_id}/review/",
+        {"decision": "need_info", "comment": "Which PostgreSQL versions?", "next": HM_QUEUE},
+    )
+
+    content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+    assert "waiting for more information from the recruiter" in content
+    with organization_context(submission.organization_id):
+        assert not ResponseClock.objects.filter(
+            submission=submission, kind=ClockKind.HM_REVIEW, closed_at__isnull=True
+        ).exists()
+
+
+# --- HR's approvals -------------------------------------------------------------------
+
+
+def test_approval_cards_show_notes_traits_and_waiting_time(client_for, recruiter, hr, role):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        _submit(recruiter, role, notes="Documents every decision.")
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=UTC), tick=False):
+        response = client_for(hr).get(HR_QUEUE)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Grace Hopper" in content
+    assert "Platform engineer" in content
+    assert "Documents every decision." in content
+    assert "Writes things down" in content
+    assert "Waited 3 of 8 business hours" in content
+    assert SECRET_NOTE not in content
+
+
+def test_hr_approves_from_the_queue_and_the_submission_goes_to_review(
+    client_for, recruiter, hr, role
+):
+    submission = _submit(recruiter, role, notes="Documents every decision.")
+
+    response = client_for(hr).post(
+        f"/submissions/{submission.public_id}/culture-approval/",
+        {"decision": "approve", "next": HR_QUEUE},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == HR_QUEUE
+    submission = _reload(submission)
+    assert submission.culture_status == CultureStatus.APPROVED
+    assert submission.stage == Stage.HM_REVIEW
+
+
+def test_requesting_changes_needs_a_comment(client_for, recruiter, hr, role):
+    submission = _submit(recruiter, role, notes="Documents every decision.")
+
+    response = client_for(hr).post(
+        f"/submissions/{submission.public_id}/culture-approval/",
+        {"decision": "request_changes", "comment": "", "next": HR_QUEUE},
+    )
+
+    assert response.status_code == 400
+    assert "Say what should change" in response.content.decode()
+    assert _reload(submission).culture_status == CultureStatus.PENDING
+
+
+def test_a_hiring_manager_cannot_approve_culture_notes(client_for, recruiter, hiring_manager, role):
+    submission = _submit(recruiter, role, notes="Documents every decision.")
+
+    response = client_for(hiring_manager).post(
+        f"/submissions/{submission.public_id}/culture-approval/", {"decision": "approve"}
+    )
+
+    assert response.status_code == 403
+    assert _reload(submission).culture_status == CultureStatus.PENDING
+
+
+# --- Query counts ---------------------------------------------------------------------
+
+# Both queues, whatever their length:
+#   1 session, 2 user, 3 the user's memberships (tenant middleware),
+#   4 the submissions with role, agreement, candidate and client,
+#   5 their open clocks,
+#   6 the memberships for the organization switcher (base.html),
+#   7-9 the session saved again (savepoint, update, release: the tenant
+#   middleware re-stores the active organization on every request).
+QUEUE_QUERIES = 9
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_review_queue_runs_a_constant_number_of_queries(
+    client_for, recruiter, hiring_manager, role, django_assert_max_num_queries, count
+):
+    for number in range(count):
+        _submit(recruiter, role, name=f"Candidate {number}")
+    client = client_for(hiring_manager)
+
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(HM_QUEUE)
+
+    assert response.content.decode().count('class="card queue-card') == count
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_approvals_queue_runs_a_constant_number_of_queries(
+    client_for, recruiter, hr, role, django_assert_max_num_queries, count
+):
+    for number in range(count):
+        _submit(recruiter, role, name=f"Candidate {number}", notes="Kind and direct.")
+    client = client_for(hr)
+
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(HR_QUEUE)
+
+    assert response.content.decode().count('class="card queue-card') == count

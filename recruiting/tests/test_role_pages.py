@@ -1,0 +1,480 @@
+"""Role pages: list, create, the role's page (and its query budget), edit, status."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from engagements.models import ClockKind
+from engagements.services import activity_record, clock_open
+from lib.tenancy import organization_context
+from recruiting.models import ContactKind, Role, RoleStatus, Stage
+from tests.factories import (
+    AgreementFactory,
+    CandidateFactory,
+    ClientFactory,
+    ContactFactory,
+    RoleFactory,
+    SubmissionFactory,
+)
+
+
+@pytest.fixture
+def hm_contact(organization, client_company):
+    return ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind=ContactKind.HIRING_MANAGER,
+        full_name="Hana Meyer",
+    )
+
+
+@pytest.fixture
+def hr_contact(organization, client_company):
+    return ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind=ContactKind.HR,
+        full_name="Harriet Rowe",
+    )
+
+
+@pytest.fixture
+def role(organization, client_company, hm_contact, hr_contact, recruiter):
+    return RoleFactory(
+        organization=organization,
+        client=client_company,
+        title="Staff backend engineer",
+        hiring_manager=hm_contact,
+        hr_contact=hr_contact,
+        owner=recruiter,
+    )
+
+
+@pytest.fixture
+def other_client(organization):
+    return ClientFactory(organization=organization, name="Globex Logistics")
+
+
+@pytest.fixture
+def other_role(organization, other_client):
+    return RoleFactory(organization=organization, client=other_client, title="Forklift lead")
+
+
+def _agree(role, **fields):
+    agreement = AgreementFactory(organization=role.organization, role=role, version=1, **fields)
+    with organization_context(role.organization_id):
+        role.agreement = agreement
+        role.save(update_fields=["agreement"])
+    return agreement
+
+
+def _role(role) -> Role:
+    with organization_context(role.organization_id):
+        return Role.objects.get(pk=role.pk)
+
+
+def _role_data(**overrides) -> dict:
+    return {
+        "title": "Data engineer",
+        "description": "Pipelines.",
+        "location": "Berlin",
+        "work_arrangement": "remote",
+        "openings": "2",
+        "salary_min": "70000",
+        "salary_max": "90000",
+        "salary_currency": "eur",
+        "priority": "high",
+        "hiring_manager": "",
+        "hr_contact": "",
+    } | overrides
+
+
+# --- Role list ---------------------------------------------------------------------
+
+
+def test_role_list_shows_open_roles_by_default_and_filters_by_status(
+    client_for, organization, recruiter, role, other_role
+):
+    filled = RoleFactory(organization=organization, title="Filled position", status="filled")
+    client = client_for(recruiter)
+    content = client.get("/roles/").content.decode()
+    assert role.title in content
+    assert other_role.title in content
+    assert filled.title not in content
+    content = client.get("/roles/?status=filled").content.decode()
+    assert filled.title in content
+    assert role.title not in content
+    content = client.get("/roles/?status=all").content.decode()
+    assert filled.title in content
+    assert role.title in content
+    # An unknown filter falls back to the default rather than failing.
+    assert filled.title not in client.get("/roles/?status=bogus").content.decode()
+
+
+def test_role_list_shows_where_each_agreement_stands(client_for, organization, recruiter, role):
+    _agree(role)
+    AgreementFactory(organization=organization, role=role, version=2, status="proposed")
+    content = client_for(recruiter).get("/roles/").content.decode()
+    assert "Agreed v1" in content
+    assert "Proposed v2" in content
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_list_only_their_clients_roles(client_for, request, role, other_role, cast):
+    content = client_for(request.getfixturevalue(cast)).get("/roles/?status=all").content.decode()
+    assert role.title in content
+    assert other_role.title not in content
+
+
+# --- Role create -------------------------------------------------------------------
+
+
+def test_agency_opens_a_role_with_its_hiring_manager_and_hr(
+    client_for, organization, recruiter, client_company, hm_contact, hr_contact
+):
+    response = client_for(recruiter).post(
+        f"/clients/{client_company.public_id}/roles/new/",
+        _role_data(hiring_manager=str(hm_contact.public_id), hr_contact=str(hr_contact.public_id)),
+    )
+    with organization_context(organization.id):
+        role = Role.objects.get(title="Data engineer")
+    assert response.status_code == 302
+    assert response["Location"] == f"/roles/{role.public_id}/"
+    assert role.client_id == client_company.pk
+    assert (role.hiring_manager_id, role.hr_contact_id) == (hm_contact.pk, hr_contact.pk)
+    assert (role.salary_min, role.salary_max, role.salary_currency) == (70000, 90000, "EUR")
+    assert (role.openings, role.priority, role.work_arrangement) == (2, "high", "remote")
+    assert role.owner_id == recruiter.pk
+    assert role.status == RoleStatus.OPEN
+
+
+def test_the_role_form_offers_only_the_clients_contacts_of_the_right_kind(
+    client_for, organization, recruiter, client_company, hm_contact, hr_contact, other_client
+):
+    stranger = ContactFactory(
+        organization=organization, client=other_client, full_name="Gus Globex"
+    )
+    content = (
+        client_for(recruiter)
+        .get(f"/clients/{client_company.public_id}/roles/new/")
+        .content.decode()
+    )
+    assert "Hana Meyer" in content
+    assert "Harriet Rowe" in content
+    assert stranger.full_name not in content
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "This field is required."),
+        ({"openings": "0"}, "greater than or equal to 1"),
+        ({"salary_min": "100000"}, "The top of the band is below its bottom."),
+        ({"salary_currency": "euro"}, "Use a three-letter code"),
+        ({"priority": "whenever"}, "Select a valid choice."),
+        ({"work_arrangement": "moon"}, "Select a valid choice."),
+    ],
+)
+def test_bad_role_input_is_refused_and_nothing_is_created(
+    client_for, organization, recruiter, client_company, overrides, message
+):
+    response = client_for(recruiter).post(
+        f"/clients/{client_company.public_id}/roles/new/", _role_data(**overrides)
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    with organization_context(organization.id):
+        assert not Role.objects.exists()
+
+
+def test_a_contact_of_the_wrong_kind_or_client_is_refused(
+    client_for, organization, recruiter, client_company, hr_contact, other_client
+):
+    stranger = ContactFactory(organization=organization, client=other_client, kind="hiring_manager")
+    url = f"/clients/{client_company.public_id}/roles/new/"
+    client = client_for(recruiter)
+    for data in (
+        _role_data(hiring_manager=str(hr_contact.public_id)),
+        _role_data(hiring_manager=str(stranger.public_id)),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "Select a valid choice." in response.content.decode()
+    with organization_context(organization.id):
+        assert not Role.objects.exists()
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_cannot_open_roles(client_for, request, organization, client_company, cast):
+    client = client_for(request.getfixturevalue(cast))
+    url = f"/clients/{client_company.public_id}/roles/new/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, _role_data()).status_code == 403
+    with organization_context(organization.id):
+        assert not Role.objects.exists()
+
+
+# --- Role detail -------------------------------------------------------------------
+
+
+def test_role_page_shows_pipeline_agreement_clocks_and_actions(
+    client_for, organization, recruiter, role
+):
+    _agree(
+        role,
+        must_haves=["Go", "Kubernetes"],
+        nice_to_haves=["Rust"],
+        deal_breakers=["No on-call"],
+        glossary=[{"term": "senior", "meaning": "owns a service end to end"}],
+        talent_scarcity="very_scarce",
+    )
+    waiting = SubmissionFactory(
+        organization=organization,
+        role=role,
+        stage=Stage.HM_REVIEW,
+        candidate=CandidateFactory(organization=organization, full_name="Ada Lovelace"),
+    )
+    interviewing = SubmissionFactory(
+        organization=organization,
+        role=role,
+        stage=Stage.INTERVIEWING,
+        candidate=CandidateFactory(organization=organization, full_name="Alan Turing"),
+    )
+    with organization_context(organization.id):
+        clock_open(
+            submission=waiting,
+            kind=ClockKind.HM_REVIEW,
+            sla_hours=8,
+            opened_at=timezone.now() - timedelta(days=10),
+        )
+        activity_record(actor=recruiter, verb="role.updated", role=role, summary="Budget raised")
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+    assert f'href="/submissions/{waiting.public_id}/">Ada Lovelace</a>' in content
+    assert f'href="/submissions/{interviewing.public_id}/">Alan Turing</a>' in content
+    assert "Hiring manager review" in content
+    for term in ("Kubernetes", "Rust", "No on-call", "owns a service end to end", "Very scarce"):
+        assert term in content
+    assert "Technical interview" in content
+    assert "16 business hours" in content
+    assert "Agreed v1" in content
+    assert "Overdue" in content
+    assert "Budget raised" in content
+    assert f"/roles/{role.public_id}/intake/" in content
+    assert f"/roles/{role.public_id}/agreement/" in content
+    assert f"/roles/{role.public_id}/submit/" in content
+    assert "Put on hold" in content
+    assert "Mark filled" in content
+    assert "Cancel role" in content
+    assert "Reopen" not in content
+
+
+def test_role_page_shows_the_latest_proposal_before_anything_is_agreed(
+    client_for, organization, recruiter, role
+):
+    AgreementFactory(
+        organization=organization, role=role, version=1, status="superseded", must_haves=["Old"]
+    )
+    AgreementFactory(
+        organization=organization, role=role, version=2, status="proposed", must_haves=["Fresh"]
+    )
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+    assert "Proposed v2" in content
+    assert "Fresh" in content
+    assert "Old" not in content
+
+
+def test_role_page_mentions_a_pending_revision_of_the_agreement_in_force(
+    client_for, organization, recruiter, role
+):
+    _agree(role, must_haves=["In force"])
+    AgreementFactory(
+        organization=organization, role=role, version=2, status="proposed", must_haves=["Revised"]
+    )
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+    assert "In force" in content
+    assert "Revision v2 proposed" in content
+
+
+def test_a_closed_role_offers_no_submission_and_can_be_reopened(
+    client_for, organization, recruiter, role
+):
+    with organization_context(organization.id):
+        Role.objects.filter(pk=role.pk).update(status=RoleStatus.FILLED)
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+    assert f"/roles/{role.public_id}/submit/" not in content
+    assert "Reopen" in content
+    assert "Put on hold" not in content
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_see_their_role_without_agency_actions_or_internal_notes(
+    client_for, request, organization, recruiter, role, cast
+):
+    SubmissionFactory(
+        organization=organization,
+        role=role,
+        candidate=CandidateFactory(
+            organization=organization, full_name="Ada Lovelace", internal_notes="Lowball her"
+        ),
+    )
+    with organization_context(organization.id):
+        activity_record(
+            actor=recruiter, verb="role.note", role=role, summary="Client is tough", internal=True
+        )
+        activity_record(actor=recruiter, verb="role.updated", role=role, summary="Shared update")
+    response = client_for(request.getfixturevalue(cast)).get(f"/roles/{role.public_id}/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Lovelace" in content
+    assert "Lowball her" not in content
+    assert "Shared update" in content
+    assert "Client is tough" not in content
+    for agency_only in ("/submit/", "/intake/", "/edit/", "/status/"):
+        assert agency_only not in content
+    assert f"/roles/{role.public_id}/agreement/" in content
+
+
+def test_role_detail_query_count_stays_constant(
+    client_for, organization, recruiter, role, django_assert_max_num_queries
+):
+    """The role page's queries do not grow with its submissions, clocks or activities.
+
+    Expected queries:
+      1. the session, 2. the user, 3. the user's memberships (tenant middleware);
+      4. the role with its client, agreement in force, HM and HR contacts, owner;
+      5. the latest proposal;
+      6. the pipeline: submissions with their candidates;
+      7. the open clocks with their submissions and candidates;
+      8. the timeline with the actors;
+      9. the organization switcher's memberships (base.html);
+      10-12. the session save (savepoint, update, release).
+    """
+    budget = 12
+    _agree(role)
+    AgreementFactory(organization=organization, role=role, version=2, status="proposed")
+    client = client_for(recruiter)
+    url = f"/roles/{role.public_id}/"
+
+    submissions = [SubmissionFactory(organization=organization, role=role) for _ in range(2)]
+    with organization_context(organization.id):
+        clock_open(submission=submissions[0], kind=ClockKind.HM_REVIEW, sla_hours=8)
+        activity_record(actor=recruiter, verb="role.updated", role=role, summary="Small")
+    with django_assert_max_num_queries(budget) as small:
+        assert client.get(url).status_code == 200
+
+    stages = list(Stage)
+    submissions += [
+        SubmissionFactory(organization=organization, role=role, stage=stages[i % len(stages)])
+        for i in range(28)
+    ]
+    with organization_context(organization.id):
+        for submission in submissions[1:20]:
+            clock_open(
+                submission=submission,
+                kind=ClockKind.HM_REVIEW,
+                sla_hours=8,
+                opened_at=timezone.now() - timedelta(days=3),
+            )
+        for i in range(39):
+            activity_record(actor=recruiter, verb="role.updated", role=role, summary=f"Entry {i}")
+    with django_assert_max_num_queries(budget) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="role-pipeline__card"') == 30
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- Role edit and status ----------------------------------------------------------
+
+
+def test_agency_edits_a_role(client_for, recruiter, role, hm_contact):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/edit/",
+        _role_data(title="Principal engineer", hiring_manager=str(hm_contact.public_id)),
+    )
+    assert response.status_code == 302
+    stored = _role(role)
+    assert stored.title == "Principal engineer"
+    assert stored.hiring_manager_id == hm_contact.pk
+    assert stored.hr_contact_id is None
+
+
+def test_the_role_edit_form_is_prefilled(client_for, recruiter, role, hm_contact):
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/edit/").content.decode()
+    assert 'value="Staff backend engineer"' in content
+    assert f'<option value="{hm_contact.public_id}" selected>' in content
+
+
+def test_a_bad_role_edit_changes_nothing(client_for, recruiter, role):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/edit/", _role_data(title="New title", salary_max="10")
+    )
+    assert response.status_code == 400
+    assert "The top of the band is below its bottom." in response.content.decode()
+    assert "Edit Staff backend engineer" in response.content.decode()
+    assert _role(role).title == "Staff backend engineer"
+
+
+def test_agency_changes_a_roles_status(client_for, recruiter, role):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/status/", {"status": "on_hold"}, follow=True
+    )
+    assert "is now on hold" in response.content.decode()
+    assert _role(role).status == RoleStatus.ON_HOLD
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [("open", "cannot become"), ("archived", "Choose a status from the list.")],
+)
+def test_a_refused_status_change_gives_a_message(client_for, recruiter, role, status, message):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/status/", {"status": status}, follow=True
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert _role(role).status == RoleStatus.OPEN
+
+
+def test_status_changes_are_post_only(client_for, recruiter, role):
+    assert client_for(recruiter).get(f"/roles/{role.public_id}/status/").status_code == 405
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_cannot_edit_roles_or_change_their_status(client_for, request, role, cast):
+    client = client_for(request.getfixturevalue(cast))
+    assert client.get(f"/roles/{role.public_id}/edit/").status_code == 403
+    assert client.post(f"/roles/{role.public_id}/edit/", _role_data()).status_code == 403
+    assert client.post(f"/roles/{role.public_id}/status/", {"status": "filled"}).status_code == 403
+    stored = _role(role)
+    assert (stored.title, stored.status) == ("Staff backend engineer", RoleStatus.OPEN)
+
+
+# --- Isolation ---------------------------------------------------------------------
+
+
+def _role_urls(role) -> list[tuple[str, str]]:
+    return [
+        ("get", f"/roles/{role.public_id}/"),
+        ("get", f"/roles/{role.public_id}/edit/"),
+        ("post", f"/roles/{role.public_id}/edit/"),
+        ("post", f"/roles/{role.public_id}/status/"),
+        ("get", f"/clients/{role.client.public_id}/roles/new/"),
+        ("post", f"/clients/{role.client.public_id}/roles/new/"),
+    ]
+
+
+def test_another_organization_gets_404_for_every_role_url(client_for, outsider, role):
+    client = client_for(outsider)
+    for method, url in _role_urls(role):
+        assert getattr(client, method)(url, {"status": "filled"}).status_code == 404, url
+    assert role.title.encode() not in client.get("/roles/?status=all").content
+    assert _role(role).status == RoleStatus.OPEN
+
+
+@pytest.mark.parametrize("cast", ["hiring_manager", "hr"])
+def test_client_users_get_404_for_another_clients_roles(client_for, request, other_role, cast):
+    client = client_for(request.getfixturevalue(cast))
+    for method, url in _role_urls(other_role):
+        assert getattr(client, method)(url, {"status": "filled"}).status_code == 404, url

@@ -1,0 +1,1 @@
+"""Pages for the recruiting domain, one module per area."""

@@ -1,0 +1,435 @@
+"""Submission pages: putting a candidate forward, the submission's page, and the
+actions on it (stage moves, the recruiter's revisions, the client's answers).
+
+Every action is a POST that calls one service and comes back to the page with a
+message. Bad input re-renders the page with status 400 and the errors next to
+the form that caused them; a refusal of the service (the stage moved meanwhile,
+the role may not do it) is a message and a redirect.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Membership, MembershipRole
+from accounts.permissions import AGENCY, Action, can
+from engagements import selectors as engagement_selectors
+from engagements.models import ClockKind
+from intake.selectors import role_terms
+from lib.exceptions import ApplicationError
+from lib.forms import add_service_errors, error_message
+from recruiting import selectors, services
+from recruiting.access import get_role, get_submission, require_action
+from recruiting.forms.submissions import (
+    AnswerForm,
+    CultureNotesForm,
+    DeadlineForm,
+    InterviewFeedbackForm,
+    StageMoveForm,
+    SubmissionForm,
+)
+from recruiting.models import CultureStatus, ReviewDecision, Stage, Submission
+from recruiting.services.submissions import MOVE_ROLES
+from recruiting.views.queues import (
+    clock_status,
+    culture_approval_form,
+    render_hm_queue,
+    render_hr_queue,
+    skills_review_form,
+    skills_rows,
+)
+
+# --- Putting a candidate forward ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_create(request: HttpRequest, public_id) -> HttpResponse:
+    role = get_role(request, public_id)
+    membership = require_action(request, Action.CREATE_SUBMISSION)
+    terms = role_terms(role)
+    form = SubmissionForm(
+        request.POST or None,
+        # The candidate list, narrowed to those the service would accept.
+        candidates=selectors.candidate_list(membership=membership).filter(
+            consent_to_represent=True
+        ),
+        must_haves=terms.must_haves,
+        zone=role.client.timezone,
+        notes_need_hr=terms.culture_notes_need_hr_approval,
+        initial={"candidate": request.GET.get("candidate", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submission_create(
+                actor=membership, role=role, **form.service_arguments()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("recruiting:role-detail", public_id=role.public_id)
+        else:
+            messages.success(request, f"{submission.candidate} submitted for {role}.")
+            return redirect("recruiting:submission-detail", public_id=submission.public_id)
+    return render(
+        request,
+        "recruiting/submission_form.html",
+        {"form": form, "role": role, "terms": terms},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- The submission page --------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, public_id) -> HttpResponse:
+    submission = get_submission(request, public_id)
+    return _render_detail(request, submission)
+
+
+def _move_targets(membership: Membership, submission: Submission) -> list[str]:
+    """Stages this member may move the submission to from here. Interviews are reached
+    through the hiring manager's review, and review only once HR approved the notes."""
+    blocked = {Stage.INTERVIEWING}
+    if submission.culture_status in {CultureStatus.PENDING, CultureStatus.CHANGES_REQUESTED}:
+        blocked.add(Stage.HM_REVIEW)
+    allowed = services.STAGE_MOVES.get(submission.stage, frozenset())
+    # In pipeline order (the table holds sets), so the choices read the same every time.
+    return [
+        stage
+        for stage in Stage.values
+        if stage in allowed and stage not in blocked and membership.role in MOVE_ROLES[stage]
+    ]
+
+
+def _available_forms(
+    membership: Membership, submission: Submission, terms, open_clocks: dict, latest_review
+) -> dict[str, forms.Form]:
+    """The action forms the member may use on the submission right now, unbound."""
+    zone = submission.role.client.timezone
+    agency = membership.role in AGENCY
+    available: dict[str, forms.Form] = {}
+    targets = _move_targets(membership, submission)
+    if targets:
+        available["move"] = StageMoveForm(targets=targets)
+    if not submission.is_open:
+        return available
+    if agency and submission.culture_status == CultureStatus.CHANGES_REQUESTED:
+        available["culture_notes"] = CultureNotesForm(
+            initial={"culture_fit_notes": submission.culture_fit_notes}
+        )
+    if (
+        agency
+        and submission.stage == Stage.HM_REVIEW
+        and latest_review is not None
+        and latest_review.decision == ReviewDecision.NEED_INFO
+        and ClockKind.HM_REVIEW not in open_clocks
+    ):
+        available["answer"] = AnswerForm()
+    if agency:
+        available["deadline"] = DeadlineForm(
+            zone=zone, initial={"competing_offer_deadline": submission.competing_offer_deadline}
+        )
+    if membership.role == MembershipRole.HIRING_MANAGER and submission.stage == Stage.HM_REVIEW:
+        available["review"] = skills_review_form(submission, terms)
+    if membership.role == MembershipRole.HR and submission.culture_status == CultureStatus.PENDING:
+        available["culture_approval"] = culture_approval_form(submission)
+    if submission.stage == Stage.INTERVIEWING and can(membership, Action.LOG_PIPELINE_EVENTS):
+        stage_names = [stage["name"] for stage in terms.interview_stages]
+        feedback_clock = open_clocks.get(ClockKind.INTERVIEW_FEEDBACK)
+        available["feedback"] = InterviewFeedbackForm(
+            stage_names=stage_names,
+            initial={"stage_name": feedback_clock.clock.stage_name if feedback_clock else ""},
+        )
+    return available
+
+
+def _clock_kinds(submission: Submission) -> list[str]:
+    """The clocks the submission's state can have open (so only those are looked up)."""
+    kinds = []
+    if submission.culture_status == CultureStatus.PENDING:
+        kinds.append(ClockKind.HR_APPROVAL)
+    if submission.stage == Stage.HM_REVIEW:
+        kinds.append(ClockKind.HM_REVIEW)
+    elif submission.stage == Stage.INTERVIEWING:
+        kinds += [ClockKind.INTERVIEW_FEEDBACK, ClockKind.OFFER_DECISION]
+    return kinds
+
+
+def _render_detail(
+    request: HttpRequest,
+    submission: Submission,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    membership = request.membership
+    terms = role_terms(submission.role)
+    client = submission.role.client
+    now = timezone.now()
+    open_clocks = {}
+    for kind in _clock_kinds(submission):
+        status_of_clock = clock_status(
+            selectors.open_clock(submission=submission, kind=kind),
+            calendar=client.calendar,
+            now=now,
+        )
+        if status_of_clock is not None:
+            open_clocks[kind] = status_of_clock
+    reviews = list(submission.skills_reviews.all())
+    latest_review = reviews[0] if reviews else None
+    available = _available_forms(membership, submission, terms, open_clocks, latest_review)
+    for name, form in (bound or {}).items():
+        if name == "move":
+            # The posted form accepted any stage (the service judges); offer only real ones.
+            form.fields["to_stage"].choices = [
+                (stage, Stage(stage).label) for stage in _move_targets(membership, submission)
+            ]
+        available[name] = form
+    activities = engagement_selectors.timeline(membership=membership, submission=submission)
+    agency = membership.role in AGENCY
+    # Hiring managers read the culture-fit notes only once HR let them through.
+    notes_visible = membership.role != MembershipRole.HIRING_MANAGER or (
+        submission.culture_status in {CultureStatus.APPROVED, CultureStatus.NOT_REQUIRED}
+    )
+    context = {
+        "submission": submission,
+        "client": client,
+        "terms": terms,
+        "agreement": terms.agreement,
+        "skills": skills_rows(submission, terms.must_haves),
+        "notes_visible": notes_visible,
+        "is_agency": agency,
+        "clocks": list(open_clocks.values()),
+        "reviews": reviews,
+        "approvals": list(submission.culture_approvals.all()),
+        "feedback": list(submission.interview_feedback.all()),
+        "answers": [a for a in activities if a.verb == "submission.info_provided"],
+        "activities": activities,
+        "forms": available,
+    }
+    return render(request, "recruiting/submission_detail.html", context, status=status)
+
+
+# --- Actions --------------------------------------------------------------------------
+
+
+def _act(
+    request: HttpRequest,
+    public_id,
+    *,
+    action: Action,
+    name: str,
+    make_form: Callable[[Submission], forms.Form],
+    perform: Callable[[Membership, Submission, forms.Form], str],
+    queue: tuple[str, Callable[..., HttpResponse]] | None = None,
+) -> HttpResponse:
+    """Run one action on a submission: look it up (404 if not visible), check the role
+    (403), validate the form, call the service, and come back with a message.
+
+    `queue` is (URL name, renderer) of the queue page whose card may have posted the
+    form: refused input is shown again there rather than on the submission page.
+    """
+    submission = get_submission(request, public_id)
+    membership = require_action(request, action)
+    back = _next_url(request, submission)
+    form = make_form(submission)
+    if form.is_valid():
+        try:
+            success = perform(membership, submission, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ApplicationError as error:
+            messages.error(request, error_message(error))
+            return redirect(back)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    # The service may have touched the instance before refusing; show what is stored.
+    submission = get_submission(request, public_id)
+    if queue is not None and back == reverse(queue[0]):
+        return queue[1](request, membership, bound={submission.pk: form}, status=400)
+    return _render_detail(request, submission, bound={name: form}, status=400)
+
+
+def _detail_url(submission: Submission) -> str:
+    return reverse("recruiting:submission-detail", kwargs={"public_id": submission.public_id})
+
+
+def _next_url(request: HttpRequest, submission: Submission) -> str:
+    """Where to go afterwards: a same-site `next` (the queue the form was on), else the page."""
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return _detail_url(submission)
+
+
+@login_required
+@require_POST
+def submission_move(request: HttpRequest, public_id) -> HttpResponse:
+    def make_form(submission):
+        # Any stage is accepted here: the service, not the form, decides what may follow.
+        return StageMoveForm(request.POST, targets=[stage for stage in Stage.values])
+
+    def perform(membership, submission, form):
+        data = form.cleaned_data
+        services.submission_move(
+            actor=membership,
+            submission=submission,
+            to_stage=data["to_stage"],
+            reason=data["reason"],
+            lost_reason=data["lost_reason"],
+        )
+        return f"{submission.candidate} moved to “{Stage(data['to_stage']).label}”."
+
+    return _act(
+        request,
+        public_id,
+        action=Action.VIEW_SUBMISSIONS,
+        name="move",
+        make_form=make_form,
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def submission_culture_notes(request: HttpRequest, public_id) -> HttpResponse:
+    def perform(membership, submission, form):
+        services.submission_revise_culture_notes(
+            actor=membership,
+            submission=submission,
+            culture_fit_notes=form.cleaned_data["culture_fit_notes"],
+        )
+        return "Revised culture-fit notes sent to HR."
+
+    return _act(
+        request,
+        public_id,
+        action=Action.CREATE_SUBMISSION,
+        name="culture_notes",
+        make_form=lambda submission: CultureNotesForm(request.POST),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def submission_answer(request: HttpRequest, public_id) -> HttpResponse:
+    def perform(membership, submission, form):
+        services.submission_answer_info_request(
+            actor=membership, submission=submission, answer=form.cleaned_data["answer"]
+        )
+        return "Answer sent; the hiring manager's review clock restarted."
+
+    return _act(
+        request,
+        public_id,
+        action=Action.CREATE_SUBMISSION,
+        name="answer",
+        make_form=lambda submission: AnswerForm(request.POST),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def submission_deadline(request: HttpRequest, public_id) -> HttpResponse:
+    def perform(membership, submission, form):
+        deadline = form.cleaned_data["competing_offer_deadline"]
+        services.submission_set_competing_deadline(
+            actor=membership, submission=submission, deadline=deadline
+        )
+        return f"Competing-offer deadline {'saved' if deadline else 'cleared'}."
+
+    return _act(
+        request,
+        public_id,
+        action=Action.CREATE_SUBMISSION,
+        name="deadline",
+        make_form=lambda submission: DeadlineForm(
+            request.POST, zone=submission.role.client.timezone
+        ),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def skills_review(request: HttpRequest, public_id) -> HttpResponse:
+    def perform(membership, submission, form):
+        review = services.skills_review_submit(
+            actor=membership, submission=submission, **form.service_arguments()
+        )
+        return f"Review of {submission.candidate} saved: {review.get_decision_display()}."
+
+    return _act(
+        request,
+        public_id,
+        action=Action.REVIEW_SKILLS,
+        name="review",
+        make_form=lambda submission: skills_review_form(
+            submission, role_terms(submission.role), request.POST
+        ),
+        perform=perform,
+        queue=("recruiting:hm-queue", render_hm_queue),
+    )
+
+
+@login_required
+@require_POST
+def culture_approval(request: HttpRequest, public_id) -> HttpResponse:
+    def perform(membership, submission, form):
+        approval = services.culture_approval_submit(
+            actor=membership, submission=submission, **form.cleaned_data
+        )
+        return f"Culture-fit notes on {submission.candidate}: {approval.get_decision_display()}."
+
+    return _act(
+        request,
+        public_id,
+        action=Action.APPROVE_CULTURE_NOTES,
+        name="culture_approval",
+        make_form=lambda submission: culture_approval_form(submission, request.POST),
+        perform=perform,
+        queue=("recruiting:hr-queue", render_hr_queue),
+    )
+
+
+@login_required
+@require_POST
+def interview_feedback(request: HttpRequest, public_id) -> HttpResponse:
+    def make_form(submission):
+        terms = role_terms(submission.role)
+        return InterviewFeedbackForm(
+            request.POST, stage_names=[stage["name"] for stage in terms.interview_stages]
+        )
+
+    def perform(membership, submission, form):
+        services.interview_feedback_submit(
+            actor=membership, submission=submission, **form.cleaned_data
+        )
+        return f"Feedback on {submission.candidate} logged."
+
+    return _act(
+        request,
+        public_id,
+        action=Action.LOG_PIPELINE_EVENTS,
+        name="feedback",
+        make_form=make_form,
+        perform=perform,
+    )
