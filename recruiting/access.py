@@ -16,8 +16,15 @@ from recruiting.models import Candidate, Client, Contact, Role, Submission
 def _lookup(getter, **kwargs):
     try:
         return getter(**kwargs)
-    except (Client.DoesNotExist, Role.DoesNotExist, Candidate.DoesNotExist,
-            Submission.DoesNotExist, Contact.DoesNotExist, ValidationError, ValueError) as error:
+    except (
+        Client.DoesNotExist,
+        Role.DoesNotExist,
+        Candidate.DoesNotExist,
+        Submission.DoesNotExist,
+        Contact.DoesNotExist,
+        ValidationError,
+        ValueError,
+    ) as error:
         raise Http404 from error
 
 
@@ -54,6 +61,4 @@ def get_submission(request: HttpRequest, public_id) -> Submission:
 def get_contact_for_editing(request: HttpRequest, public_id) -> Contact:
     """Contacts are managed by the agency; client users get 403, other agencies 404."""
     require_action(request, Action.EDIT_CLIENTS_AND_ROLES)
-    return _lookup(
-        lambda: Contact.objects.select_related("client").get(public_id=public_id)
-    )
+    return _lookup(lambda: Contact.objects.select_related("client").get(public_id=public_id))

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_invitation_client_membership_client'),
+        ("accounts", "0002_invitation_client_membership_client"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='last_active_at',
+            model_name="membership",
+            name="last_active_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

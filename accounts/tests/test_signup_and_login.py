@@ -152,7 +152,9 @@ def test_switching_to_an_organization_one_does_not_belong_to_is_refused(
         assert not Membership.objects.filter(user=recruiter.user).exists()
 
 
-def test_a_new_session_starts_in_the_organization_used_last(client, organization, other_organization):
+def test_a_new_session_starts_in_the_organization_used_last(
+    client, organization, other_organization
+):
     membership = MembershipFactory(organization=organization, role=MembershipRole.RECRUITER)
     MembershipFactory(organization=other_organization, user=membership.user)
     EmailAddress.objects.create(
