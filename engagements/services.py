@@ -68,12 +68,18 @@ def clock_due_at(*, submission, sla_hours: int, opened_at: datetime) -> tuple[da
     return sla_due, min(sla_due, deadline) if deadline else sla_due
 
 
+def owed_by_for_stage(stage: dict | None) -> str:
+    """Interview feedback is owed by whoever the agreement says runs that stage."""
+    return OwedBy.HR if stage and stage.get("owner") == "hr" else OwedBy.HIRING_MANAGER
+
+
 def clock_open(
     *,
     submission,
     kind: str,
     sla_hours: int,
     stage_name: str = "",
+    owed_by: str | None = None,
     opened_at: datetime | None = None,
 ) -> ResponseClock:
     """Open the clock of `kind` on the submission, or return the one already open."""
@@ -90,7 +96,7 @@ def clock_open(
         client_id=submission.client_id,
         role_id=submission.role_id,
         kind=kind,
-        owed_by=OWED_BY_KIND[kind],
+        owed_by=owed_by or OWED_BY_KIND[kind],
         stage_name=stage_name,
         opened_at=opened_at,
         sla_hours=sla_hours,

@@ -7,7 +7,7 @@ from django.db import transaction
 from accounts.models import Membership
 from accounts.permissions import Action, require
 from engagements.models import ClockKind
-from engagements.services import activity_record, clock_open, clocks_close
+from engagements.services import activity_record, clock_open, clocks_close, owed_by_for_stage
 from intake.selectors import role_terms
 from lib.exceptions import ApplicationError
 from recruiting.models import (
@@ -206,6 +206,7 @@ def _open_next_clock(submission: Submission, stage_names: list[str], done: str, 
             kind=ClockKind.INTERVIEW_FEEDBACK,
             sla_hours=terms.interview_feedback_sla_hours,
             stage_name=stage_names[position + 1],
+            owed_by=owed_by_for_stage(terms.interview_stages[position + 1]),
         )
     else:
         clock_open(

@@ -20,6 +20,7 @@ from engagements.services import (
     clock_open,
     clocks_apply_competing_deadline,
     clocks_close,
+    owed_by_for_stage,
 )
 from intake.selectors import role_terms
 from lib.exceptions import ApplicationError, PermissionDenied
@@ -240,12 +241,13 @@ def _open_clocks_for_stage(actor: Membership, submission: Submission) -> None:
             submission=submission, kind=ClockKind.HM_REVIEW, sla_hours=terms.hm_review_sla_hours
         )
     elif submission.stage == Stage.INTERVIEWING:
-        first_stage = terms.interview_stages[0]["name"] if terms.interview_stages else "Interview"
+        first_stage = terms.interview_stages[0] if terms.interview_stages else None
         clock_open(
             submission=submission,
             kind=ClockKind.INTERVIEW_FEEDBACK,
             sla_hours=terms.interview_feedback_sla_hours,
-            stage_name=first_stage,
+            stage_name=first_stage["name"] if first_stage else "Interview",
+            owed_by=owed_by_for_stage(first_stage),
         )
 
 

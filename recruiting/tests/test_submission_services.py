@@ -203,7 +203,9 @@ def test_interview_feedback_walks_the_agreed_stages_then_opens_the_offer_decisio
         outcome="advance",
         rating=4,
     )
-    assert _open_clocks(submission)[ClockKind.INTERVIEW_FEEDBACK].stage_name == "Culture interview"
+    culture_clock = _open_clocks(submission)[ClockKind.INTERVIEW_FEEDBACK]
+    assert culture_clock.stage_name == "Culture interview"
+    assert culture_clock.owed_by == "hr"  # the agreement says HR runs that stage
 
     services.interview_feedback_submit(
         actor=hr, submission=submission, stage_name="Culture interview", outcome="advance", rating=5
