@@ -111,8 +111,6 @@ DATABASE_APP_ROLE = {
     "PASSWORD": DATABASES["default"].get("PASSWORD", ""),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Bare domains typed into URL fields mean https (Django 6's default, opted into now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache, sessions -----------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
