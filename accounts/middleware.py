@@ -37,6 +37,9 @@ class TenantMiddleware:
                     return self.get_response(request)
                 request.membership = membership
                 request.organization = membership.organization
-                request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = str(membership.organization_id)
+                active = str(membership.organization_id)
+                # Written only on change: a modified session costs a write on every request.
+                if request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY) != active:
+                    request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = active
                 with organization_context(membership.organization_id):
                     return self.get_response(request)

@@ -168,10 +168,8 @@ def test_the_outsider_sees_nothing_of_ours(client_for, recruiter, outsider, role
 #   4 open clocks due within 48 hours with submission, candidate, role and client (capped),
 #   5 submissions whose culture-fit notes HR sent back, with role and candidate,
 #   6 the ten newest activities with their actors,
-#   7 the memberships for the organization switcher (base.html),
-#   8-10 the session saved again (savepoint, update, release: the tenant
-#   middleware re-stores the active organization on every request).
-HOME_QUERIES = 10
+#   7 the memberships for the organization switcher (base.html).
+HOME_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [3, 40])
@@ -199,9 +197,8 @@ def test_home_query_count_stays_constant(
 
 
 # For a hiring manager: the middleware's three, the membership's client (page
-# header), the review queue (two), the clocks they owe (one), the switcher (one)
-# and the session save (three).
-CLIENT_HOME_QUERIES = 11
+# header), the review queue (two), the clocks they owe (one), the switcher (one).
+CLIENT_HOME_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [3, 40])

@@ -130,8 +130,8 @@ def test_the_client_list_runs_one_responsiveness_query_for_all_rows(
         ClientFactory(organization=organization)
     client = client_for(recruiter)
     # Session, user, membership; the clients with their counts; their responsiveness;
-    # the organization switcher; the session save (savepoint, update, release).
-    with django_assert_max_num_queries(9):
+    # the organization switcher.
+    with django_assert_max_num_queries(6):
         assert client.get("/clients/").status_code == 200
 
 

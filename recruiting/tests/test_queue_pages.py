@@ -326,10 +326,8 @@ def test_a_hiring_manager_cannot_approve_culture_notes(client_for, recruiter, hi
 #   1 session, 2 user, 3 the user's memberships (tenant middleware),
 #   4 the submissions with role, agreement, candidate and client,
 #   5 their open clocks,
-#   6 the memberships for the organization switcher (base.html),
-#   7-9 the session saved again (savepoint, update, release: the tenant
-#   middleware re-stores the active organization on every request).
-QUEUE_QUERIES = 9
+#   6 the memberships for the organization switcher (base.html).
+QUEUE_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [3, 40])

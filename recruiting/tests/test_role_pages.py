@@ -347,10 +347,9 @@ def test_role_detail_query_count_stays_constant(
       6. the pipeline: submissions with their candidates;
       7. the open clocks with their submissions and candidates;
       8. the timeline with the actors;
-      9. the organization switcher's memberships (base.html);
-      10-12. the session save (savepoint, update, release).
+      9. the organization switcher's memberships (base.html).
     """
-    budget = 12
+    budget = 9
     _agree(role)
     AgreementFactory(organization=organization, role=role, version=2, status="proposed")
     client = client_for(recruiter)
