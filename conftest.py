@@ -57,6 +57,34 @@ def client_company(organization):
 
 
 @pytest.fixture
+def hm_contact(organization, client_company):
+    from recruiting.models import ContactKind
+    from tests.factories import ContactFactory
+
+    return ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind=ContactKind.HIRING_MANAGER,
+        full_name="Hana Meyer",
+        email="hana@acme.test",
+    )
+
+
+@pytest.fixture
+def hr_contact(organization, client_company):
+    from recruiting.models import ContactKind
+    from tests.factories import ContactFactory
+
+    return ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind=ContactKind.HR,
+        full_name="Harriet Rowe",
+        email="harriet@acme.test",
+    )
+
+
+@pytest.fixture
 def owner(organization):
     return _member(organization, "owner", "owner@northwind.test")
 

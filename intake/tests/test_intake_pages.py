@@ -14,7 +14,7 @@ from intake.models import (
     IntakeMeeting,
 )
 from lib.tenancy import organization_context
-from recruiting.models import ContactKind, Role
+from recruiting.models import Role
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RoleFactory
 
 # A Thursday afternoon; the client below works in New York (UTC-5 in winter).
@@ -26,26 +26,6 @@ def client_company(organization):
     """The cast's client, in New York, so "client time" differs from UTC."""
     return ClientFactory(
         organization=organization, name="Acme Robotics", timezone="America/New_York"
-    )
-
-
-@pytest.fixture
-def hm_contact(organization, client_company):
-    return ContactFactory(
-        organization=organization,
-        client=client_company,
-        kind=ContactKind.HIRING_MANAGER,
-        full_name="Hana Meyer",
-    )
-
-
-@pytest.fixture
-def hr_contact(organization, client_company):
-    return ContactFactory(
-        organization=organization,
-        client=client_company,
-        kind=ContactKind.HR,
-        full_name="Harriet Rowe",
     )
 
 

@@ -10,7 +10,7 @@ from accounts.models import Invitation
 from engagements.models import ClockKind
 from engagements.services import activity_record, clock_open, clocks_close
 from lib.tenancy import organization_context
-from recruiting.models import Client, Contact, ContactKind
+from recruiting.models import Client, Contact
 from tests.factories import (
     AgreementFactory,
     ClientFactory,
@@ -20,28 +20,6 @@ from tests.factories import (
     SubmissionFactory,
     UserFactory,
 )
-
-
-@pytest.fixture
-def hm_contact(organization, client_company):
-    return ContactFactory(
-        organization=organization,
-        client=client_company,
-        kind=ContactKind.HIRING_MANAGER,
-        full_name="Hana Meyer",
-        email="hana@acme.test",
-    )
-
-
-@pytest.fixture
-def hr_contact(organization, client_company):
-    return ContactFactory(
-        organization=organization,
-        client=client_company,
-        kind=ContactKind.HR,
-        full_name="Harriet Rowe",
-        email="harriet@acme.test",
-    )
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 from engagements.models import ClockKind
 from engagements.services import activity_record, clock_open
 from lib.tenancy import organization_context
-from recruiting.models import ContactKind, Role, RoleStatus, Stage
+from recruiting.models import Role, RoleStatus, Stage
 from tests.factories import (
     AgreementFactory,
     CandidateFactory,
@@ -17,26 +17,6 @@ from tests.factories import (
     RoleFactory,
     SubmissionFactory,
 )
-
-
-@pytest.fixture
-def hm_contact(organization, client_company):
-    return ContactFactory(
-        organization=organization,
-        client=client_company,
-        kind=ContactKind.HIRING_MANAGER,
-        full_name="Hana Meyer",
-    )
-
-
-@pytest.fixture
-def hr_contact(organization, client_company):
-    return ContactFactory(
-        organization=organization,
-        client=client_company,
-        kind=ContactKind.HR,
-        full_name="Harriet Rowe",
-    )
 
 
 @pytest.fixture
