@@ -5,6 +5,9 @@ from django.test.utils import setup_databases, teardown_databases
 
 from lib.db_roles import owner_connection
 
+# Fixtures for the tests that run real Celery workers.
+pytest_plugins = ["tests.workers"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_test_environment, django_db_modify_db_settings, django_db_blocker):

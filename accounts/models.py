@@ -194,6 +194,8 @@ class Invitation(TenantModel):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set once the mail backend took the invitation; the sweeper resends unsent ones.
+    email_sent_at = models.DateTimeField(null=True, blank=True)
 
     by_token = InvitationTokenLookup()
 

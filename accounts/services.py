@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from accounts.models import (
     hash_token,
 )
 from lib.exceptions import ApplicationError, PermissionDenied
+from lib.tasks import enqueue
 from lib.tenancy import organization_context
 from recruiting.models import Client, Contact
 
@@ -192,10 +193,10 @@ def invitation_create(
     return invitation
 
 
-def _enqueue_invitation_email(invitation: Invitation) -> None:
-    from accounts.tasks import send_invitation_email
+def _enqueue_invitation_email(invitation: Invitation) -> bool:
+    from accounts.tasks import send_invitation_email  # tasks import this module
 
-    send_invitation_email.delay(str(invitation.organization_id), invitation.pk)
+    return enqueue(send_invitation_email, str(invitation.organization_id), invitation.pk)
 
 
 def invitation_send_email(*, invitation: Invitation) -> None:
@@ -218,6 +219,35 @@ def invitation_send_email(*, invitation: Invitation) -> None:
     )
     message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
     message.send()
+    Invitation.objects.filter(pk=invitation.pk).update(email_sent_at=timezone.now())
+
+
+UNSENT_GRACE = timedelta(minutes=2)
+
+
+def invitations_resend_unsent(*, now=None) -> int:
+    """Enqueue again the invitation mails that never went out (broker down at the time).
+
+    Loops over organizations, each in its own context; the organization ids come
+    from the narrow `rapport_organization_ids()` function.
+    """
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM rapport_organization_ids()")
+        organization_ids = [row[0] for row in cursor.fetchall()]
+    resent = 0
+    for organization_id in organization_ids:
+        with organization_context(organization_id):
+            unsent = Invitation.objects.filter(
+                email_sent_at__isnull=True,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__gt=now,
+                created_at__lte=now - UNSENT_GRACE,
+            )
+            for invitation in unsent:
+                resent += _enqueue_invitation_email(invitation)
+    return resent
 
 
 def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:

@@ -20,3 +20,8 @@ def send_invitation_email(organization_id: str, invitation_id: int) -> None:
         )
         if invitation is not None:
             services.invitation_send_email(invitation=invitation)
+
+
+@shared_task(acks_late=True)
+def resend_unsent_invitation_emails() -> int:
+    return services.invitations_resend_unsent()

@@ -12,6 +12,24 @@ app = Celery("rapport")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic work is declared here, one commented entry per schedule; the
-# foundation has none yet.
-app.conf.beat_schedule = {}
+# Periodic work, one commented entry per schedule. Running a schedule twice (two
+# beats, a restart) is harmless: every task claims its work in the database.
+app.conf.beat_schedule = {
+    # Find due (clock, level) pairs and claim them; delivery is a task per nudge.
+    "scan-due-nudges": {"task": "engagements.tasks.scan_due_nudges", "schedule": 60.0},
+    # Invitation mails that could not be enqueued (broker down) go out late, not never.
+    "resend-unsent-invitations": {
+        "task": "accounts.tasks.resend_unsent_invitation_emails",
+        "schedule": 300.0,
+    },
+    # Re-enqueue nudges claimed while the broker was down or whose worker died.
+    "requeue-stale-nudges": {
+        "task": "engagements.tasks.requeue_stale_nudges",
+        "schedule": 300.0,
+    },
+    # Daily digests: every quarter of an hour, so each member's mail leaves within
+    # 15 minutes of 08:00 in their own timezone; each day is claimed once per member.
+    "send-daily-digests": {"task": "engagements.tasks.send_daily_digests", "schedule": 900.0},
+    # Missed check-ins and submissions targets behind: hourly is timely for both.
+    "scan-reminders": {"task": "engagements.tasks.scan_reminders", "schedule": 3600.0},
+}

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("recruiting.urls")),
     path("", include("intake.urls")),
+    path("", include("engagements.urls")),
     path("", engagement_views.home, name="home"),
 ]

@@ -13,6 +13,11 @@ class ClockKind(models.TextChoices):
     OFFER_DECISION = "offer_decision", "Offer decision"
 
 
+class ClockOutcome(models.TextChoices):
+    ANSWERED = "answered", "Answered by the client"
+    CANCELLED = "cancelled", "Cancelled: the candidate left the process"
+
+
 class OwedBy(models.TextChoices):
     HIRING_MANAGER = "hiring_manager", "Hiring manager"
     HR = "hr", "HR"
@@ -43,6 +48,11 @@ class ResponseClock(PublicIdMixin, TenantModel):
     closed_by = models.ForeignKey(
         "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Only answered clocks count towards the client's responsiveness.
+    outcome = models.CharField(max_length=10, choices=ClockOutcome.choices, blank=True)
+    # The escalation ladder's progress: the last level claimed and when the next is due.
+    nudge_level = models.PositiveSmallIntegerField(default=0)
+    next_nudge_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]
@@ -55,6 +65,16 @@ class ResponseClock(PublicIdMixin, TenantModel):
             ),
             models.Index(
                 fields=["organization", "submission", "kind"], name="clock_org_submission_idx"
+            ),
+            # The nudge scan (`rapport_due_nudges`): open clocks whose next nudge is
+            # due, soonest first, across organizations. It is the one index not led by
+            # organization_id, because the scan is the one query that spans tenants;
+            # it holds only clocks with a nudge to come, so a scan's cost follows the
+            # number of due clocks, not open ones.
+            models.Index(
+                fields=["next_nudge_at"],
+                condition=models.Q(closed_at__isnull=True, next_nudge_at__isnull=False),
+                name="clock_nudge_due_idx",
             ),
         ]
         constraints = [
@@ -127,3 +147,267 @@ class Activity(TenantModel):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class NudgeRecipient(models.TextChoices):
+    OWING_PARTY = "owing_party", "Whoever owes the action"
+    COUNTERPART = "counterpart", "Their counterpart (HM ↔ HR)"
+    RECRUITER = "recruiter", "The role's recruiter"
+    RELATIONSHIP_OWNER = "relationship_owner", "The agency owner of the client relationship"
+    ESCALATION_CONTACT = "escalation_contact", "The client's escalation contact"
+
+
+class NudgeChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    IN_APP = "in_app", "In-app notification"
+
+
+def default_ladder() -> list[dict]:
+    """DESIGN §4: at the due time the owing party; a business day later, cc the
+    counterpart and the recruiter; two business days later, escalate."""
+    return [
+        {
+            "level": 1,
+            "after_business_days": 0,
+            "recipients": [NudgeRecipient.OWING_PARTY],
+            "channels": [NudgeChannel.EMAIL, NudgeChannel.IN_APP],
+        },
+        {
+            "level": 2,
+            "after_business_days": 1,
+            "recipients": [
+                NudgeRecipient.OWING_PARTY,
+                NudgeRecipient.COUNTERPART,
+                NudgeRecipient.RECRUITER,
+            ],
+            "channels": [NudgeChannel.EMAIL, NudgeChannel.IN_APP],
+        },
+        {
+            "level": 3,
+            "after_business_days": 2,
+            "recipients": [
+                NudgeRecipient.RELATIONSHIP_OWNER,
+                NudgeRecipient.ESCALATION_CONTACT,
+            ],
+            "channels": [NudgeChannel.EMAIL, NudgeChannel.IN_APP],
+        },
+    ]
+
+
+class NudgePolicy(TenantModel):
+    """The escalation ladder: the organization's default (no client) or one client's."""
+
+    client = models.OneToOneField(
+        "recruiting.Client",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="nudge_policy",
+    )
+    levels = models.JSONField(default=default_ladder)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(client__isnull=True),
+                name="nudge_policy_one_default_per_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Nudge policy for {self.client or 'the organization'}"
+
+
+class NudgeStatus(models.TextChoices):
+    PENDING = "pending", "Claimed, not delivered yet"
+    DELIVERED = "delivered", "Delivered"
+    SKIPPED = "skipped", "Skipped: the client answered first"
+
+
+class Nudge(TenantModel):
+    """One level of escalation for one clock, claimed exactly once.
+
+    The unique constraint on (clock, level) is the claim: however many scans run,
+    only one insert of a pair succeeds. Delivery happens after the claim commits.
+    """
+
+    clock = models.ForeignKey(ResponseClock, on_delete=models.CASCADE, related_name="nudges")
+    level = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=10, choices=NudgeStatus.choices, default=NudgeStatus.PENDING
+    )
+    recipients = models.JSONField(default=list)
+    channels = models.JSONField(default=list)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "clock", "level"], name="nudge_once_per_clock_level"
+            ),
+        ]
+        indexes = [
+            # The sweeper: claimed nudges still waiting for delivery, oldest first.
+            models.Index(
+                fields=["enqueued_at"],
+                condition=models.Q(status="pending"),
+                name="nudge_pending_idx",
+            ),
+            models.Index(fields=["organization", "clock"], name="nudge_org_clock_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Level {self.level} nudge for {self.clock}"
+
+
+class NudgeDelivery(TenantModel):
+    """One recipient's copy of a nudge: sent at most once, recorded right after sending."""
+
+    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField()
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "nudge", "email"], name="nudge_delivery_once_per_email"
+            ),
+        ]
+
+
+class Notification(TenantModel):
+    """An in-app notification for one member; the header shows the unread count."""
+
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="notifications"
+    )
+    nudge = models.ForeignKey(
+        Nudge, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "membership", "-created_at"], name="notif_member_idx"
+            ),
+            # The header's unread count.
+            models.Index(
+                fields=["organization", "membership"],
+                condition=models.Q(read_at__isnull=True),
+                name="notif_unread_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "nudge", "membership"],
+                condition=models.Q(nudge__isnull=False),
+                name="notification_once_per_nudge",
+            ),
+        ]
+
+
+class ActionLink(TenantModel):
+    """A signed, single-use, expiring link in a nudge that opens the action to take."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="links")
+    path = models.CharField(max_length=300)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class DigestLog(TenantModel):
+    """A member's daily digest was sent for this local date: once per day."""
+
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    local_date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "membership", "local_date"], name="digest_once_a_day"
+            ),
+        ]
+
+
+class CheckIn(TenantModel):
+    """A check-in the recruiter held with the client about a role, as its agreement's
+    cadence asks; logging one is what keeps the missed check-in reminder quiet."""
+
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="check_ins")
+    held_at = models.DateTimeField()
+    logged_by = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-held_at"]
+        indexes = [
+            # The reminder scan and the check-in page: a role's latest check-in.
+            models.Index(fields=["organization", "role", "-held_at"], name="checkin_org_role_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in on {self.role} at {self.held_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    MISSED_CHECKIN = "missed_checkin", "Missed check-in"
+    BEHIND_TARGET = "behind_target", "Behind the submissions target"
+
+
+class Reminder(TenantModel):
+    """A reminder about a role's agreement, claimed exactly once per period.
+
+    `period` names what the reminder is about: the scheduled check-in's date
+    ("2026-11-24") or the ISO week of the submissions target ("2026-W48"). The
+    unique constraint is the claim: however many scans run, one insert wins, and
+    the in-app notifications and the timeline entry are written in the same
+    transaction. Mail goes out after commit; `sent_to` records each copy so a
+    retried send only mails who was not mailed yet.
+    """
+
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=20)
+    # The moment the reminder is about: the scheduled check-in, or Thursday noon.
+    scheduled_for = models.DateTimeField()
+    recipients = models.JSONField(default=list)  # membership ids
+    sent_to = models.JSONField(default=list)  # emails already mailed
+    payload = models.JSONField(default=dict, blank=True)  # e.g. {"submitted": 1}
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "role", "period"],
+                name="reminder_once_per_period",
+            ),
+        ]
+        indexes = [
+            # A retried scan: reminders whose mail has not all gone out yet.
+            models.Index(
+                fields=["organization", "role"],
+                condition=models.Q(sent_at__isnull=True),
+                name="reminder_unsent_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder for {self.role} ({self.period})"

@@ -3,13 +3,23 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, hash_token
 from accounts.permissions import client_scope
-from engagements.models import Activity, ResponseClock
+from engagements.models import (
+    ActionLink,
+    Activity,
+    ClockOutcome,
+    Notification,
+    NudgePolicy,
+    ResponseClock,
+)
+from recruiting.models import Client
 
+ACTION_TOKEN_SETTING = "rapport.action_token_hash"  # noqa: S105 - a setting name
 DUE_SOON_WINDOW = timedelta(hours=48)
 ATTENTION_LIMIT = 50
 
@@ -70,10 +80,12 @@ class Responsiveness:
 
     @property
     def compliance_percent(self) -> int | None:
-        """Share of answered clocks answered by their due time; None before any answer."""
-        if not self.answered:
+        """Share of the client's due actions met on time: answered on time, out of those
+        answered plus those already overdue. None before anything was due."""
+        measured = self.answered + self.overdue
+        if not measured:
             return None
-        return round(100 * self.answered_on_time / self.answered)
+        return round(100 * self.answered_on_time / measured)
 
 
 def responsiveness_by_client(*, client_ids: list[int]) -> dict[int, Responsiveness]:
@@ -83,9 +95,9 @@ def responsiveness_by_client(*, client_ids: list[int]) -> dict[int, Responsivene
         ResponseClock.objects.filter(client_id__in=client_ids)
         .values("client_id")
         .annotate(
-            answered=Count("id", filter=Q(closed_at__isnull=False)),
+            answered=Count("id", filter=Q(outcome=ClockOutcome.ANSWERED)),
             answered_on_time=Count(
-                "id", filter=Q(closed_at__isnull=False, closed_at__lte=F("due_at"))
+                "id", filter=Q(outcome=ClockOutcome.ANSWERED, closed_at__lte=F("due_at"))
             ),
             open=Count("id", filter=Q(closed_at__isnull=True)),
             overdue=Count("id", filter=Q(closed_at__isnull=True, due_at__lte=now)),
@@ -93,3 +105,54 @@ def responsiveness_by_client(*, client_ids: list[int]) -> dict[int, Responsivene
     )
     found = {row.pop("client_id"): Responsiveness(**row) for row in rows}
     return {client_id: found.get(client_id, Responsiveness(0, 0, 0, 0)) for client_id in client_ids}
+
+
+# --- Notifications, one-click links, nudge policies ---------------------------------
+
+# The header shows "99+" beyond this: counting stops there, so the per-page
+# query costs the same for a member with a thousand unread notifications.
+UNREAD_COUNT_CAP = 100
+
+
+def unread_notification_count(*, membership: Membership, cap: int = UNREAD_COUNT_CAP) -> int:
+    """How many of the member's notifications are unread, up to `cap` (one query, served
+    by the partial index on unread notifications)."""
+    return Notification.objects.filter(membership=membership, read_at__isnull=True)[:cap].count()
+
+
+def notification_list(*, membership: Membership) -> QuerySet[Notification]:
+    """The member's notifications, newest first (the page paginates it)."""
+    return Notification.objects.filter(membership=membership).order_by("-created_at", "-id")
+
+
+def action_link_for_token(*, token: str) -> ActionLink | None:
+    """The one-click link behind a token, whichever of the user's organizations is active.
+
+    Row-level security lets a link through outside its organization's context only
+    when its `token_hash` equals the transaction's `rapport.action_token_hash`
+    setting (engagements/migrations/0005): knowing the secret token reveals that one
+    link and nothing else. The plain base manager is used because the tenant
+    manager would filter on the active organization, which may be another one.
+    Only the link's own columns are read: its membership may be invisible here.
+    """
+    token_hash = hash_token(token)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [ACTION_TOKEN_SETTING, token_hash])
+        return ActionLink._base_manager.filter(token_hash=token_hash).first()
+
+
+def nudge_policies() -> tuple[NudgePolicy | None, list[NudgePolicy]]:
+    """The organization's default policy (None until saved) and the client overrides,
+    by client name."""
+    default, overrides = None, []
+    for policy in NudgePolicy.objects.select_related("client").order_by("client__name"):
+        if policy.client_id is None:
+            default = policy
+        else:
+            overrides.append(policy)
+    return default, overrides
+
+
+def nudge_policy_clients() -> list[Client]:
+    """Every client of the organization, for the override picker (names only)."""
+    return list(Client.objects.only("public_id", "name").order_by("name"))

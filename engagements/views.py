@@ -1,14 +1,31 @@
-"""The home page: what needs the signed-in member's attention now."""
+"""The home page (what needs the signed-in member's attention now), notifications,
+the nudges' one-click links and the nudge policy settings."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import selectors as accounts_selectors
+from accounts import services as accounts_services
+from accounts.access import require_admin, require_membership
+from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from accounts.models import MembershipRole
 from engagements import selectors
+from engagements.forms import NotificationReadForm, NudgePolicyForm
+from engagements.models import NudgeChannel, NudgeRecipient, default_ladder
+from engagements.services import links, notifications, policies
+from lib.exceptions import ApplicationError
+from lib.forms import add_service_errors, error_message
+from lib.tenancy import organization_context
 from recruiting import selectors as recruiting_selectors
+from recruiting.access import get_client
 
 RECENT_ACTIVITY_LIMIT = 10
 
@@ -45,8 +62,201 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         context["attention"] = selectors.attention_clocks(membership=membership)
         context["changes_requested"] = recruiting_selectors.changes_requested(membership=membership)
+        context["info_requested"] = recruiting_selectors.info_requested(membership=membership)
         context["activities"] = selectors.timeline(
             membership=membership, limit=RECENT_ACTIVITY_LIMIT
         )
     context["overdue_count"] = sum(1 for clock in context["attention"] if clock.due_at <= now)
     return render(request, "engagements/home.html", context)
+
+
+# --- One-click links ------------------------------------------------------------------
+
+
+def _link_unavailable(request: HttpRequest, *, status: int, reason: str = "") -> HttpResponse:
+    return render(
+        request, "engagements/action_link_invalid.html", {"reason": reason}, status=status
+    )
+
+
+@login_required  # signed out: to the login page with this URL as `next`, the link unused
+@require_GET
+def action_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Open the action a nudge asked for, once, as the member it was sent to.
+
+    Unknown links, another person's links and links of an organization the user
+    does not belong to all answer 404 alike, so a link reveals nothing to anyone
+    but its recipient; the recipient is told when it was used or has expired (410).
+    The link may belong to another of the user's organizations than the active
+    one: it becomes the active one, as the organization switcher would do.
+    """
+    link = selectors.action_link_for_token(token=token)
+    if link is None:
+        return _link_unavailable(request, status=404)
+    membership = request.membership
+    if membership is None or membership.organization_id != link.organization_id:
+        membership = next(
+            (
+                candidate
+                for candidate in accounts_selectors.memberships_for_user(user=request.user)
+                if candidate.organization_id == link.organization_id
+            ),
+            None,
+        )
+    if membership is None:
+        return _link_unavailable(request, status=404)
+    try:
+        with organization_context(link.organization_id):
+            path = links.action_link_consume(link=link, membership=membership)
+    except links.ActionLinkNotYours:
+        return _link_unavailable(request, status=404)
+    except links.ActionLinkUnavailable as error:
+        return _link_unavailable(request, status=410, reason=error.message)
+    if request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY) != str(link.organization_id):
+        request.session[ACTIVE_ORGANIZATION_SESSION_KEY] = str(link.organization_id)
+        accounts_services.membership_mark_active(membership=membership)
+        messages.info(request, f"You are now working in {membership.organization.name}.")
+    return redirect(path)
+
+
+# --- Notifications ----------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+def _notifications_page(
+    request: HttpRequest, membership, *, form: NotificationReadForm | None = None, status=200
+) -> HttpResponse:
+    """Two queries whatever the number of notifications: the count and the page."""
+    paginator = Paginator(
+        selectors.notification_list(membership=membership), NOTIFICATIONS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"page": page, "notifications": page.object_list, "form": form}
+    return render(request, "engagements/notifications.html", context, status=status)
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The member's notifications, newest first, unread ones highlighted."""
+    return _notifications_page(request, require_membership(request))
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read (its `id`), or all; with `open`, follow its link."""
+    membership = require_membership(request)
+    form = NotificationReadForm(request.POST)
+    if not form.is_valid():
+        return _notifications_page(request, membership, form=form, status=400)
+    back = reverse("engagements:notifications")
+    if form.cleaned_data["page"]:
+        back += f"?page={form.cleaned_data['page']}"
+    notification_id = form.cleaned_data["id"]
+    if notification_id is None:
+        count = notifications.notifications_mark_all_read(membership=membership)
+        messages.success(
+            request,
+            f"{count} notification{'s' if count != 1 else ''} marked as read."
+            if count
+            else "Nothing was unread.",
+        )
+        return redirect(back)
+    try:
+        notification = notifications.notification_mark_read(
+            membership=membership, notification_id=notification_id
+        )
+    except notifications.NotificationNotFound as error:
+        raise Http404("No such notification.") from error
+    target = notification.url
+    # Notifications link inside Rapport only; anything else would be an open redirect.
+    if (
+        form.cleaned_data["open"]
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    ):
+        return redirect(target)
+    return redirect(back)
+
+
+# --- Nudge policy -------------------------------------------------------------------------
+
+
+def _describe(levels: list[dict]) -> list[dict]:
+    """A ladder in words, for the list of client policies."""
+    recipients, channels = dict(NudgeRecipient.choices), dict(NudgeChannel.choices)
+    return [
+        {
+            "level": level["level"],
+            "after_business_days": level["after_business_days"],
+            "recipients": [recipients.get(value, value) for value in level["recipients"]],
+            "channels": [channels.get(value, value) for value in level["channels"]],
+        }
+        for level in levels
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nudge_policy_settings(request: HttpRequest) -> HttpResponse:
+    """Owners and admins edit the organization's default ladder or, with `client`
+    (a client's public id, in the query on GET and in the form on POST), that
+    client's own ladder; `action=remove` removes a client's own ladder."""
+    actor = require_admin(request)
+    source = request.POST if request.method == "POST" else request.GET
+    client_key = source.get("client", "")
+    # Another organization's or an unknown client: 404, as for any object URL.
+    client = get_client(request, client_key) if client_key else None
+    default, overrides = selectors.nudge_policies()
+    override = next((p for p in overrides if client and p.client_id == client.pk), None)
+    page_url = reverse("engagements:nudge-policy")
+
+    if request.method == "POST" and source.get("action") == "remove":
+        if client is None:
+            raise Http404("Choose the client whose policy to remove.")
+        try:
+            change = policies.nudge_policy_remove(actor=actor, client=client)
+        except ApplicationError as error:
+            messages.error(request, error_message(error))
+        else:
+            messages.success(
+                request,
+                f"{client.name} follows the organization's nudge policy again "
+                f"({_rescheduled(change.rescheduled)}).",
+            )
+        return redirect(page_url)
+
+    in_force = override or default
+    levels = in_force.levels if in_force is not None else default_ladder()
+    form = NudgePolicyForm(request.POST or None, levels=levels)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = policies.nudge_policy_save(actor=actor, client=client, levels=form.levels())
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            subject = client.name if client else "the organization"
+            messages.success(
+                request,
+                f"Nudge policy for {subject} saved ({_rescheduled(change.rescheduled)}).",
+            )
+            if client is None:
+                return redirect(page_url)
+            return redirect(f"{page_url}?client={client.public_id}")
+    context = {
+        "form": form,
+        "client": client,
+        "override": override,
+        "overrides": [(policy, _describe(policy.levels)) for policy in overrides],
+        "clients": selectors.nudge_policy_clients(),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "engagements/nudge_policy.html", context, status=status)
+
+
+def _rescheduled(count: int) -> str:
+    if not count:
+        return "no open clock to reschedule"
+    return f"{count} open clock{'s' if count != 1 else ''} rescheduled"

@@ -191,6 +191,8 @@ class AgreementTermsForm(forms.Form):
     )
     culture_notes_need_hr_approval = forms.BooleanField(
         label="HR approves culture-fit notes before the hiring manager sees them",
+        # The label reads as a sentence beside its box, not as a caption ending in ":".
+        label_suffix="",
         required=False,
         initial=True,
     )
@@ -299,7 +301,8 @@ class AgreementTermsForm(forms.Form):
 
 class AgreementCommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label="Add to the discussion",
+        help_text="The recruiter, the hiring manager and HR all read it.",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a comment."},

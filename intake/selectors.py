@@ -10,6 +10,7 @@ from intake.models import (
     AgreementComment,
     AgreementStatus,
     ExpectationAgreement,
+    IntakeAttendance,
 )
 
 
@@ -45,7 +46,8 @@ def role_terms(role) -> Terms:
 
 
 def agreement_versions(*, role) -> QuerySet[ExpectationAgreement]:
-    """Every version of the role's agreement, newest first, with who acknowledged it."""
+    """Every version of the role's agreement, newest first, with who acknowledged it
+    and, for a version out of an intake meeting, who attended it."""
     return (
         ExpectationAgreement.objects.filter(role=role)
         .select_related("proposed_by__user", "intake_meeting")
@@ -55,6 +57,10 @@ def agreement_versions(*, role) -> QuerySet[ExpectationAgreement]:
                 queryset=AgreementAcknowledgement.objects.select_related("membership__user"),
             ),
             Prefetch("comments", queryset=AgreementComment.objects.select_related("author__user")),
+            Prefetch(
+                "intake_meeting__attendance",
+                queryset=IntakeAttendance.objects.select_related("contact"),
+            ),
         )
         .order_by("-version")
     )

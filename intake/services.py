@@ -1,6 +1,6 @@
 """Intake meetings and the versioned expectation agreement."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,6 +46,7 @@ AGREEMENT_TERMS = (
     "market_notes",
 )
 INTERVIEW_OWNERS = {"hiring_manager", "hr", "recruiter", "other"}
+MEETING_RECORDING_WINDOW = timedelta(days=365)
 
 
 def intake_meeting_record(
@@ -62,6 +63,11 @@ def intake_meeting_record(
     require_same_organization(actor, role, *attendees)
     if any(contact.client_id != role.client_id for contact in attendees):
         raise ValidationError({"attendees": f"Attendees must be contacts of {role.client}."})
+    now = timezone.now()
+    if held_at > now:
+        raise ValidationError({"held_at": "Record the meeting once it has taken place."})
+    if held_at < now - MEETING_RECORDING_WINDOW:
+        raise ValidationError({"held_at": "That is more than a year ago; check the date."})
     with transaction.atomic():
         meeting = IntakeMeeting.objects.create(
             organization_id=actor.organization_id,
@@ -110,8 +116,19 @@ def agreement_propose(
     with transaction.atomic():
         # Locking the role serialises proposals, so version numbers never collide.
         Role.objects.select_for_update().filter(pk=role.pk).first()
-        latest = ExpectationAgreement.objects.filter(role=role).aggregate(Max("version"))
-        agreement.version = (latest["version__max"] or 0) + 1
+        latest = ExpectationAgreement.objects.filter(role=role).order_by("-version").first()
+        if (
+            latest is not None
+            and latest.status != AgreementStatus.SUPERSEDED
+            and all(getattr(latest, term) == getattr(agreement, term) for term in AGREEMENT_TERMS)
+        ):
+            if intake_meeting is not None:
+                return latest  # the meeting confirmed the terms in place
+            raise ValidationError(
+                f"These terms are the same as version {latest.version}: nothing to propose."
+            )
+        highest = ExpectationAgreement.objects.filter(role=role).aggregate(Max("version"))
+        agreement.version = (highest["version__max"] or 0) + 1
         agreement.full_clean(exclude=["organization", "role", "intake_meeting", "proposed_by"])
         agreement.save(force_insert=True)
         ExpectationAgreement.objects.filter(role=role, status=AgreementStatus.PROPOSED).exclude(

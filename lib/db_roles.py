@@ -81,6 +81,11 @@ def application_role_grant(
                 identifier
             )
         )
+        # The narrow cross-organization paths (SECURITY DEFINER functions such as
+        # rapport_due_nudges); their EXECUTE is revoked from PUBLIC by the migrations.
+        raw.execute(
+            sql.SQL("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {}").format(identifier)
+        )
         # The migration history is the owner's business.
         raw.execute(
             sql.SQL("REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {}").format(identifier)

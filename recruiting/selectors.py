@@ -4,7 +4,7 @@ hiring managers and HR to their client (`accounts.permissions.client_scope`)."""
 from collections import OrderedDict
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -186,8 +186,15 @@ def hm_review_queue(*, membership: Membership) -> list[Submission]:
     One query for the submissions with their role, agreement and candidate, one for
     their open review clocks; the waiting time is read from the clock.
     """
+    # A submission whose review clock is closed waits for the recruiter's answer to
+    # the hiring manager's question (`info_requested`), not for the hiring manager.
+    awaiting_review = Exists(
+        ResponseClock.objects.filter(
+            submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
+        )
+    )
     submissions = list(
-        _scoped(Submission.objects.filter(stage=Stage.HM_REVIEW), membership)
+        _scoped(Submission.objects.filter(awaiting_review, stage=Stage.HM_REVIEW), membership)
         .select_related("role__agreement", "candidate", "client")
         .prefetch_related(
             Prefetch(
@@ -231,6 +238,21 @@ def _urgency(attribute: str):
         return clocks[0].due_at if clocks else far_future
 
     return key
+
+
+def info_requested(*, membership: Membership) -> list[Submission]:
+    """Submissions in review whose hiring manager asked for more information: the
+    recruiter owes the answer (the review clock restarts when it comes)."""
+    awaiting_review = Exists(
+        ResponseClock.objects.filter(
+            submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
+        )
+    )
+    return list(
+        _scoped(Submission.objects.filter(~awaiting_review, stage=Stage.HM_REVIEW), membership)
+        .select_related("role", "candidate")
+        .order_by("updated_at")
+    )
 
 
 def changes_requested(*, membership: Membership) -> list[Submission]:

@@ -27,3 +27,6 @@ WHITENOISE_USE_FINDERS = True
 # A worker process started by a test joins that test's database by name.
 if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env("TEST_DATABASE_NAME")  # noqa: F405
+# A test's worker may be pointed at an SMTP server the test runs (one that hangs).
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -167,9 +167,11 @@ def test_the_outsider_sees_nothing_of_ours(client_for, recruiter, outsider, role
 #   1 session, 2 user, 3 the user's memberships (tenant middleware),
 #   4 open clocks due within 48 hours with submission, candidate, role and client (capped),
 #   5 submissions whose culture-fit notes HR sent back, with role and candidate,
-#   6 the ten newest activities with their actors,
-#   7 the memberships for the organization switcher (base.html).
-HOME_QUERIES = 7
+#   6 submissions whose hiring manager asked for more information,
+#   7 the ten newest activities with their actors,
+#   8 the memberships for the organization switcher (base.html),
+#   9 the unread notifications count (base.html).
+HOME_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [3, 40])
@@ -197,8 +199,9 @@ def test_home_query_count_stays_constant(
 
 
 # For a hiring manager: the middleware's three, the membership's client (page
-# header), the review queue (two), the clocks they owe (one), the switcher (one).
-CLIENT_HOME_QUERIES = 8
+# header), the review queue (two), the clocks they owe (one), the switcher (one),
+# the unread notifications count (one).
+CLIENT_HOME_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [3, 40])

@@ -146,6 +146,61 @@ def test_recruiter_records_the_intake_and_proposes_the_agreement(
     assert agreement.culture_notes_need_hr_approval is True
 
 
+@time_machine.travel(NOW, tick=False)
+def test_the_agreement_shows_the_meeting_it_came_from(
+    client_for, recruiter, hiring_manager, role, hm_contact, hr_contact
+):
+    client_for(recruiter).post(
+        f"/roles/{role.public_id}/intake/",
+        _intake_data(hm_contact, hr_contact, notes="Budget is firm.\nHiring two by March."),
+    )
+
+    content = client_for(hiring_manager).get(f"/roles/{role.public_id}/agreement/").content.decode()
+
+    meeting = content[content.index("<h3>Intake meeting</h3>") :]
+    # Held at 10:30 New York time; the server's own times are shown in UTC.
+    assert "14 Jan 2026 10:30 EST" in meeting
+    assert "Hana Meyer" in meeting
+    assert "Harriet Rowe" in meeting
+    assert "Budget is firm.<br>Hiring two by March." in meeting
+    assert "15 Jan 2026 18:00 UTC" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_agreement_pages_queries_do_not_grow_with_its_meetings(
+    client_for, recruiter, role, hm_contact, hr_contact, django_assert_max_num_queries
+):
+    client = client_for(recruiter)
+    url = f"/roles/{role.public_id}/agreement/"
+
+    def record(must_haves):
+        data = _intake_data(hm_contact, hr_contact, must_haves=must_haves)
+        assert client.post(f"/roles/{role.public_id}/intake/", data).status_code == 302
+
+    record("Python")
+    with django_assert_max_num_queries(50) as one:
+        client.get(url)
+    record("Go")
+    record("Rust")
+    with django_assert_max_num_queries(50) as three:
+        content = client.get(url).content.decode()
+
+    assert content.count("<h3>Intake meeting</h3>") == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_the_agreement_page_reads_sections_above_terms_and_names_both_comment_boxes(
+    client_for, hiring_manager, role, proposal
+):
+    content = client_for(hiring_manager).get(f"/roles/{role.public_id}/agreement/").content.decode()
+
+    for section in ("Shared vocabulary", "Interview process", "Commitments", "Market reality"):
+        assert f"<h3>{section}</h3>" in content
+    assert "<dt>Must-haves</dt>" in content
+    assert "Comment with your acknowledgement (optional)" in content
+    assert "Add to the discussion" in content
+
+
 def test_the_intake_form_pre_fills_from_the_current_agreement(
     client_for, recruiter, role, proposal
 ):
@@ -156,6 +211,8 @@ def test_the_intake_form_pre_fills_from_the_current_agreement(
     assert "Hana Meyer (Hiring manager)" in content
     assert 'type="datetime-local"' in content
     assert "America/New_York" in content
+    # A checkbox's label is a sentence beside it, not a caption ending in a colon.
+    assert "before the hiring manager sees them</label>" in content
 
 
 @time_machine.travel(NOW, tick=False)

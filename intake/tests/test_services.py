@@ -157,7 +157,7 @@ def test_acknowledging_twice_is_refused(in_org, recruiter, hiring_manager, role)
 
 def test_a_superseded_proposal_cannot_be_acknowledged(in_org, recruiter, hiring_manager, role):
     first = _propose(recruiter, role)
-    _propose(recruiter, role)
+    _propose(recruiter, role, shortlist_size=9)
     with pytest.raises(ApplicationError, match="only a proposal"):
         services.agreement_acknowledge(actor=hiring_manager, agreement=first)
 
@@ -259,3 +259,11 @@ def test_comments_need_a_body_and_stay_within_the_client(in_org, organization, r
     with pytest.raises(PermissionDenied):
         services.agreement_comment(actor=other_hr, agreement=agreement, body="Hello")
     assert not agreement.comments.exists()
+
+
+def test_proposing_the_same_terms_again_is_refused(in_org, recruiter, role):
+    first = _propose(recruiter, role)
+    with pytest.raises(ValidationError, match="same as version 1"):
+        _propose(recruiter, role)
+    assert ExpectationAgreement.objects.filter(role=role).count() == 1
+    assert _status(first) == "proposed"

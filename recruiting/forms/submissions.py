@@ -21,6 +21,8 @@ from recruiting.models import (
 )
 
 RATING_CHOICES = [(score, str(score)) for score in range(1, 6)]
+# Decisions start on an empty choice: a form left as it loaded must not decide anything.
+CHOOSE = ("", "Choose…")
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -68,7 +70,16 @@ class SubmissionForm(forms.Form):
         queryset=None,
         to_field_name="public_id",
         empty_label="Choose a candidate",
-        help_text="Only candidates who agreed to be represented are listed.",
+        help_text=(
+            "Only candidates who agreed to be represented and are not yet submitted "
+            "for this role are listed."
+        ),
+        error_messages={
+            "invalid_choice": (
+                "Choose a candidate from the list: they must have agreed to be "
+                "represented and not be submitted for this role already."
+            )
+        },
     )
     pitch = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -87,6 +98,7 @@ class SubmissionForm(forms.Form):
         must_haves: list[str],
         zone: str,
         notes_need_hr: bool,
+        culture_traits: list[str] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -99,10 +111,14 @@ class SubmissionForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         self.fields["competing_offer_deadline"] = _deadline_field(zone)
+        # The help text sits between the label and the box: the traits to write
+        # against are read before writing, not after.
+        hints = []
+        if culture_traits:
+            hints.append(f"Agreed culture traits: {', '.join(culture_traits)}.")
         if notes_need_hr:
-            self.fields[
-                "culture_fit_notes"
-            ].help_text = "HR approves these before the hiring manager sees them."
+            hints.append("HR approves these notes before the hiring manager sees them.")
+        self.fields["culture_fit_notes"].help_text = " ".join(hints)
 
     def evidence_fields(self) -> list[forms.BoundField]:
         return [self[f"evidence_{index}"] for index in range(len(self.must_haves))]
@@ -122,6 +138,9 @@ class SubmissionForm(forms.Form):
 
 
 class StageMoveForm(forms.Form):
+    """A stage move. The target starts empty (never on "Rejected" by accident), and
+    the lost reason is asked only of those who may choose "Lost" (the agency)."""
+
     to_stage = forms.ChoiceField(label="Move to")
     lost_reason = forms.ChoiceField(
         required=False,
@@ -135,9 +154,17 @@ class StageMoveForm(forms.Form):
         help_text="Needed to reject or withdraw; the timeline keeps it.",
     )
 
-    def __init__(self, *args, targets: list[str], **kwargs) -> None:
+    def __init__(self, *args, targets: list[str], ask_lost_reason: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = [(stage, Stage(stage).label) for stage in targets]
+        self.set_targets(targets)
+        if not ask_lost_reason:
+            del self.fields["lost_reason"]
+
+    def set_targets(self, targets: list[str]) -> None:
+        self.fields["to_stage"].choices = [
+            CHOOSE,
+            *((stage, Stage(stage).label) for stage in targets),
+        ]
 
 
 class CultureNotesForm(forms.Form):
@@ -212,8 +239,10 @@ class CultureApprovalForm(forms.Form):
 
 
 class InterviewFeedbackForm(forms.Form):
-    outcome = forms.ChoiceField(choices=InterviewOutcome.choices)
-    rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, label="Rating (1–5)")
+    outcome = forms.ChoiceField(choices=[CHOOSE, *InterviewOutcome.choices])
+    rating = forms.TypedChoiceField(
+        choices=[CHOOSE, *RATING_CHOICES], coerce=int, empty_value=None, label="Rating (1–5)"
+    )
     comment = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

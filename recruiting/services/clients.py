@@ -64,6 +64,7 @@ def client_create(
         notes=notes,
     )
     client.full_clean(exclude=["organization", "owner", "escalation_contact"])
+    _require_unique_name(client)
     with transaction.atomic():
         client.save(force_insert=True)
         activity_record(
@@ -93,12 +94,26 @@ def client_update(
         workdays=client.workdays,
     )
     client.full_clean(exclude=["organization", "owner", "escalation_contact"])
+    _require_unique_name(client)
     with transaction.atomic():
         client.save()
         activity_record(
             actor=actor, verb="client.updated", client=client, summary=f"Client {client} updated"
         )
     return client
+
+
+def _require_unique_name(client: Client) -> None:
+    if Client.objects.filter(name__iexact=client.name).exclude(pk=client.pk).exists():
+        raise ValidationError({"name": f"There is already a client called {client.name}."})
+
+
+def _require_unique_email(contact: Contact) -> None:
+    if not contact.email:
+        return
+    taken = Contact.objects.filter(client_id=contact.client_id, email__iexact=contact.email)
+    if taken.exclude(pk=contact.pk).exists():
+        raise ValidationError({"email": "Another contact of this client has this email."})
 
 
 def contact_create(
@@ -123,6 +138,7 @@ def contact_create(
         job_title=job_title,
     )
     contact.full_clean(exclude=["organization", "client", "user"])
+    _require_unique_email(contact)
     with transaction.atomic():
         contact.save(force_insert=True)
         activity_record(
@@ -142,6 +158,7 @@ def contact_update(*, actor: Membership, contact: Contact, **fields) -> Contact:
             setattr(contact, field, fields[field].strip() if field != "kind" else fields[field])
     contact.email = contact.email.lower()
     contact.full_clean(exclude=["organization", "client", "user"])
+    _require_unique_email(contact)
     contact.save()
     return contact
 

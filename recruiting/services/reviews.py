@@ -45,10 +45,12 @@ def skills_review_submit(
     _require_visible(actor, submission)
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": "Choose advance, reject or need info."})
-    if decision in {ReviewDecision.REJECT, ReviewDecision.NEED_INFO} and not comment.strip():
+    if decision == ReviewDecision.REJECT and not comment.strip():
         raise ValidationError(
             {"comment": "Tell the recruiter why, so the next candidate fits better."}
         )
+    if decision == ReviewDecision.NEED_INFO and not comment.strip():
+        raise ValidationError({"comment": "Say what information you need."})
     terms = role_terms(submission.role)
     ratings = _clean_ratings(ratings or {}, terms.must_haves)
     with transaction.atomic():
@@ -75,7 +77,9 @@ def skills_review_submit(
         if decision == ReviewDecision.ADVANCE:
             _move(actor, submission, Stage.INTERVIEWING, reason=review.comment)
         elif decision == ReviewDecision.REJECT:
-            _move(actor, submission, Stage.REJECTED, reason=review.comment)
+            _move(
+                actor, submission, Stage.REJECTED, reason=review.comment, follows_from_review=True
+            )
         else:
             # The recruiter owes the answer now; the review clock restarts when it comes.
             clocks_close(submission=submission, by=actor, kinds=[ClockKind.HM_REVIEW])
@@ -141,7 +145,7 @@ def culture_approval_submit(
                 submission,
                 Stage.HM_REVIEW,
                 reason="Culture-fit notes approved by HR",
-                follows_from_approval=True,
+                follows_from_review=True,
             )
     return approval
 
@@ -192,7 +196,13 @@ def interview_feedback_submit(
         )
         clocks_close(submission=submission, by=actor, kinds=[ClockKind.INTERVIEW_FEEDBACK])
         if outcome == InterviewOutcome.REJECT:
-            _move(actor, submission, Stage.REJECTED, reason=feedback.comment)
+            _move(
+                actor,
+                submission,
+                Stage.REJECTED,
+                reason=feedback.comment,
+                follows_from_review=True,
+            )
         elif outcome == InterviewOutcome.ADVANCE:
             _open_next_clock(submission, stage_names, stage_name, terms)
     return feedback

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, EVERYONE, Action, require, require_client_access
-from engagements.models import ClockKind
+from engagements.models import ClockKind, ClockOutcome
 from engagements.services import (
     activity_record,
     clock_open,
@@ -60,9 +60,12 @@ MOVE_ROLES: dict[str, frozenset[str]] = {
     Stage.HM_REVIEW: AGENCY,
     # Only the hiring manager's skills review advances a candidate to interviews.
     Stage.INTERVIEWING: frozenset({MembershipRole.HIRING_MANAGER}),
+    # DESIGN §2: anyone logs offers and hires.
     Stage.OFFER: EVERYONE,
     Stage.HIRED: EVERYONE,
-    Stage.REJECTED: EVERYONE,
+    # The client rejects through its reviews (skills review, interview feedback);
+    # a direct move is the agency recording a decision the client gave elsewhere.
+    Stage.REJECTED: AGENCY,
     Stage.WITHDRAWN: AGENCY,
     Stage.LOST: AGENCY,
 }
@@ -190,20 +193,21 @@ def _move(
     *,
     reason: str,
     lost_reason: str = "",
-    follows_from_approval: bool = False,
+    follows_from_review: bool = False,
 ) -> None:
     """The one place a stage changes. The caller holds the row (or just created it).
 
-    `follows_from_approval` marks a move that is the consequence of an action the
-    actor was entitled to (HR's approval releases a submission to review), so the
-    actor's own right to make the move is not asked.
+    `follows_from_review` marks a move that is the consequence of a review the
+    actor was entitled to give (HR's approval releases a submission to the hiring
+    manager; a skills review or interview feedback rejects), so the actor's own
+    right to make the move directly is not asked.
     """
     if to_stage not in STAGE_MOVES.get(submission.stage, frozenset()):
         raise InvalidStageMove(
             f"A submission in “{submission.get_stage_display()}” cannot move to "
             f"“{Stage(to_stage).label}”."
         )
-    if not follows_from_approval and actor.role not in MOVE_ROLES[to_stage]:
+    if not follows_from_review and actor.role not in MOVE_ROLES[to_stage]:
         raise PermissionDenied(
             f"As {actor.get_role_display().lower()} you cannot move a submission to "
             f"“{Stage(to_stage).label}”."
@@ -230,12 +234,34 @@ def _move(
         payload={"from": previous, "to": to_stage, "reason": reason, "lost_reason": lost_reason},
     )
     _open_clocks_for_stage(actor, submission)
+    if to_stage == Stage.HIRED:
+        _fill_role_when_complete(actor, submission.role)
+
+
+def _fill_role_when_complete(actor: Membership, role: Role) -> None:
+    """The role is filled once it has as many hires as openings."""
+    hires = Submission.objects.filter(role=role, stage=Stage.HIRED).count()
+    if role.status == RoleStatus.OPEN and hires >= role.openings:
+        role.status = RoleStatus.FILLED
+        role.save(update_fields=["status", "updated_at"])
+        activity_record(
+            actor=actor,
+            verb="role.status_changed",
+            role=role,
+            summary=f"{role}: filled ({hires} of {role.openings} hired)",
+            payload={"to": RoleStatus.FILLED},
+        )
 
 
 def _open_clocks_for_stage(actor: Membership, submission: Submission) -> None:
     """Close what the previous stage owed and open what the new one owes."""
     terms = role_terms(submission.role)
-    clocks_close(submission=submission, by=actor)
+    left = submission.stage in {Stage.WITHDRAWN, Stage.LOST}
+    clocks_close(
+        submission=submission,
+        by=actor,
+        outcome=ClockOutcome.CANCELLED if left else ClockOutcome.ANSWERED,
+    )
     if submission.stage == Stage.HM_REVIEW:
         clock_open(
             submission=submission, kind=ClockKind.HM_REVIEW, sla_hours=terms.hm_review_sla_hours

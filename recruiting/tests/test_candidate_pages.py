@@ -6,7 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lib.tenancy import organization_context
 from recruiting.models import Candidate
-from tests.factories import CandidateFactory, ClientFactory, MembershipFactory, SubmissionFactory
+from tests.factories import (
+    CandidateFactory,
+    ClientFactory,
+    MembershipFactory,
+    RoleFactory,
+    SubmissionFactory,
+)
 
 SECRET_NOTE = "Recruiter-only: salary expectation 140k, flexible"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,8 +36,6 @@ def candidate(organization):
 @pytest.fixture
 def submitted(candidate, client_company):
     """The candidate, put forward to the cast's client."""
-    from tests.factories import RoleFactory
-
     role = RoleFactory(organization=candidate.organization, client=client_company)
     SubmissionFactory(organization=candidate.organization, role=role, candidate=candidate)
     return candidate
@@ -120,6 +124,10 @@ def test_recruiter_searches_candidates(client_for, organization, recruiter, cand
     assert "Linus Torvalds" not in by_name
     assert "Linus Torvalds" in by_tag
     assert "Grace Hopper" not in by_tag
+    # Tags are a wrapping list in their cell, never cut off.
+    assert '<ul class="tag-list"><li><span class="badge badge--muted">kernel</span></li></ul>' in (
+        by_tag
+    )
 
 
 def test_the_list_is_paginated_by_25(client_for, organization, recruiter):
@@ -240,6 +248,82 @@ def test_a_client_user_gets_404_for_a_candidate_not_submitted_to_them(
     other_client = ClientFactory(organization=organization)
     other_hr = MembershipFactory(organization=organization, role="hr", client=other_client)
     assert client_for(other_hr).get(f"/candidates/{candidate.public_id}/").status_code == 404
+
+
+def test_the_submissions_table_links_to_each_submission(client_for, recruiter, submitted):
+    with organization_context(submitted.organization_id):
+        submission = submitted.submissions.select_related("role").get()
+
+    content = client_for(recruiter).get(f"/candidates/{submitted.public_id}/").content.decode()
+
+    table = content[content.index('id="submissions-heading"') :]
+    assert f'href="/submissions/{submission.public_id}/"' in table
+    assert f'href="/roles/{submission.role.public_id}/"' not in table
+
+
+def test_recruiter_submits_the_candidate_to_an_open_role_from_their_page(
+    client_for, organization, recruiter, submitted
+):
+    with organization_context(organization.id):
+        taken = submitted.submissions.get().role
+    open_role = RoleFactory(organization=organization, title="Compiler engineer")
+    closed = RoleFactory(organization=organization, title="Closed position", status="filled")
+    client = client_for(recruiter)
+
+    content = client.get(f"/candidates/{submitted.public_id}/").content.decode()
+    response = client.get(
+        f"/candidates/{submitted.public_id}/", {"submit_to": str(open_role.public_id)}
+    )
+
+    form = content[content.index('id="submit-to-role"') :]
+    assert f'<option value="{open_role.public_id}">Compiler engineer</option>' in form
+    assert str(closed.public_id) not in form
+    assert f'<option value="{taken.public_id}">' not in form
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/roles/{open_role.public_id}/submit/?candidate={submitted.public_id}"
+    )
+    chosen = client.get(response["Location"]).content.decode()
+    assert f'<option value="{submitted.public_id}" selected>' in chosen
+
+
+def test_submitting_to_no_role_or_an_unknown_one_goes_nowhere(
+    client_for, organization, outsider, recruiter, candidate
+):
+    their_role = RoleFactory(organization=outsider.organization)
+    client = client_for(recruiter)
+    url = f"/candidates/{candidate.public_id}/"
+
+    empty = client.get(url, {"submit_to": ""}, follow=True)
+    theirs = client.get(url, {"submit_to": str(their_role.public_id)})
+    garbage = client.get(url, {"submit_to": "not-a-role"})
+
+    assert "Choose the role to submit the candidate to." in empty.content.decode()
+    assert (theirs.status_code, garbage.status_code) == (404, 404)
+
+
+def test_a_candidate_without_consent_cannot_be_submitted_from_their_page(
+    client_for, organization, recruiter
+):
+    reluctant = CandidateFactory(organization=organization, consent_to_represent=False)
+    RoleFactory(organization=organization)
+
+    content = client_for(recruiter).get(f"/candidates/{reluctant.public_id}/").content.decode()
+
+    assert 'id="submit-to-role"' not in content
+    assert "Record the candidate's consent" in content
+
+
+def test_client_users_get_no_submit_action(client_for, hiring_manager, submitted):
+    url = f"/candidates/{submitted.public_id}/"
+    client = client_for(hiring_manager)
+    RoleFactory(organization=submitted.organization, client=hiring_manager.client)
+
+    content = client.get(url).content.decode()
+    response = client.get(url, {"submit_to": "anything"})
+
+    assert "Submit to a role" not in content
+    assert response.status_code == 200
 
 
 # --- The résumé -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Invitation
+from accounts.services import invitation_create
 from engagements.models import ClockKind
 from engagements.services import activity_record, clock_open, clocks_close
 from lib.tenancy import organization_context
@@ -85,7 +86,8 @@ def test_agency_sees_every_client_with_its_responsiveness(
     content = response.content.decode()
     assert "Acme Robotics" in content
     assert "Globex Logistics" in content
-    assert "100%" in content
+    # One answered on time, one already overdue: half the due actions met.
+    assert "50%" in content
     assert "1 overdue" in content
     assert 'href="/clients/new/"' in content
 
@@ -108,8 +110,8 @@ def test_the_client_list_runs_one_responsiveness_query_for_all_rows(
         ClientFactory(organization=organization)
     client = client_for(recruiter)
     # Session, user, membership; the clients with their counts; their responsiveness;
-    # the organization switcher.
-    with django_assert_max_num_queries(6):
+    # the organization switcher; the unread notifications count.
+    with django_assert_max_num_queries(7):
         assert client.get("/clients/").status_code == 200
 
 
@@ -414,7 +416,12 @@ def test_an_admin_invites_an_hr_contact(
     client_for, organization, admin, client_company, hr_contact
 ):
     response = client_for(admin).post(f"/contacts/{hr_contact.public_id}/invite/", follow=True)
-    assert "Invitation sent to harriet@acme.test" in response.content.decode()
+    content = response.content.decode()
+    assert "Invitation sent to harriet@acme.test" in content
+    assert "will see the roles and candidates at Acme Robotics once they accept" in content
+    # The pending invitation replaces the button: nobody is invited twice by mistake.
+    assert "Invite to Rapport" not in content
+    assert '<span class="muted text-small">Invitation sent</span>' in content
     with organization_context(organization.id):
         invitation = Invitation.objects.get()
     assert (invitation.email, invitation.role, invitation.client_id) == (
@@ -422,6 +429,35 @@ def test_an_admin_invites_an_hr_contact(
         "hr",
         client_company.pk,
     )
+
+
+def test_a_pending_invitation_is_matched_to_its_contact_whatever_the_case(
+    client_for, organization, admin, client_company
+):
+    shouting = ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind="hiring_manager",
+        full_name="Hank Loud",
+        email="Hank.Loud@ACME.test",
+    )
+    quiet = ContactFactory(
+        organization=organization,
+        client=client_company,
+        kind="hr",
+        full_name="Quinn Quiet",
+        email="quinn@acme.test",
+    )
+    with organization_context(organization.id):
+        invitation_create(
+            actor=admin, email="hank.loud@acme.test", role="hiring_manager", client=client_company
+        )
+
+    content = client_for(admin).get(f"/clients/{client_company.public_id}/").content.decode()
+
+    assert f"/contacts/{shouting.public_id}/invite/" not in content
+    assert content.count("Invitation sent") == 1
+    assert f"/contacts/{quiet.public_id}/invite/" in content
 
 
 def test_a_recruiter_inviting_gets_a_message_not_an_error_page(

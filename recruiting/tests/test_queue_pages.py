@@ -148,7 +148,7 @@ def test_review_cards_show_pitch_evidence_next_to_must_haves_glossary_and_waitin
     assert "Python in production" in content
     assert "Eight years of Django." in content
     assert "five years shipping production code" in content
-    assert "Waited 8 of 16 business hours" in content
+    assert "Waiting for 8 business hours of the agreed 16" in content
     assert 'name="next" value="/review-queue/"' in content
     assert SECRET_NOTE not in content
 
@@ -162,7 +162,30 @@ def test_an_overdue_review_is_marked_and_counted(client_for, recruiter, hiring_m
         content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
 
     assert "1 overdue" in content
-    assert "Waited 28 of 16 business hours" in content
+    assert "Waiting for 28 business hours of the agreed 16" in content
+    # Due Tuesday 16:30: 1 business hour on Tuesday, 8.5 on Wednesday, 3 on Thursday.
+    assert "Overdue by 12 business hours" in content
+
+
+def test_a_fresh_card_says_less_than_an_hour_against_the_agreed_time(
+    client_for, recruiter, hiring_manager, role
+):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        _submit(recruiter, role)
+        content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+
+    assert "Waiting for less than an hour (agreed: 16 business hours)" in content
+    assert "Overdue" not in content
+
+
+def test_the_empty_queues_say_nothing_is_waiting(client_for, hiring_manager, hr):
+    hm_content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+    hr_content = client_for(hr).get(HR_QUEUE).content.decode()
+
+    assert "Nothing is waiting for your review." in hm_content
+    assert "0 candidates" not in hm_content
+    assert "No culture-fit notes are waiting for your approval." in hr_content
+    assert "0 sets" not in hr_content
 
 
 def test_hiring_manager_advances_from_the_queue_and_comes_back_to_it(
@@ -185,33 +208,58 @@ def test_hiring_manager_advances_from_the_queue_and_comes_back_to_it(
     assert review.decision == ReviewDecision.ADVANCE
 
 
-def test_rejecting_without_a_reason_shows_the_queue_again_with_the_error_on_that_card(
+@pytest.mark.parametrize(
+    ("decision", "problem"),
+    [
+        ("reject", "Tell the recruiter why, so the next candidate fits better."),
+        ("need_info", "Say what information you need."),
+    ],
+)
+def test_a_decision_without_its_comment_goes_back_to_the_card_with_a_message(
+    client_for, recruiter, hiring_manager, role, decision, problem
+):
+    submission = _submit(recruiter, role)
+    client = client_for(hiring_manager)
+
+    response = client.post(
+        f"/submissions/{submission.public_id}/review/",
+        {"decision": decision, "rating_0": "2", "next": HM_QUEUE},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{HM_QUEUE}#submission-{submission.public_id}"
+    content = client.get(HM_QUEUE).content.decode()
+    assert f"Your decision on Grace Hopper was not saved: {problem}" in content
+    assert f'id="submission-{submission.public_id}"' in content
+    assert _reload(submission).stage == Stage.HM_REVIEW
+
+
+def test_a_rating_out_of_range_is_refused_with_the_must_have_named(
     client_for, recruiter, hiring_manager, role
 ):
     submission = _submit(recruiter, role)
 
     response = client_for(hiring_manager).post(
         f"/submissions/{submission.public_id}/review/",
-        {"decision": "reject", "rating_0": "2", "next": HM_QUEUE},
+        {"decision": "advance", "rating_0": "9", "next": HM_QUEUE},
+        follow=True,
     )
 
-    assert response.status_code == 400
-    content = response.content.decode()
-    assert "Review queue" in content
-    assert "Tell the recruiter why" in content
+    assert response.redirect_chain == [(f"{HM_QUEUE}#submission-{submission.public_id}", 302)]
+    assert "Python in production: Select a valid choice." in response.content.decode()
     assert _reload(submission).stage == Stage.HM_REVIEW
 
 
-def test_a_rating_out_of_range_is_refused(client_for, recruiter, hiring_manager, role):
+def test_a_decision_from_the_queue_says_what_it_did(client_for, recruiter, hiring_manager, role):
     submission = _submit(recruiter, role)
 
     response = client_for(hiring_manager).post(
         f"/submissions/{submission.public_id}/review/",
-        {"decision": "advance", "rating_0": "9", "next": HM_QUEUE},
+        {"decision": "need_info", "comment": "Which versions?", "next": HM_QUEUE},
+        follow=True,
     )
 
-    assert response.status_code == 400
-    assert _reload(submission).stage == Stage.HM_REVIEW
+    assert "Review of Grace Hopper saved: more information requested." in response.content.decode()
 
 
 def test_an_offsite_next_is_ignored(client_for, recruiter, hiring_manager, role):
@@ -242,7 +290,7 @@ def test_reviewing_a_submission_that_already_moved_on_is_a_message_not_an_error(
     assert "not awaiting review" in response.content.decode()
 
 
-def test_need_info_pauses_the_clock_and_the_card_says_so(
+def test_need_info_pauses_the_clock_and_moves_the_question_to_the_recruiter(
     client_for, recruiter, hiring_manager, role
 ):
     submission = _submit(recruiter, role)
@@ -252,8 +300,11 @@ def test_need_info_pauses_the_clock_and_the_card_says_so(
         {"decision": "need_info", "comment": "Which PostgreSQL versions?", "next": HM_QUEUE},
     )
 
-    content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
-    assert "waiting for more information from the recruiter" in content
+    # Off the hiring manager's queue until the recruiter answers; on the recruiter's home.
+    assert "Grace Hopper" not in client_for(hiring_manager).get(HM_QUEUE).content.decode()
+    recruiter_home = client_for(recruiter).get("/").content.decode()
+    assert "Questions from hiring managers" in recruiter_home
+    assert "Grace Hopper" in recruiter_home
     with organization_context(submission.organization_id):
         assert not ResponseClock.objects.filter(
             submission=submission, kind=ClockKind.HM_REVIEW, closed_at__isnull=True
@@ -275,7 +326,7 @@ def test_approval_cards_show_notes_traits_and_waiting_time(client_for, recruiter
     assert "Platform engineer" in content
     assert "Documents every decision." in content
     assert "Writes things down" in content
-    assert "Waited 3 of 8 business hours" in content
+    assert "Waiting for 3 business hours of the agreed 8" in content
     assert SECRET_NOTE not in content
 
 
@@ -283,8 +334,9 @@ def test_hr_approves_from_the_queue_and_the_submission_goes_to_review(
     client_for, recruiter, hr, role
 ):
     submission = _submit(recruiter, role, notes="Documents every decision.")
+    client = client_for(hr)
 
-    response = client_for(hr).post(
+    response = client.post(
         f"/submissions/{submission.public_id}/culture-approval/",
         {"decision": "approve", "next": HR_QUEUE},
     )
@@ -294,6 +346,7 @@ def test_hr_approves_from_the_queue_and_the_submission_goes_to_review(
     submission = _reload(submission)
     assert submission.culture_status == CultureStatus.APPROVED
     assert submission.stage == Stage.HM_REVIEW
+    assert "Culture-fit notes on Grace Hopper approved." in client.get(HR_QUEUE).content.decode()
 
 
 def test_requesting_changes_needs_a_comment(client_for, recruiter, hr, role):
@@ -302,11 +355,25 @@ def test_requesting_changes_needs_a_comment(client_for, recruiter, hr, role):
     response = client_for(hr).post(
         f"/submissions/{submission.public_id}/culture-approval/",
         {"decision": "request_changes", "comment": "", "next": HR_QUEUE},
+        follow=True,
     )
 
-    assert response.status_code == 400
-    assert "Say what should change" in response.content.decode()
+    assert response.redirect_chain == [(f"{HR_QUEUE}#submission-{submission.public_id}", 302)]
+    content = response.content.decode()
+    assert "Your decision on Grace Hopper was not saved: Say what should change" in content
     assert _reload(submission).culture_status == CultureStatus.PENDING
+
+
+def test_requesting_changes_says_so_in_the_past_tense(client_for, recruiter, hr, role):
+    submission = _submit(recruiter, role, notes="Documents every decision.")
+
+    response = client_for(hr).post(
+        f"/submissions/{submission.public_id}/culture-approval/",
+        {"decision": "request_changes", "comment": "Give an example.", "next": HR_QUEUE},
+        follow=True,
+    )
+
+    assert "Culture-fit notes on Grace Hopper: changes requested." in response.content.decode()
 
 
 def test_a_hiring_manager_cannot_approve_culture_notes(client_for, recruiter, hiring_manager, role):
@@ -326,8 +393,9 @@ def test_a_hiring_manager_cannot_approve_culture_notes(client_for, recruiter, hi
 #   1 session, 2 user, 3 the user's memberships (tenant middleware),
 #   4 the submissions with role, agreement, candidate and client,
 #   5 their open clocks,
-#   6 the memberships for the organization switcher (base.html).
-QUEUE_QUERIES = 6
+#   6 the memberships for the organization switcher (base.html),
+#   7 the unread notifications count (base.html).
+QUEUE_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [3, 40])

@@ -249,6 +249,61 @@ def test_role_page_shows_pipeline_agreement_clocks_and_actions(
     assert "Reopen" not in content
 
 
+def test_role_page_words_hr_clocks_salary_and_the_pipeline_for_people(
+    client_for, organization, recruiter, role
+):
+    _agree(role)
+    with organization_context(organization.id):
+        Role.objects.filter(pk=role.pk).update(
+            salary_min=70000, salary_max=90000, salary_currency="EUR"
+        )
+    pending = SubmissionFactory(
+        organization=organization,
+        role=role,
+        stage=Stage.SUBMITTED,
+        competing_offer_deadline=timezone.now() + timedelta(days=3),
+        candidate=CandidateFactory(organization=organization, full_name="Ada Lovelace"),
+    )
+    with organization_context(organization.id):
+        clock_open(submission=pending, kind=ClockKind.HR_APPROVAL, sla_hours=8)
+
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+
+    assert "culture-fit approval from HR," in content
+    assert "the hr" not in content
+    assert "70,000–90,000 EUR" in content
+    # Every stage is a column of the wrapping grid; empty ones are a dash, and phones
+    # get them on one line instead.
+    assert content.count('class="role-pipeline__stage role-pipeline__stage--empty"') == 7
+    assert "Nobody." not in content
+    assert "Empty: Hiring manager review, Interviewing, Offer, Hired," in content
+    assert 'class="role-pipeline" tabindex' not in content
+    assert '<span class="badge badge--warning">Competing offer</span>' in content
+
+
+def test_a_new_role_leads_with_the_intake_meeting(client_for, organization, recruiter, role):
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+
+    header = content[: content.index('id="pipeline-heading"')]
+    intake = f'<a class="button button--primary" href="/roles/{role.public_id}/intake/">'
+    assert f"{intake}Record the intake meeting</a>" in header
+    submit = f'<a class="button" href="/roles/{role.public_id}/submit/">Submit a candidate</a>'
+    assert submit in header
+    assert "No candidate submitted yet." in content
+    assert "role-pipeline__stage" not in content
+
+
+def test_a_role_with_an_agreement_leads_with_submitting(client_for, recruiter, role):
+    _agree(role)
+
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+
+    header = content[: content.index('id="pipeline-heading"')]
+    assert f'<a class="button button--primary" href="/roles/{role.public_id}/submit/">' in header
+    assert "Record the intake meeting" not in header
+    assert "Record intake meeting" in header
+
+
 def test_role_page_shows_the_latest_proposal_before_anything_is_agreed(
     client_for, organization, recruiter, role
 ):
@@ -327,9 +382,10 @@ def test_role_detail_query_count_stays_constant(
       6. the pipeline: submissions with their candidates;
       7. the open clocks with their submissions and candidates;
       8. the timeline with the actors;
-      9. the organization switcher's memberships (base.html).
+      9. the organization switcher's memberships (base.html);
+      10. the unread notifications count (base.html).
     """
-    budget = 9
+    budget = 10
     _agree(role)
     AgreementFactory(organization=organization, role=role, version=2, status="proposed")
     client = client_for(recruiter)

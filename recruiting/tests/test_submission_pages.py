@@ -193,20 +193,56 @@ def test_a_candidate_without_consent_cannot_be_chosen(client_for, organization, 
     )
 
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose a candidate from the list" in response.content.decode()
 
 
-def test_submitting_the_same_candidate_twice_is_a_field_error(
-    client_for, recruiter, role, candidate
+def test_a_candidate_already_submitted_is_not_offered_and_cannot_be_chosen_again(
+    client_for, organization, recruiter, role, candidate
 ):
     _submit(recruiter, role, candidate)
+    CandidateFactory(organization=organization, full_name="Katherine Johnson")
+    client = client_for(recruiter)
 
-    response = client_for(recruiter).post(
-        f"/roles/{role.public_id}/submit/", _create_form(candidate)
+    form = client.get(f"/roles/{role.public_id}/submit/").content.decode()
+    response = client.post(f"/roles/{role.public_id}/submit/", _create_form(candidate))
+
+    assert "Katherine Johnson" in form
+    assert f'value="{candidate.public_id}"' not in form
+    assert response.status_code == 400
+    assert "not be submitted for this role already" in response.content.decode()
+    with organization_context(role.organization_id):
+        assert Submission.objects.count() == 1
+
+
+def test_the_candidate_in_the_address_is_chosen_already(client_for, recruiter, role, candidate):
+    response = client_for(recruiter).get(
+        f"/roles/{role.public_id}/submit/?candidate={candidate.public_id}"
     )
 
+    assert f'<option value="{candidate.public_id}" selected>' in response.content.decode()
+
+
+def test_a_refused_submission_lists_its_errors_at_the_top(client_for, recruiter, role, candidate):
+    response = client_for(recruiter).post(
+        f"/roles/{role.public_id}/submit/", _create_form(candidate, pitch="", candidate="")
+    )
+
+    content = response.content.decode()
     assert response.status_code == 400
-    assert "has already been submitted for" in response.content.decode()
+    summary = content[content.index('class="form-errors"') : content.index('name="pitch"')]
+    assert 'href="#id_candidate">Candidate</a>: This field is required.' in summary
+    assert 'href="#id_pitch">Pitch</a>: This field is required.' in summary
+
+
+def test_the_culture_traits_are_shown_above_the_notes_box(client_for, recruiter, role, candidate):
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/submit/").content.decode()
+
+    hint = content.index("Agreed culture traits: Writes things down.")
+    assert (
+        content.index('for="id_culture_fit_notes"')
+        < hint
+        < content.index('name="culture_fit_notes"')
+    )
 
 
 def test_client_users_cannot_submit_candidates(client_for, hiring_manager, hr, role, candidate):
@@ -275,7 +311,7 @@ def test_recruiter_sees_the_whole_submission(client_for, recruiter, role, candid
     assert "five years shipping production code" in content
     assert CULTURE_NOTES in content
     assert "Awaiting HR approval" in content
-    assert "Waited 3 of 8 business hours" in content
+    assert "Waiting for 3 business hours of the agreed 8" in content
     assert "Culture-fit approval" in content
     assert 'action="/submissions/' in content
     assert "Competing-offer deadline" in content
@@ -311,7 +347,80 @@ def test_only_the_hiring_manager_gets_the_review_form_and_only_hr_the_approval_f
     assert "/review/" not in as_hr
 
 
+def test_decisions_read_in_the_past_tense_with_the_timezone(
+    client_for, recruiter, hiring_manager, hr, role, candidate
+):
+    submission = _submit(recruiter, role, candidate)
+    _post(
+        client_for(hr),
+        submission,
+        "culture-approval",
+        {"decision": "request_changes", "comment": "Give an example."},
+    )
+    _post(client_for(recruiter), submission, "culture-notes", {"culture_fit_notes": "Better."})
+    _post(client_for(hr), submission, "culture-approval", {"decision": "approve"})
+    _post(
+        client_for(hiring_manager),
+        submission,
+        "review",
+        {"decision": "need_info", "comment": "Which versions?"},
+    )
+
+    content = _detail(client_for(recruiter), submission).content.decode()
+
+    assert '<span class="badge badge--success">Approved</span>' in content
+    assert '<span class="badge badge--warning">Changes requested</span>' in content
+    assert '<span class="badge badge--warning">More information requested</span>' in content
+    assert "Request changes</span>" not in content
+    assert " UTC</time>" in content
+
+
+def test_asking_for_more_information_needs_to_say_what(
+    client_for, recruiter, hiring_manager, role, candidate
+):
+    submission = _submit(recruiter, role, candidate, notes="")
+
+    response = _post(
+        client_for(hiring_manager), submission, "review", {"decision": "need_info", "comment": ""}
+    )
+
+    assert response.status_code == 400
+    assert "Say what information you need." in response.content.decode()
+    assert _reload(submission).stage == Stage.HM_REVIEW
+
+
 # --- Stage moves ----------------------------------------------------------------------
+
+
+def test_the_move_form_starts_on_an_empty_choice_and_asks_for_one(
+    client_for, recruiter, role, candidate
+):
+    submission = _submit(recruiter, role, candidate)
+    client = client_for(recruiter)
+
+    page = _detail(client, submission).content.decode()
+    response = _post(client, submission, "move", {"to_stage": "", "reason": "Changed mind"})
+
+    move_form = page[page.index('id="move"') :]
+    assert '<option value="" selected>Choose…</option>' in move_form
+    assert '<option value="rejected" selected>' not in move_form
+    assert "Why was the candidate lost?" in move_form
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert _reload(submission).stage == Stage.SUBMITTED
+
+
+def test_client_users_are_not_asked_why_a_candidate_was_lost(
+    client_for, recruiter, hiring_manager, role, candidate
+):
+    submission = _submit(recruiter, role, candidate, notes="")
+    _post(client_for(hiring_manager), submission, "review", {"decision": "advance"})
+
+    page = _detail(client_for(hiring_manager), submission).content.decode()
+
+    assert 'id="move"' in page  # offers and hires are theirs to log
+    assert "Why was the candidate lost?" not in page
+    assert 'name="lost_reason"' not in page
 
 
 def test_an_invalid_move_is_a_message_and_a_redirect(client_for, recruiter, role, candidate):
@@ -499,11 +608,32 @@ def test_anyone_logs_interview_feedback_for_an_agreed_stage(
 
     assert "Technical interview" in page
     assert "Log feedback" in page
+    feedback_form = page[page.index('id="feedback"') : page.index('id="move"')]
+    assert feedback_form.count('<option value="" selected>Choose…</option>') == 2
     assert bad.status_code == 400
     assert "Select a valid choice" in bad.content.decode()
     assert good.status_code == 302
     clocks = _open_clocks(submission)
     assert clocks[ClockKind.INTERVIEW_FEEDBACK].stage_name == "Culture interview"
+
+
+def test_interview_feedback_needs_an_outcome_and_a_rating(
+    client_for, recruiter, hiring_manager, role, candidate
+):
+    submission = _submit(recruiter, role, candidate, notes="")
+    _post(client_for(hiring_manager), submission, "review", {"decision": "advance"})
+
+    response = _post(
+        client_for(hiring_manager),
+        submission,
+        "feedback",
+        {"stage_name": "Technical interview", "outcome": "", "rating": ""},
+    )
+
+    assert response.status_code == 400
+    assert response.content.decode().count("This field is required.") == 2
+    with organization_context(submission.organization_id):
+        assert not submission.interview_feedback.exists()
 
 
 def test_rejecting_after_an_interview_needs_a_comment(

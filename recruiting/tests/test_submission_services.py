@@ -280,7 +280,7 @@ MOVER = {
     Stage.HM_REVIEW: "recruiter",
     Stage.OFFER: "hiring_manager",
     Stage.HIRED: "hr",
-    Stage.REJECTED: "hiring_manager",
+    Stage.REJECTED: "recruiter",
     Stage.WITHDRAWN: "recruiter",
     Stage.LOST: "recruiter",
 }
@@ -372,3 +372,64 @@ def test_a_hiring_manager_of_another_client_cannot_review(
     submission = _submit(recruiter, role, candidate)
     with pytest.raises(PermissionDenied, match="another client"):
         services.skills_review_submit(actor=other_hm, submission=submission, decision="advance")
+
+
+@pytest.mark.parametrize("role_name", ["hiring_manager", "hr"])
+def test_client_users_reject_through_their_reviews_not_a_direct_move(
+    request, in_organization, organization, client_company, role_name
+):
+    actor = request.getfixturevalue(role_name)
+    submission = SubmissionFactory(
+        organization=organization, role__client=client_company, stage=Stage.SUBMITTED
+    )
+    with pytest.raises(PermissionDenied):
+        services.submission_move(
+            actor=actor, submission=submission, to_stage=Stage.REJECTED, reason="No"
+        )
+    assert Submission.objects.get(pk=submission.pk).stage == Stage.SUBMITTED
+
+
+def test_hr_rejects_after_the_culture_interview_through_feedback(
+    in_organization, recruiter, hiring_manager, hr, role, candidate
+):
+    submission = _submit(recruiter, role, candidate)
+    services.skills_review_submit(actor=hiring_manager, submission=submission, decision="advance")
+    services.interview_feedback_submit(
+        actor=hr,
+        submission=submission,
+        stage_name="Technical interview",
+        outcome="reject",
+        rating=2,
+        comment="Not a fit for the team",
+    )
+    submission.refresh_from_db()
+    assert submission.stage == Stage.REJECTED
+
+
+def test_a_question_from_the_hiring_manager_leaves_the_queue_until_answered(
+    in_organization, recruiter, hiring_manager, role, candidate
+):
+    from recruiting import selectors
+
+    submission = _submit(recruiter, role, candidate)
+    services.skills_review_submit(
+        actor=hiring_manager, submission=submission, decision="need_info", comment="Notice?"
+    )
+    assert selectors.hm_review_queue(membership=hiring_manager) == []
+    assert selectors.info_requested(membership=recruiter) == [submission]
+
+    services.submission_answer_info_request(
+        actor=recruiter, submission=submission, answer="Four weeks."
+    )
+    assert selectors.hm_review_queue(membership=hiring_manager) == [submission]
+    assert selectors.info_requested(membership=recruiter) == []
+
+
+def test_withdrawn_candidates_cancel_their_clocks_rather_than_count_as_answers(
+    in_organization, recruiter, role, candidate
+):
+    submission = _submit(recruiter, role, candidate)
+    services.submission_move(
+        actor=recruiter, submission=submission, to_stage=Stage.WITHDRAWN, reason="Moved abroad"
+    )
+    assert ResponseClock.objects.get(submission=submission).outcome == "cancelled"

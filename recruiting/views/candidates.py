@@ -7,14 +7,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Action, can
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
 from recruiting import selectors, services
-from recruiting.access import get_candidate, require_action
+from recruiting.access import get_candidate, get_role, require_action
 from recruiting.forms.candidates import CandidateForm
+from recruiting.models import RoleStatus
 
 CANDIDATES_PER_PAGE = 25
 
@@ -84,18 +87,47 @@ def candidate_edit(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_GET
 def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The candidate's page. Its "Submit to a role" form comes back here with
+    `?submit_to=<role>` (a select cannot choose a form's URL without JavaScript) and
+    is sent on to that role's submission form with the candidate chosen."""
     candidate = get_candidate(request, public_id)
     membership = request.membership
+    can_submit = can(membership, Action.CREATE_SUBMISSION)
+    if can_submit and "submit_to" in request.GET:
+        return _submit_to_role(request, candidate)
+    submissions = selectors.candidate_submissions(membership=membership, candidate=candidate)
+    submit_roles = []
+    if can_submit and candidate.consent_to_represent:
+        # Open roles the candidate is not yet submitted to (one query).
+        submitted_to = {submission.role_id for submission in submissions}
+        submit_roles = [
+            role
+            for role in selectors.role_list(membership=membership, status=RoleStatus.OPEN)
+            if role.pk not in submitted_to
+        ]
     context = {
         "candidate": candidate,
-        "submissions": selectors.candidate_submissions(membership=membership, candidate=candidate),
+        "submissions": submissions,
         # Client users never get the notes into the context, so no template can leak them.
         "internal_notes": (
             candidate.internal_notes if can(membership, Action.READ_INTERNAL_NOTES) else None
         ),
         "can_edit": can(membership, Action.EDIT_CANDIDATES),
+        "can_submit": can_submit,
+        "submit_roles": submit_roles,
     }
     return render(request, "recruiting/candidate_detail.html", context)
+
+
+def _submit_to_role(request: HttpRequest, candidate) -> HttpResponse:
+    """On to the chosen role's submission form (404 for a role the member cannot see)."""
+    chosen = request.GET["submit_to"].strip()
+    if not chosen:
+        messages.error(request, "Choose the role to submit the candidate to.")
+        return redirect("recruiting:candidate-detail", public_id=candidate.public_id)
+    role = get_role(request, chosen)
+    url = reverse("recruiting:submission-create", kwargs={"public_id": role.public_id})
+    return redirect(f"{url}?{urlencode({'candidate': candidate.public_id})}")
 
 
 @login_required

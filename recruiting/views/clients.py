@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import require_membership
 from accounts.permissions import AGENCY, Action, can
-from accounts.selectors import member_list
+from accounts.selectors import member_list, pending_invitation_list
 from engagements import selectors as engagement_selectors
 from intake.selectors import latest_agreements_by_role
 from lib.exceptions import ApplicationError
@@ -68,10 +68,21 @@ def client_detail(request: HttpRequest, public_id) -> HttpResponse:
     roles = selectors.client_roles(client=client)
     latest = latest_agreements_by_role(role_ids=[role.pk for role in roles])
     can_edit = can(membership, Action.EDIT_CLIENTS_AND_ROLES)
+    contacts = selectors.client_contacts(client=client)
+    invited = set()
+    if can_edit:
+        # One query: who already has an invitation waiting, so nobody is invited twice.
+        # Emails are compared case-insensitively, as accounts compares them.
+        pending = {
+            invitation.email.casefold()
+            for invitation in pending_invitation_list(organization_id=client.organization_id)
+        }
+        invited = {contact.pk for contact in contacts if contact.email.casefold() in pending}
     context = {
         "client": client,
         "workdays": [WEEKDAY_NAMES[day] for day in client.workdays],
-        "contacts": selectors.client_contacts(client=client),
+        "contacts": contacts,
+        "invited": invited,
         "role_rows": [(role, latest.get(role.pk)) for role in roles],
         "responsiveness": engagement_selectors.responsiveness_by_client(client_ids=[client.pk])[
             client.pk
@@ -164,7 +175,7 @@ def contact_invite(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Invitation sent to {invitation.email}: {contact.full_name} will see "
-            f"{contact.client.name}'s roles and candidates once they accept.",
+            f"Invitation sent to {invitation.email}: {contact.full_name} will see the "
+            f"roles and candidates at {contact.client.name} once they accept.",
         )
     return redirect("recruiting:client-detail", public_id=contact.client.public_id)

@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.models import Membership
 from accounts.permissions import Action
 from engagements.models import ResponseClock
 from intake.selectors import Terms, role_terms
@@ -28,13 +27,22 @@ from recruiting.models import Submission
 # --- Shared presentation helpers ------------------------------------------------------
 
 
+def _business_hours(hours: int) -> str:
+    return f"{hours} business hour{'' if hours == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class ClockStatus:
-    """How long the client has been sitting on an action, in its own business hours."""
+    """How long the client has been sitting on an action, in its own business hours.
+
+    `overdue_by` counts business hours from `due_at`, not from the SLA: a
+    competing offer may have brought the deadline forward.
+    """
 
     clock: ResponseClock
     waited: timedelta
     now: datetime
+    overdue_by: timedelta = timedelta(0)
 
     @property
     def waited_hours(self) -> int:
@@ -51,9 +59,18 @@ class ClockStatus:
     @property
     def waited_label(self) -> str:
         if self.waited < timedelta(hours=1):
-            return f"waited less than an hour of {self.sla_hours} business hours"
-        unit = "business hour" if self.sla_hours == 1 else "business hours"
-        return f"waited {self.waited_hours} of {self.sla_hours} {unit}"
+            return f"waiting for less than an hour (agreed: {_business_hours(self.sla_hours)})"
+        return f"waiting for {_business_hours(self.waited_hours)} of the agreed {self.sla_hours}"
+
+    @property
+    def overdue_label(self) -> str:
+        """The badge, e.g. "Overdue by 12 business hours"; empty while not overdue."""
+        if not self.is_overdue:
+            return ""
+        if self.overdue_by < timedelta(hours=1):
+            return "Overdue by less than a business hour"
+        hours = int(self.overdue_by.total_seconds() // 3600)
+        return f"Overdue by {_business_hours(hours)}"
 
 
 def clock_status(
@@ -62,7 +79,8 @@ def clock_status(
     if clock is None:
         return None
     waited = business_hours_between(calendar=calendar, start=clock.opened_at, end=now)
-    return ClockStatus(clock=clock, waited=waited, now=now)
+    overdue_by = business_hours_between(calendar=calendar, start=clock.due_at, end=now)
+    return ClockStatus(clock=clock, waited=waited, now=now, overdue_by=overdue_by)
 
 
 def skills_rows(submission: Submission, must_haves: list[str]) -> list[tuple[str, str]]:
@@ -113,31 +131,21 @@ def _overdue_count(cards: list[QueueCard]) -> int:
     return sum(1 for card in cards if card.status and card.status.is_overdue)
 
 
-# Bound forms that failed validation, by submission id, to show again with their errors.
-Bound = dict[int, forms.Form]
-
-
 # --- Hiring manager: skills reviews ---------------------------------------------------
 
 
 @login_required
 @require_GET
 def hm_review_queue(request: HttpRequest) -> HttpResponse:
-    membership = require_action(request, Action.REVIEW_SKILLS)
-    return render_hm_queue(request, membership)
-
-
-def render_hm_queue(
-    request: HttpRequest, membership: Membership, *, bound: Bound | None = None, status: int = 200
-) -> HttpResponse:
-    """The queue page; `skills_review` re-renders it with a refused form in place.
+    """The queue page. A refused decision comes back here (`skills_review`) with a
+    message and the card's anchor.
 
     Queries: the submissions with role, agreement, candidate and client (one),
     their open review clocks (one). Terms, calendars and waiting times are
     computed from those rows.
     """
+    membership = require_action(request, Action.REVIEW_SKILLS)
     now = timezone.now()
-    bound = bound or {}
     cards = []
     for submission in selectors.hm_review_queue(membership=membership):
         terms = role_terms(submission.role)
@@ -149,7 +157,7 @@ def render_hm_queue(
                 status=clock_status(
                     clocks[0] if clocks else None, calendar=submission.client.calendar, now=now
                 ),
-                form=bound.get(submission.pk) or skills_review_form(submission, terms),
+                form=skills_review_form(submission, terms),
                 skills=skills_rows(submission, terms.must_haves),
             )
         )
@@ -157,7 +165,6 @@ def render_hm_queue(
         request,
         "recruiting/queue_hm.html",
         {"cards": cards, "overdue_count": _overdue_count(cards)},
-        status=status,
     )
 
 
@@ -167,20 +174,14 @@ def render_hm_queue(
 @login_required
 @require_GET
 def hr_approval_queue(request: HttpRequest) -> HttpResponse:
-    membership = require_action(request, Action.APPROVE_CULTURE_NOTES)
-    return render_hr_queue(request, membership)
-
-
-def render_hr_queue(
-    request: HttpRequest, membership: Membership, *, bound: Bound | None = None, status: int = 200
-) -> HttpResponse:
-    """The approvals page; `culture_approval` re-renders it with a refused form in place.
+    """The approvals page. A refused decision comes back here (`culture_approval`)
+    with a message and the card's anchor.
 
     Queries: the pending submissions with role, agreement, candidate and client
     (one), their open approval clocks (one).
     """
+    membership = require_action(request, Action.APPROVE_CULTURE_NOTES)
     now = timezone.now()
-    bound = bound or {}
     cards = []
     for submission in selectors.hr_approval_queue(membership=membership):
         terms = role_terms(submission.role)
@@ -192,7 +193,7 @@ def render_hr_queue(
                 status=clock_status(
                     clocks[0] if clocks else None, calendar=submission.client.calendar, now=now
                 ),
-                form=bound.get(submission.pk) or culture_approval_form(submission),
+                form=culture_approval_form(submission),
                 skills=[],
             )
         )
@@ -200,5 +201,4 @@ def render_hr_queue(
         request,
         "recruiting/queue_hr.html",
         {"cards": cards, "overdue_count": _overdue_count(cards)},
-        status=status,
     )

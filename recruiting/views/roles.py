@@ -77,11 +77,16 @@ def role_detail(request: HttpRequest, public_id) -> HttpResponse:
     in_force = role.agreement
     if proposal is not None and in_force is not None and proposal.version < in_force.version:
         proposal = None
-    pipeline = selectors.role_pipeline(role=role)
+    pipeline = [
+        (Stage(stage), submissions)
+        for stage, submissions in selectors.role_pipeline(role=role).items()
+    ]
     context = {
         "role": role,
         "client": role.client,
-        "pipeline": [(Stage(stage), submissions) for stage, submissions in pipeline.items()],
+        "pipeline": pipeline,
+        # Phones list the empty stages on one line instead of a box each.
+        "empty_stages": [stage.label for stage, submissions in pipeline if not submissions],
         # Show what is agreed; before anything is, what is proposed.
         "summary": in_force or proposal,
         "proposal": proposal,

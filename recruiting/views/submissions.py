@@ -4,7 +4,9 @@ actions on it (stage moves, the recruiter's revisions, the client's answers).
 Every action is a POST that calls one service and comes back to the page with a
 message. Bad input re-renders the page with status 400 and the errors next to
 the form that caused them; a refusal of the service (the stage moved meanwhile,
-the role may not do it) is a message and a redirect.
+the role may not do it) is a message and a redirect. A decision posted from a
+client queue comes back to that queue instead, at the card, with a message
+naming the candidate and the problem.
 """
 
 from collections.abc import Callable
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,16 +39,27 @@ from recruiting.forms.submissions import (
     StageMoveForm,
     SubmissionForm,
 )
-from recruiting.models import CultureStatus, ReviewDecision, Stage, Submission
+from recruiting.models import (
+    CultureDecision,
+    CultureStatus,
+    ReviewDecision,
+    Stage,
+    Submission,
+)
 from recruiting.services.submissions import MOVE_ROLES
 from recruiting.views.queues import (
     clock_status,
     culture_approval_form,
-    render_hm_queue,
-    render_hr_queue,
     skills_review_form,
     skills_rows,
 )
+
+# What a decision did, for the message after it (the choices' labels are imperatives).
+REVIEW_OUTCOMES = {
+    ReviewDecision.ADVANCE: "advanced to interviews",
+    ReviewDecision.REJECT: "rejected",
+    ReviewDecision.NEED_INFO: "more information requested",
+}
 
 # --- Putting a candidate forward ------------------------------------------------------
 
@@ -59,13 +72,16 @@ def submission_create(request: HttpRequest, public_id) -> HttpResponse:
     terms = role_terms(role)
     form = SubmissionForm(
         request.POST or None,
-        # The candidate list, narrowed to those the service would accept.
-        candidates=selectors.candidate_list(membership=membership).filter(
-            consent_to_represent=True
-        ),
+        # The candidate list, narrowed to those the service would accept: consent
+        # given and not yet submitted for this role (a subquery of the same query).
+        candidates=selectors.candidate_list(membership=membership)
+        .filter(consent_to_represent=True)
+        .exclude(submissions__role=role),
         must_haves=terms.must_haves,
         zone=role.client.timezone,
         notes_need_hr=terms.culture_notes_need_hr_approval,
+        culture_traits=list(terms.agreement.culture_traits) if terms.agreement else [],
+        # "Submit to a role" on the candidate's page comes here with the candidate chosen.
         initial={"candidate": request.GET.get("candidate", "")},
     )
     if request.method == "POST" and form.is_valid():
@@ -123,7 +139,7 @@ def _available_forms(
     available: dict[str, forms.Form] = {}
     targets = _move_targets(membership, submission)
     if targets:
-        available["move"] = StageMoveForm(targets=targets)
+        available["move"] = StageMoveForm(targets=targets, ask_lost_reason=agency)
     if not submission.is_open:
         return available
     if agency and submission.culture_status == CultureStatus.CHANGES_REQUESTED:
@@ -194,9 +210,7 @@ def _render_detail(
     for name, form in (bound or {}).items():
         if name == "move":
             # The posted form accepted any stage (the service judges); offer only real ones.
-            form.fields["to_stage"].choices = [
-                (stage, Stage(stage).label) for stage in _move_targets(membership, submission)
-            ]
+            form.set_targets(_move_targets(membership, submission))
         available[name] = form
     activities = engagement_selectors.timeline(membership=membership, submission=submission)
     agency = membership.role in AGENCY
@@ -234,13 +248,15 @@ def _act(
     name: str,
     make_form: Callable[[Submission], forms.Form],
     perform: Callable[[Membership, Submission, forms.Form], str],
-    queue: tuple[str, Callable[..., HttpResponse]] | None = None,
+    queue: str | None = None,
 ) -> HttpResponse:
     """Run one action on a submission: look it up (404 if not visible), check the role
     (403), validate the form, call the service, and come back with a message.
 
-    `queue` is (URL name, renderer) of the queue page whose card may have posted the
-    form: refused input is shown again there rather than on the submission page.
+    `queue` names the URL of the queue page whose card may have posted the form.
+    Refused input from there goes back to the queue, to the card, with a message
+    naming the candidate and the problem: re-rendering the whole queue at the
+    action's URL would leave the reviewer on a page they cannot reload or bookmark.
     """
     submission = get_submission(request, public_id)
     membership = require_action(request, action)
@@ -259,9 +275,27 @@ def _act(
             return redirect(back)
     # The service may have touched the instance before refusing; show what is stored.
     submission = get_submission(request, public_id)
-    if queue is not None and back == reverse(queue[0]):
-        return queue[1](request, membership, bound={submission.pk: form}, status=400)
+    if queue is not None and back == reverse(queue):
+        messages.error(
+            request,
+            f"Your decision on {submission.candidate} was not saved: {_problems(form)}",
+        )
+        return redirect(f"{back}#submission-{submission.public_id}")
     return _render_detail(request, submission, bound={name: form}, status=400)
+
+
+def _problems(form: forms.Form) -> str:
+    """A refused form's errors as one sentence or more, for a flash message. Errors on
+    the decision and its comment speak for themselves; others name their field."""
+    problems = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        for error in errors:
+            if field in {"decision", "comment", NON_FIELD_ERRORS} or not label:
+                problems.append(error)
+            else:
+                problems.append(f"{label}: {error}")
+    return " ".join(problems)
 
 
 def _detail_url(submission: Submission) -> str:
@@ -283,7 +317,11 @@ def _next_url(request: HttpRequest, submission: Submission) -> str:
 def submission_move(request: HttpRequest, public_id) -> HttpResponse:
     def make_form(submission):
         # Any stage is accepted here: the service, not the form, decides what may follow.
-        return StageMoveForm(request.POST, targets=[stage for stage in Stage.values])
+        return StageMoveForm(
+            request.POST,
+            targets=list(Stage.values),
+            ask_lost_reason=request.membership.role in AGENCY,
+        )
 
     def perform(membership, submission, form):
         data = form.cleaned_data
@@ -292,7 +330,7 @@ def submission_move(request: HttpRequest, public_id) -> HttpResponse:
             submission=submission,
             to_stage=data["to_stage"],
             reason=data["reason"],
-            lost_reason=data["lost_reason"],
+            lost_reason=data.get("lost_reason", ""),
         )
         return f"{submission.candidate} moved to “{Stage(data['to_stage']).label}”."
 
@@ -375,7 +413,7 @@ def skills_review(request: HttpRequest, public_id) -> HttpResponse:
         review = services.skills_review_submit(
             actor=membership, submission=submission, **form.service_arguments()
         )
-        return f"Review of {submission.candidate} saved: {review.get_decision_display()}."
+        return f"Review of {submission.candidate} saved: {REVIEW_OUTCOMES[review.decision]}."
 
     return _act(
         request,
@@ -386,7 +424,7 @@ def skills_review(request: HttpRequest, public_id) -> HttpResponse:
             submission, role_terms(submission.role), request.POST
         ),
         perform=perform,
-        queue=("recruiting:hm-queue", render_hm_queue),
+        queue="recruiting:hm-queue",
     )
 
 
@@ -397,7 +435,9 @@ def culture_approval(request: HttpRequest, public_id) -> HttpResponse:
         approval = services.culture_approval_submit(
             actor=membership, submission=submission, **form.cleaned_data
         )
-        return f"Culture-fit notes on {submission.candidate}: {approval.get_decision_display()}."
+        if approval.decision == CultureDecision.APPROVE:
+            return f"Culture-fit notes on {submission.candidate} approved."
+        return f"Culture-fit notes on {submission.candidate}: changes requested."
 
     return _act(
         request,
@@ -406,7 +446,7 @@ def culture_approval(request: HttpRequest, public_id) -> HttpResponse:
         name="culture_approval",
         make_form=lambda submission: culture_approval_form(submission, request.POST),
         perform=perform,
-        queue=("recruiting:hr-queue", render_hr_queue),
+        queue="recruiting:hr-queue",
     )
 
 

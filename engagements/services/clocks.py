@@ -1,4 +1,4 @@
-"""Writes for the engagement record: the activity timeline and the response clocks."""
+"""The activity timeline and the response clocks."""
 
 from datetime import datetime
 
@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
-from engagements.models import Activity, ClockKind, OwedBy, ResponseClock
+from engagements.models import Activity, ClockKind, ClockOutcome, OwedBy, ResponseClock
+from engagements.services.schedule import next_nudge_schedule, policy_levels
 from lib.business_hours import add_business_hours
 
 OWED_BY_KIND = {
@@ -90,7 +91,7 @@ def clock_open(
         return existing
     opened_at = opened_at or timezone.now()
     sla_due, due = clock_due_at(submission=submission, sla_hours=sla_hours, opened_at=opened_at)
-    return ResponseClock.objects.create(
+    clock = ResponseClock(
         organization_id=submission.organization_id,
         submission=submission,
         client_id=submission.client_id,
@@ -103,20 +104,47 @@ def clock_open(
         sla_due_at=sla_due,
         due_at=due,
     )
+    clock.next_nudge_at = _first_nudge_at(clock)
+    clock.save(force_insert=True)
+    return clock
 
 
-def clocks_close(*, submission, by: Membership | None, kinds: list[str] | None = None) -> int:
-    """Close the submission's open clocks (all, or those of `kinds`): the client answered."""
+def clocks_close(
+    *,
+    submission,
+    by: Membership | None,
+    kinds: list[str] | None = None,
+    outcome: str = ClockOutcome.ANSWERED,
+) -> int:
+    """Close the submission's open clocks (all, or those of `kinds`).
+
+    `answered` when the client acted; `cancelled` when the candidate left the
+    process (withdrawn, lost) and nothing is owed any more.
+    """
     queryset = ResponseClock.objects.filter(submission=submission, closed_at__isnull=True)
     if kinds is not None:
         queryset = queryset.filter(kind__in=kinds)
-    return queryset.update(closed_at=timezone.now(), closed_by=by, updated_at=timezone.now())
+    now = timezone.now()
+    return queryset.update(closed_at=now, closed_by=by, outcome=outcome, updated_at=now)
 
 
 def clocks_apply_competing_deadline(*, submission) -> None:
     """Recompute the open clocks' due times after the competing-offer deadline changed."""
     deadline = submission.competing_offer_deadline
     with transaction.atomic():
-        for clock in ResponseClock.objects.filter(submission=submission, closed_at__isnull=True):
+        for clock in ResponseClock.objects.filter(
+            submission=submission, closed_at__isnull=True
+        ).select_related("client"):
             clock.due_at = min(clock.sla_due_at, deadline) if deadline else clock.sla_due_at
-            clock.save(update_fields=["due_at", "updated_at"])
+            clock.next_nudge_at = (
+                _first_nudge_at(clock) if clock.nudge_level == 0 else (clock.next_nudge_at)
+            )
+            clock.save(update_fields=["due_at", "next_nudge_at", "updated_at"])
+
+
+def _first_nudge_at(clock: ResponseClock):
+    """When the first level of the client's nudge ladder falls for this clock."""
+    client = clock.client
+    return next_nudge_schedule(
+        clock=clock, levels=policy_levels(client=client), calendar=client.calendar
+    )

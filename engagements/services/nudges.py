@@ -1,0 +1,410 @@
+"""Urgency nudges: when each level is due, claiming it exactly once, delivering it.
+
+The database is the source of truth. A scan finds due (clock, level) pairs
+through `rapport_due_nudges` (an index on open clocks' next nudge time), claims
+each by inserting a `Nudge` under a unique constraint while holding the clock's
+row, and enqueues delivery only after that commits. Delivery re-checks
+everything under locks, sends each recipient's mail at most once and records it
+right after; a sweeper re-enqueues claimed nudges whose delivery never ran
+(broker down, worker killed). See docs/nudges.md.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, MembershipRole
+from engagements.models import (
+    ActionLink,
+    ClockKind,
+    Notification,
+    Nudge,
+    NudgeChannel,
+    NudgeDelivery,
+    NudgeRecipient,
+    NudgeStatus,
+    OwedBy,
+    ResponseClock,
+)
+from engagements.services.clocks import activity_record
+from engagements.services.schedule import next_nudge_schedule, policy_levels
+from lib.tasks import enqueue
+from lib.tenancy import organization_context
+
+SCAN_BATCH = 500
+# A claimed nudge not delivered after this long is handed to a worker again.
+STALE_AFTER = timedelta(minutes=5)
+ACTION_LINK_VALIDITY = timedelta(days=7)
+
+
+# --- Claim -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claimed:
+    organization_id: str
+    nudge_id: int
+    clock_id: int
+    level: int
+
+
+def due_clock_ids(*, now: datetime, limit: int = SCAN_BATCH) -> list[tuple[int, str]]:
+    """(clock id, organization id) of clocks with a nudge due, across organizations.
+
+    The only cross-tenant read of the scan: a SECURITY DEFINER function that
+    returns identifiers and nothing else (engagements/migrations/0005).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT clock_id, organization_id FROM rapport_due_nudges(%s, %s)", [now, limit]
+        )
+        return [(clock_id, str(organization_id)) for clock_id, organization_id in cursor.fetchall()]
+
+
+def nudge_claim(*, clock_id: int, now: datetime) -> Claimed | None:
+    """Claim the next level of one clock, inside its organization's context.
+
+    The clock row is locked with SKIP LOCKED, so concurrent scanners pass over a
+    clock another one is claiming; the unique (clock, level) constraint is the
+    backstop should two ever reach the insert. Returns None when there is nothing
+    to claim (answered, claimed by someone else, or not due after all).
+    """
+    with transaction.atomic():
+        clock = (
+            ResponseClock.objects.select_for_update(skip_locked=True)
+            .select_related("client")
+            .filter(pk=clock_id, closed_at__isnull=True, next_nudge_at__lte=now)
+            .first()
+        )
+        if clock is None:
+            return None
+        levels = policy_levels(client=clock.client)
+        level = next((spec for spec in levels if spec["level"] > clock.nudge_level), None)
+        if level is None:
+            clock.next_nudge_at = None
+            clock.save(update_fields=["next_nudge_at", "updated_at"])
+            return None
+        nudge, created = Nudge.objects.get_or_create(
+            organization_id=clock.organization_id,
+            clock=clock,
+            level=level["level"],
+            defaults={"recipients": level["recipients"], "channels": level["channels"]},
+        )
+        clock.nudge_level = level["level"]
+        clock.next_nudge_at = next_nudge_schedule(
+            clock=clock, levels=levels, calendar=clock.client.calendar
+        )
+        clock.save(update_fields=["nudge_level", "next_nudge_at", "updated_at"])
+        if not created:
+            return None
+        claimed = Claimed(str(clock.organization_id), nudge.pk, clock.pk, nudge.level)
+        transaction.on_commit(
+            lambda: nudge_enqueue(
+                nudge_id=claimed.nudge_id, organization_id=claimed.organization_id
+            )
+        )
+    return claimed
+
+
+def nudges_scan(*, now: datetime | None = None, time_budget: timedelta = timedelta(seconds=50)):
+    """Claim every due (clock, level) pair, organization by organization.
+
+    Loops "find a batch → claim each → repeat" until nothing is due or the time
+    budget is spent, so a scan after an outage catches up on every level.
+    """
+    started = timezone.now()
+    claimed: list[Claimed] = []
+    while timezone.now() - started < time_budget:
+        moment = now or timezone.now()
+        batch = due_clock_ids(now=moment)
+        progress = 0
+        for clock_id, organization_id in batch:
+            with organization_context(organization_id):
+                result = nudge_claim(clock_id=clock_id, now=moment)
+            if result is not None:
+                claimed.append(result)
+                progress += 1
+        if not batch or not progress:
+            break
+    return claimed
+
+
+def nudge_enqueue(*, nudge_id: int, organization_id: str) -> None:
+    """Hand delivery to a worker. A broker failure is logged, not raised: the nudge
+    stays pending in the database and the sweeper enqueues it again."""
+    from engagements.tasks import deliver_nudge  # tasks import this module
+
+    if not enqueue(deliver_nudge, organization_id, nudge_id):
+        return
+    with organization_context(organization_id):
+        Nudge.objects.filter(pk=nudge_id).update(enqueued_at=timezone.now())
+
+
+def nudges_requeue_stale(*, now: datetime | None = None) -> int:
+    """Enqueue again every claimed nudge whose delivery has not happened in time."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nudge_id, organization_id FROM rapport_stale_nudges(%s, %s)",
+            [now - STALE_AFTER, SCAN_BATCH],
+        )
+        stale = cursor.fetchall()
+    for nudge_id, organization_id in stale:
+        nudge_enqueue(nudge_id=nudge_id, organization_id=str(organization_id))
+    return len(stale)
+
+
+# --- Deliver -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    membership: Membership | None
+
+
+def _client_memberships(client_id: int, role: str) -> list[Membership]:
+    return list(Membership.objects.filter(client_id=client_id, role=role).select_related("user"))
+
+
+def nudge_recipients(*, nudge: Nudge) -> list[Recipient]:
+    """Who receives this level, resolved from the role, its client and the memberships."""
+    clock = nudge.clock
+    role, client = clock.role, clock.client
+    found: dict[str, Recipient] = {}
+
+    def add_contact(contact) -> None:
+        if contact is None or not contact.email:
+            return
+        member = None
+        if contact.user_id:
+            member = (
+                Membership.objects.filter(user_id=contact.user_id).select_related("user").first()
+            )
+        found.setdefault(contact.email.lower(), Recipient(contact.email, contact.full_name, member))
+
+    def add_member(member: Membership | None) -> None:
+        if member is not None:
+            email = member.user.email.lower()
+            found.setdefault(email, Recipient(email, member.user.get_full_name(), member))
+
+    party = {
+        OwedBy.HIRING_MANAGER: (role.hiring_manager, MembershipRole.HIRING_MANAGER),
+        OwedBy.HR: (role.hr_contact, MembershipRole.HR),
+    }
+    counterpart_of = {OwedBy.HIRING_MANAGER: OwedBy.HR, OwedBy.HR: OwedBy.HIRING_MANAGER}
+    for kind in nudge.recipients:
+        if kind in {NudgeRecipient.OWING_PARTY, NudgeRecipient.COUNTERPART}:
+            owed = (
+                clock.owed_by
+                if kind == NudgeRecipient.OWING_PARTY
+                else counterpart_of[clock.owed_by]
+            )
+            contact, membership_role = party[owed]
+            if contact is not None:
+                add_contact(contact)
+            else:
+                for member in _client_memberships(client.pk, membership_role):
+                    add_member(member)
+        elif kind == NudgeRecipient.RECRUITER:
+            add_member(role.owner)
+        elif kind == NudgeRecipient.RELATIONSHIP_OWNER:
+            add_member(client.owner)
+        elif kind == NudgeRecipient.ESCALATION_CONTACT:
+            add_contact(client.escalation_contact)
+    return list(found.values())
+
+
+def nudge_deliver(*, nudge_id: int) -> Nudge | None:
+    """Deliver one claimed nudge, at most once per recipient.
+
+    Each recipient is handled in its own transaction that locks the clock row:
+    a client answering at the same moment waits for it, or has answered first
+    and the nudge is skipped. A copy is marked sent right after the mail backend
+    took it, so a retried delivery only sends what was not sent.
+    """
+    nudge = (
+        Nudge.objects.select_related(
+            "clock__role__hiring_manager",
+            "clock__role__hr_contact",
+            "clock__role__owner__user",
+            "clock__client__owner__user",
+            "clock__client__escalation_contact",
+            "clock__submission__candidate",
+            "clock__submission__role__agreement",
+        )
+        .filter(pk=nudge_id)
+        .first()
+    )
+    if nudge is None or nudge.status != NudgeStatus.PENDING:
+        return nudge
+    for recipient in nudge_recipients(nudge=nudge):
+        with transaction.atomic():
+            clock = ResponseClock.objects.select_for_update().get(pk=nudge.clock_id)
+            if clock.closed_at is not None:
+                Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.PENDING).update(
+                    status=NudgeStatus.SKIPPED, updated_at=timezone.now()
+                )
+                return nudge
+            _deliver_to(nudge, recipient)
+    with transaction.atomic():
+        updated = Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.PENDING).update(
+            status=NudgeStatus.DELIVERED, delivered_at=timezone.now(), updated_at=timezone.now()
+        )
+        if updated:
+            activity_record(
+                actor=None,
+                verb="nudge.sent",
+                submission=nudge.clock.submission,
+                summary=_timeline_summary(nudge),
+                payload={"level": nudge.level, "clock": nudge.clock.kind},
+            )
+    return nudge
+
+
+def _deliver_to(nudge: Nudge, recipient: Recipient) -> None:
+    delivery, _ = NudgeDelivery.objects.get_or_create(
+        organization_id=nudge.organization_id,
+        nudge=nudge,
+        email=recipient.email,
+        defaults={"membership": recipient.membership},
+    )
+    delivery = NudgeDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.sent_at is not None:
+        return
+    context = nudge_context(nudge=nudge, recipient=recipient)
+    if NudgeChannel.IN_APP in nudge.channels and recipient.membership is not None:
+        Notification.objects.get_or_create(
+            organization_id=nudge.organization_id,
+            nudge=nudge,
+            membership=recipient.membership,
+            defaults={
+                "title": context["headline"],
+                "body": context["why"],
+                "url": context["action_path"],
+            },
+        )
+    if NudgeChannel.EMAIL in nudge.channels:
+        _send_mail(context, recipient)
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["sent_at", "updated_at"])
+
+
+ACTION_PATHS = {
+    ClockKind.HM_REVIEW: "recruiting:submission-detail",
+    ClockKind.HR_APPROVAL: "recruiting:submission-detail",
+    ClockKind.INTERVIEW_FEEDBACK: "recruiting:submission-detail",
+    ClockKind.OFFER_DECISION: "recruiting:submission-detail",
+}
+ACTION_VERBS = {
+    ClockKind.HM_REVIEW: "Review the candidate",
+    ClockKind.HR_APPROVAL: "Approve the culture-fit notes",
+    ClockKind.INTERVIEW_FEEDBACK: "Log the interview feedback",
+    ClockKind.OFFER_DECISION: "Decide on an offer",
+}
+TONE = {1: "gentle", 2: "firm", 3: "escalation"}
+
+
+def nudge_context(*, nudge: Nudge, recipient: Recipient) -> dict:
+    """What a nudge says: who waits for what, for how long, against which agreement."""
+    clock = nudge.clock
+    submission = clock.submission
+    agreement = submission.role.agreement
+    now = timezone.now()
+    waited = now - clock.opened_at
+    action_path = reverse(ACTION_PATHS[clock.kind], args=[submission.public_id])
+    link = None
+    if recipient.membership is not None:
+        link = action_link_create(nudge=nudge, membership=recipient.membership, path=action_path)
+    candidate = submission.candidate.full_name
+    what = clock.get_kind_display().lower()
+    headline = {
+        1: f"{candidate} is waiting for you: the {what} is due",
+        2: f"Overdue: {candidate} has waited {_human(waited)} for the {what}",
+        3: f"Escalation: the {what} for {candidate} is {_human(now - clock.due_at)} overdue",
+    }.get(nudge.level, f"The {what} for {candidate} is overdue")
+    why = (
+        f"{candidate} was put forward for {submission.role.title} at {clock.client.name} and has "
+        f"waited {_human(waited)}. The agreed response time is {clock.sla_hours} business hours."
+    )
+    return {
+        "nudge": nudge,
+        "tone": TONE.get(nudge.level, "escalation"),
+        "recipient": recipient,
+        "clock": clock,
+        "submission": submission,
+        "candidate": candidate,
+        "role": submission.role,
+        "client": clock.client,
+        "agreement": agreement,
+        "waited": _human(waited),
+        "overdue_by": _human(now - clock.due_at) if now > clock.due_at else "",
+        "competing_offer_deadline": submission.competing_offer_deadline,
+        "scarcity": agreement.get_talent_scarcity_display() if agreement else "",
+        "market_notes": agreement.market_notes if agreement else "",
+        "headline": headline,
+        "why": why,
+        # Only whoever owes the action can take it; the others are shown the submission.
+        "action_verb": ACTION_VERBS[clock.kind]
+        if recipient.membership is not None and recipient.membership.role == clock.owed_by
+        else "Open the submission",
+        "action_path": action_path,
+        "action_url": settings.SITE_URL.rstrip("/") + (link or action_path),
+    }
+
+
+def _human(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    if hours < 1:
+        return "less than an hour"
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours // 24} days"
+
+
+def _timeline_summary(nudge: Nudge) -> str:
+    return (
+        f"Level {nudge.level} nudge sent: {nudge.clock.get_kind_display().lower()} "
+        f"for {nudge.clock.submission.candidate.full_name}"
+    )
+
+
+def _send_mail(context: dict, recipient: Recipient) -> None:
+    subject = render_to_string("emails/nudge.subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/nudge.txt", context),
+        to=[recipient.email],
+    )
+    message.attach_alternative(render_to_string("emails/nudge.html", context), "text/html")
+    message.send()
+
+
+# --- One-click links -------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def action_link_create(*, nudge: Nudge, membership: Membership, path: str) -> str:
+    """A single-use, expiring link for one member to open the action (returns its path)."""
+    token = secrets.token_urlsafe(32)
+    ActionLink.objects.create(
+        organization_id=nudge.organization_id,
+        token_hash=_hash(token),
+        membership=membership,
+        nudge=nudge,
+        path=path,
+        expires_at=timezone.now() + ACTION_LINK_VALIDITY,
+    )
+    return reverse("engagements:action-link", args=[token])

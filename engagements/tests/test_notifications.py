@@ -1,0 +1,260 @@
+"""In-app notifications: the member's list, marking read, and the header's unread count."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from engagements.models import Notification
+from lib.tenancy import organization_context
+from tests.factories import MembershipFactory
+
+LIST = "/notifications/"
+READ = "/notifications/read/"
+
+
+def _notify(membership, title, *, url="/roles/", read=False, ago=timedelta(0)):
+    """A notification as the nudge delivery writes it (engagements.services.nudges)."""
+    with (
+        organization_context(membership.organization_id),
+        time_machine.travel(timezone.now() - ago, tick=False),
+    ):
+        return Notification.objects.create(
+            organization_id=membership.organization_id,
+            membership=membership,
+            title=title,
+            body=f"Why: {title}",
+            url=url,
+            read_at=timezone.now() if read else None,
+        )
+
+
+def _read_at(notification):
+    with organization_context(notification.organization_id):
+        return Notification.objects.get(pk=notification.pk).read_at
+
+
+@pytest.fixture
+def mine(hiring_manager):
+    return [
+        _notify(hiring_manager, "Grace Hopper is waiting for you", ago=timedelta(hours=2)),
+        _notify(hiring_manager, "Ada Lovelace is waiting for you", ago=timedelta(hours=1)),
+        _notify(hiring_manager, "An old one", read=True, ago=timedelta(days=2)),
+    ]
+
+
+# --- The list ---------------------------------------------------------------------
+
+
+def test_the_list_shows_my_notifications_newest_first_unread_highlighted(
+    client_for, hiring_manager, mine
+):
+    response = client_for(hiring_manager).get(LIST)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        content.index("Ada Lovelace") < content.index("Grace Hopper") < content.index("An old one")
+    )
+    assert content.count("notification--unread") == 2
+    assert content.count('<span class="badge badge--info">New</span>') == 2
+    assert '<a href="/roles/">Ada Lovelace is waiting for you</a>' in content
+    assert "Why: Grace Hopper is waiting for you" in content
+    assert "Mark all as read" in content
+
+
+def test_the_list_is_paginated_by_thirty(client_for, hiring_manager):
+    for number in range(35):
+        _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+    client = client_for(hiring_manager)
+
+    first = client.get(LIST).content.decode()
+    second = client.get(LIST + "?page=2").content.decode()
+
+    assert first.count('class="attention-item notification') == 30
+    assert "Notice number 00" in first
+    assert "Notice number 29" in first
+    assert "Page 1 of 2" in first
+    assert second.count('class="attention-item notification') == 5
+    assert "Notice number 34" in second
+    assert "Notice number 00" not in second
+
+
+def test_nobody_else_sees_my_notifications(client_for, hiring_manager, hr, outsider, mine):
+    for someone in (hr, outsider):
+        content = client_for(someone).get(LIST).content.decode()
+        assert "Grace Hopper" not in content
+        assert "No notifications" in content
+
+
+def test_signed_out_visitors_are_sent_to_log_in(client, db):
+    response = client.get(LIST)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+# --- The header badge ---------------------------------------------------------------
+
+
+def test_the_header_shows_the_unread_count_on_every_page(client_for, hiring_manager, mine):
+    client = client_for(hiring_manager)
+    for page in ("/", LIST, "/roles/"):
+        content = client.get(page).content.decode()
+        assert 'Notifications <span class="badge">2</span>' in content
+
+
+def test_the_header_shows_no_badge_when_all_is_read(client_for, hiring_manager):
+    _notify(hiring_manager, "Read already", read=True)
+    content = client_for(hiring_manager).get("/").content.decode()
+    assert ">Notifications</a>" in content
+    assert 'Notifications <span class="badge">' not in content
+
+
+def test_the_header_count_stops_at_99_plus(client_for, hiring_manager):
+    with organization_context(hiring_manager.organization_id):
+        Notification.objects.bulk_create(
+            Notification(
+                organization_id=hiring_manager.organization_id,
+                membership=hiring_manager,
+                title=f"Notice {number}",
+            )
+            for number in range(120)
+        )
+    content = client_for(hiring_manager).get("/").content.decode()
+    assert 'Notifications <span class="badge">99+</span>' in content
+
+
+def test_the_count_is_mine_only(client_for, hiring_manager, hr, outsider, mine):
+    for someone in (hr, outsider):
+        content = client_for(someone).get("/").content.decode()
+        assert 'Notifications <span class="badge">' not in content
+
+
+# --- Marking read -------------------------------------------------------------------
+
+
+def test_i_mark_one_notification_read(client_for, hiring_manager, mine):
+    grace, ada, _ = mine
+
+    response = client_for(hiring_manager).post(READ, {"id": grace.pk})
+
+    assert response.status_code == 302
+    assert response["Location"] == LIST
+    assert _read_at(grace) is not None
+    assert _read_at(ada) is None
+
+
+def test_marking_read_again_keeps_the_first_reading_time(client_for, hiring_manager, mine):
+    _, _, old = mine
+    before = _read_at(old)
+
+    client_for(hiring_manager).post(READ, {"id": old.pk})
+
+    assert _read_at(old) == before
+
+
+def test_open_marks_read_and_follows_the_link(client_for, hiring_manager, mine):
+    grace, _, _ = mine
+
+    response = client_for(hiring_manager).post(READ, {"id": grace.pk, "open": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/roles/"
+    assert _read_at(grace) is not None
+
+
+def test_open_never_leaves_the_site(client_for, hiring_manager):
+    odd = _notify(hiring_manager, "Odd", url="//evil.example/")
+
+    response = client_for(hiring_manager).post(READ, {"id": odd.pk, "open": "1"})
+
+    assert response["Location"] == LIST
+
+
+def test_marking_read_returns_to_the_page_i_was_on(client_for, hiring_manager, mine):
+    grace, _, _ = mine
+    response = client_for(hiring_manager).post(READ, {"id": grace.pk, "page": "2"})
+    assert response["Location"] == LIST + "?page=2"
+
+
+def test_i_mark_all_read(client_for, hiring_manager, hr, mine):
+    theirs = _notify(hr, "HR's own")
+    client = client_for(hiring_manager)
+
+    response = client.post(READ)
+
+    assert response.status_code == 302
+    assert all(_read_at(notification) for notification in mine)
+    assert _read_at(theirs) is None
+    assert "2 notifications marked as read." in client.get(LIST).content.decode()
+
+
+def test_another_member_of_the_organization_cannot_mark_mine(client_for, hr, mine):
+    grace, _, _ = mine
+
+    assert client_for(hr).post(READ, {"id": grace.pk}).status_code == 404
+    client_for(hr).post(READ)  # "all" means all of theirs
+
+    assert _read_at(grace) is None
+
+
+def test_the_outsider_cannot_mark_mine(client_for, outsider, mine):
+    grace, _, _ = mine
+
+    assert client_for(outsider).post(READ, {"id": grace.pk}).status_code == 404
+    client_for(outsider).post(READ)
+
+    assert _read_at(grace) is None
+
+
+def test_a_member_of_two_organizations_sees_only_the_active_ones(
+    client_for, other_organization, hiring_manager, mine
+):
+    elsewhere = MembershipFactory(
+        organization=other_organization, user=hiring_manager.user, role="recruiter"
+    )
+    _notify(elsewhere, "From the other agency")
+    client = client_for(elsewhere)
+
+    content = client.get(LIST).content.decode()
+
+    assert "From the other agency" in content
+    assert "Grace Hopper" not in content
+    assert client.post(READ, {"id": mine[0].pk}).status_code == 404
+
+
+def test_bad_input_is_a_400_and_changes_nothing(client_for, hiring_manager, mine):
+    grace, _, _ = mine
+
+    response = client_for(hiring_manager).post(READ, {"id": "grace"})
+
+    assert response.status_code == 400
+    assert "Enter a whole number." in response.content.decode()
+    assert _read_at(grace) is None
+
+
+def test_marking_read_needs_a_post(client_for, hiring_manager, mine):
+    assert client_for(hiring_manager).get(READ).status_code == 405
+
+
+# --- Query count --------------------------------------------------------------------
+
+# The list, whatever the number of notifications:
+#   1 session, 2 user, 3 the user's memberships (tenant middleware),
+#   4 the notifications count (paginator), 5 the page of notifications,
+#   6 the unread count (header, reused by "Mark all as read"),
+#   7 the memberships for the organization switcher (base.html).
+LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_list_runs_a_constant_number_of_queries(
+    client_for, hiring_manager, django_assert_max_num_queries, count
+):
+    for number in range(count):
+        _notify(hiring_manager, f"Notice {number}")
+    client = client_for(hiring_manager)
+
+    with django_assert_max_num_queries(LIST_QUERIES):
+        assert client.get(LIST).status_code == 200

@@ -1,0 +1,201 @@
+"""The nudge ladder's timing and the scan's claims: exactly one Nudge per (clock, level)."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+
+from engagements.models import ClockKind, Nudge, NudgePolicy, NudgeStatus, ResponseClock
+from engagements.services import clock_open, nudges, schedule
+from lib.tenancy import organization_context
+from tests.factories import ClientFactory, RoleFactory, SubmissionFactory
+
+# London client, 09:00–17:30 Monday to Friday (the factory's defaults).
+WEDNESDAY_10AM = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+FRIDAY_4PM = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
+
+
+def _clock(organization, client, *, opened_at, sla_hours=2, deadline=None):
+    submission = SubmissionFactory(
+        organization=organization,
+        role=RoleFactory(organization=organization, client=client),
+        competing_offer_deadline=deadline,
+    )
+    with organization_context(organization.id):
+        return clock_open(
+            submission=submission,
+            kind=ClockKind.HM_REVIEW,
+            sla_hours=sla_hours,
+            opened_at=opened_at,
+        )
+
+
+def _nudges(organization):
+    with organization_context(organization.id):
+        return list(Nudge.objects.order_by("clock_id", "level").values_list("clock_id", "level"))
+
+
+@pytest.fixture
+def london(organization):
+    return ClientFactory(organization=organization, timezone="Europe/London")
+
+
+def test_the_first_level_is_due_when_the_clock_is(organization, london):
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=2)
+    assert clock.due_at == WEDNESDAY_10AM + timedelta(hours=2)
+    assert clock.next_nudge_at == clock.due_at
+
+
+def test_levels_follow_in_business_days_skipping_the_weekend(organization, london):
+    # Due Friday 17:00 London; a business day is 8.5 hours (09:00–17:30).
+    clock = _clock(organization, london, opened_at=FRIDAY_4PM, sla_hours=1)
+    with organization_context(organization.id):
+        levels = schedule.policy_levels(client=london)
+        times = [
+            schedule.level_due_at(clock=clock, level=level, calendar=london.calendar)
+            for level in levels
+        ]
+    assert times == [
+        datetime(2026, 11, 27, 17, 0, tzinfo=UTC),  # level 1: at the due time
+        datetime(2026, 11, 30, 17, 0, tzinfo=UTC),  # level 2: Monday, one business day on
+        datetime(2026, 12, 1, 17, 0, tzinfo=UTC),  # level 3: Tuesday
+    ]
+
+
+def test_a_due_time_in_quiet_hours_waits_for_the_next_business_window(organization, london):
+    # A competing offer pulls the due time to Saturday night: the nudge waits for Monday 09:00.
+    saturday_night = datetime(2026, 11, 28, 21, 0, tzinfo=UTC)
+    clock = _clock(organization, london, opened_at=FRIDAY_4PM, sla_hours=8, deadline=saturday_night)
+    assert clock.due_at == saturday_night
+    assert clock.next_nudge_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def test_a_client_policy_overrides_the_organization_default(organization, london):
+    with organization_context(organization.id):
+        NudgePolicy.objects.create(
+            organization=organization,
+            client=london,
+            levels=[
+                {
+                    "level": 1,
+                    "after_business_days": 0.5,
+                    "recipients": ["recruiter"],
+                    "channels": ["email"],
+                },
+            ],
+        )
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    # Due 11:00, half a business day (4.25 h) later: 15:15.
+    assert clock.next_nudge_at == datetime(2026, 11, 25, 15, 15, tzinfo=UTC)
+
+
+def test_new_york_times_across_the_november_clock_change(organization):
+    new_york = ClientFactory(organization=organization, timezone="America/New_York")
+    # Friday 30 Oct 2026 16:00 EDT; DST ends Sunday 1 Nov.
+    opened = datetime(2026, 10, 30, 20, 0, tzinfo=UTC)
+    clock = _clock(organization, new_york, opened_at=opened, sla_hours=2)
+    # 1.5 h left on Friday (to 17:30 EDT), then 30 min from Monday 09:00 EST (14:00 UTC).
+    assert clock.due_at == datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
+
+
+def test_scan_claims_each_due_level_once_and_catches_up_after_an_outage(
+    organization, london, django_capture_on_commit_callbacks
+):
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    # Nobody scanned for a week: all three levels are due.
+    with (
+        time_machine.travel(WEDNESDAY_10AM + timedelta(days=7), tick=False),
+        django_capture_on_commit_callbacks() as enqueued,
+    ):
+        claimed = nudges.nudges_scan()
+        again = nudges.nudges_scan()
+
+    assert [(c.clock_id, c.level) for c in claimed] == [(clock.pk, 1), (clock.pk, 2), (clock.pk, 3)]
+    assert again == []
+    assert len(enqueued) == 3
+    with organization_context(organization.id):
+        clock.refresh_from_db()
+    assert clock.nudge_level == 3
+    assert clock.next_nudge_at is None  # the ladder is done
+
+
+def test_scan_before_the_due_time_claims_nothing(organization, london):
+    _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=4)
+    with time_machine.travel(WEDNESDAY_10AM + timedelta(hours=3), tick=False):
+        assert nudges.nudges_scan() == []
+
+
+def test_a_closed_clock_is_never_claimed(organization, london, hiring_manager):
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    with organization_context(organization.id):
+        ResponseClock.objects.filter(pk=clock.pk).update(closed_at=WEDNESDAY_10AM)
+    with time_machine.travel(WEDNESDAY_10AM + timedelta(days=3), tick=False):
+        assert nudges.nudges_scan() == []
+
+
+def test_the_scan_spans_organizations_and_claims_in_each_ones_context(
+    organization, other_organization, london
+):
+    theirs = ClientFactory(organization=other_organization)
+    ours = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    other = _clock(other_organization, theirs, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    with time_machine.travel(WEDNESDAY_10AM + timedelta(hours=2), tick=False):
+        claimed = nudges.nudges_scan()
+
+    assert {(c.organization_id, c.clock_id) for c in claimed} == {
+        (str(organization.id), ours.pk),
+        (str(other_organization.id), other.pk),
+    }
+    assert _nudges(organization) == [(ours.pk, 1)]
+    assert _nudges(other_organization) == [(other.pk, 1)]
+
+
+def test_the_application_cannot_read_clocks_across_organizations_except_due_ids(
+    organization, london
+):
+    _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM engagements_responseclock")
+        assert cursor.fetchone() == (0,)  # no context, no rows
+        cursor.execute(
+            "SELECT * FROM rapport_due_nudges(%s, 10)", [WEDNESDAY_10AM + timedelta(days=1)]
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 1
+    assert len(rows[0]) == 2  # identifiers only: clock id, organization id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_scans_claim_each_clock_level_exactly_once(organization, london, monkeypatch):
+    clocks = [
+        _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1) for _ in range(30)
+    ]
+    start = threading.Barrier(4)
+    results: list[list] = []
+    errors: list[BaseException] = []
+
+    def scan() -> None:
+        try:
+            start.wait()
+            results.append(nudges.nudges_scan(now=WEDNESDAY_10AM + timedelta(hours=2)))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # Claims only: delivery has its own tests with a real broker and worker.
+    monkeypatch.setattr(nudges, "nudge_enqueue", lambda **kwargs: None)
+    threads = [threading.Thread(target=scan) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    claimed = [(c.clock_id, c.level) for batch in results for c in batch]
+    assert sorted(claimed) == sorted((clock.pk, 1) for clock in clocks)
+    assert _nudges(organization) == sorted((clock.pk, 1) for clock in clocks)
+    with organization_context(organization.id):
+        assert set(Nudge.objects.values_list("status", flat=True)) == {NudgeStatus.PENDING}
