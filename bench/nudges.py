@@ -13,7 +13,7 @@ the real code path apply.
 
 Delivery is not part of a claim: the scan enqueues each claimed nudge after the
 claim commits, and a worker delivers it later. The claim rate is measured with
-`nudge_enqueue` replaced by a recorder. With REDIS_URL set, enqueueing the same
+`nudges_enqueue` replaced by a recorder. With REDIS_URL set, enqueueing the same
 deliveries is timed on its own, on a queue of the bench's own that is deleted
 afterwards (no worker consumes it).
 
@@ -53,7 +53,7 @@ KINDS = 4  # each submission has one open clock of each kind
 RUNS = 20
 # Clocks made due beyond the timed ones, to count the queries of a claim.
 QUERY_SAMPLE = 100
-# Deliveries published without the rest of nudge_enqueue, to split its cost.
+# Deliveries published without the rest of nudges_enqueue, to split its cost.
 PUBLISH_SAMPLE = 1_000
 
 TARGET_SCAN_MS = 50  # DESIGN §8: 1,000,000 open clocks, none due, one scan
@@ -491,11 +491,11 @@ def run(args, source_url: str) -> str:
     print("Timing the scan with none due…", flush=True)
     recorded: list[tuple[int, str]] = []
 
-    def record(*, nudge_id: int, organization_id: str) -> None:
-        recorded.append((nudge_id, organization_id))
+    def record(*, organization_id: str, nudge_ids: list[int]) -> None:
+        recorded.extend((nudge_id, organization_id) for nudge_id in nudge_ids)
 
-    real_enqueue = nudges.nudge_enqueue
-    nudges.nudge_enqueue = record  # delivery is measured apart (below)
+    real_enqueue = nudges.nudges_enqueue
+    nudges.nudges_enqueue = record  # delivery is measured apart (below)
 
     nudges.due_clock_ids(now=timezone.now())  # connect and warm up
     cold_ids = timed_ms(lambda: nudges.due_clock_ids(now=timezone.now()), runs=1)[0]
@@ -534,13 +534,15 @@ def run(args, source_url: str) -> str:
         raise RuntimeError("Too many queries captured to count them per claim.")
     scan_calls = sum("rapport_due_nudges" in query["sql"] for query in claim_queries)
     per_claim = (len(claim_queries) - scan_calls) / max(1, len(sample))
-    one_claim = [
-        _without_prefix(query["sql"])
-        for query in claim_queries.captured_queries[1 : 1 + round(per_claim)]
-    ]
+    # The first claiming transaction: one claim, or one organization's batch.
+    first_transaction = []
+    for query in claim_queries.captured_queries[1:21]:
+        first_transaction.append(_without_prefix(query["sql"]))
+        if query["sql"] == "COMMIT":
+            break
 
     # --- Enqueueing ---
-    nudges.nudge_enqueue = real_enqueue
+    nudges.nudges_enqueue = real_enqueue
     enqueues_per_second = 0.0
     if settings.REDIS_URL:
         print(f"Timing {len(claimed):,} enqueues to Redis…", flush=True)
@@ -595,19 +597,19 @@ def run(args, source_url: str) -> str:
         f"{left_due:,} left due when its {args.claim_budget} s budget ran out. "
         f"The bench process used {claim_cpu_seconds:.2f} s of CPU "
         f"({claim_cpu_seconds / max(1, len(claimed)) * 1000:.2f} ms per claim); the rest is "
-        "PostgreSQL and waiting for the CPU. `nudge_enqueue` was replaced by a recorder, "
+        "PostgreSQL and waiting for the CPU. `nudges_enqueue` was replaced by a recorder, "
         f"which received {enqueued_after_commit:,} calls, all after their claim committed. "
         f"At this rate a scan with its default 50 s budget claims "
         f"{claims_per_second * 50:,.0f} nudges.",
         "",
         f"Queries: {per_claim:.1f} statements per claim, transaction control included (a scan "
         f"of {len(sample)} claims ran "
-        f"{len(claim_queries)} queries, {scan_calls} of them `rapport_due_nudges`). One claim "
-        "(each statement but transaction control also carries the tenant `set_config` "
-        "prefix, not shown):",
+        f"{len(claim_queries)} queries, {scan_calls} of them `rapport_due_nudges`). The first "
+        "claiming transaction (each statement but transaction control also carries the "
+        "tenant `set_config` prefix, not shown):",
         "",
         "```sql",
-        *(_shorten(statement) for statement in one_claim),
+        *(_shorten(statement) for statement in first_transaction),
         "```",
         "",
         "Enqueueing (not part of the claim rate):",
@@ -652,9 +654,12 @@ def enqueue_bench(claimed) -> list[str]:
         for claim in publish_only:
             deliver_nudge.delay(claim.organization_id, claim.nudge_id)
         publish_seconds = time.perf_counter() - started
-        started = time.perf_counter()
+        by_organization: dict[str, list[int]] = {}
         for claim in claimed:
-            nudges.nudge_enqueue(nudge_id=claim.nudge_id, organization_id=claim.organization_id)
+            by_organization.setdefault(claim.organization_id, []).append(claim.nudge_id)
+        started = time.perf_counter()
+        for organization_id, nudge_ids in by_organization.items():
+            nudges.nudges_enqueue(organization_id=organization_id, nudge_ids=nudge_ids)
         enqueue_seconds = time.perf_counter() - started
     finally:
         # Declared on this channel first: kombu deletes only the bindings it knows of.
@@ -665,8 +670,8 @@ def enqueue_bench(claimed) -> list[str]:
             queue.delete()
     count = len(claimed)
     return count / enqueue_seconds, [
-        f"`nudge_enqueue()` for the {count:,} claimed nudges (publish to Redis, then record "
-        f"`enqueued_at` in the organization's context): {enqueue_seconds:.2f} s, "
+        f"`nudges_enqueue()` for the {count:,} claimed nudges, per organization (publish to "
+        f"Redis, then record `enqueued_at` in one update): {enqueue_seconds:.2f} s, "
         f"**{count / enqueue_seconds:,.0f} per second**.",
         f"Of which publishing alone (`deliver_nudge.delay()`, {len(publish_only):,} messages): "
         f"{len(publish_only) / publish_seconds:,.0f} per second.",
@@ -679,8 +684,14 @@ def _duration(delta) -> str:
 
 
 def _update_columns(match: re.Match) -> str:
-    columns = re.findall(r'("\w+") = ', match.group(2))
-    return f"{match.group(1)}{', '.join(f'{column} = …' for column in columns)}{match.group(3)}"
+    assignments = match.group(2)
+    if "CASE" in assignments:  # bulk_update: one CASE per column
+        columns = re.findall(r'("\w+") = \(?CASE', assignments)
+        shown = ", ".join(f"{column} = CASE …" for column in columns)
+    else:
+        columns = re.findall(r'("\w+") = ', assignments)
+        shown = ", ".join(f"{column} = …" for column in columns)
+    return f"{match.group(1)}{shown}{match.group(3)}"
 
 
 def _without_prefix(statement: str) -> str:

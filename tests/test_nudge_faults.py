@@ -165,7 +165,7 @@ def test_pages_that_enqueue_keep_working_while_the_broker_is_down(
 def test_an_answer_between_claim_and_delivery_sends_nothing(
     organization, due_clocks, hiring_manager, monkeypatch, mailoutbox
 ):
-    monkeypatch.setattr(nudges, "nudge_enqueue", lambda **kwargs: None)
+    monkeypatch.setattr(nudges, "nudges_enqueue", lambda **kwargs: None)
     claimed = nudges.nudges_scan()
     with organization_context(organization.id):
         for clock in due_clocks:

@@ -10,7 +10,9 @@ right after; a sweeper re-enqueues claimed nudges whose delivery never ran
 """
 
 import hashlib
+import json
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,11 +37,12 @@ from engagements.models import (
     ResponseClock,
 )
 from engagements.services.clocks import activity_record
-from engagements.services.schedule import next_nudge_schedule, policy_levels
+from engagements.services.schedule import next_nudge_schedule, policy_levels_by_client
 from lib.tasks import enqueue
 from lib.tenancy import organization_context
 
-SCAN_BATCH = 500
+# Clocks per scan round: claimed per organization, a few statements per batch.
+SCAN_BATCH = 2000
 # A claimed nudge not delivered after this long is handed to a worker again.
 STALE_AFTER = timedelta(minutes=5)
 ACTION_LINK_VALIDITY = timedelta(days=7)
@@ -69,49 +72,100 @@ def due_clock_ids(*, now: datetime, limit: int = SCAN_BATCH) -> list[tuple[int, 
         return [(clock_id, str(organization_id)) for clock_id, organization_id in cursor.fetchall()]
 
 
-def nudge_claim(*, clock_id: int, now: datetime) -> Claimed | None:
-    """Claim the next level of one clock, inside its organization's context.
+def nudges_claim_batch(*, clock_ids: list[int], now: datetime) -> list[Claimed]:
+    """Claim the next level of each due clock among `clock_ids` (one organization's).
 
-    The clock row is locked with SKIP LOCKED, so concurrent scanners pass over a
-    clock another one is claiming; the unique (clock, level) constraint is the
-    backstop should two ever reach the insert. Returns None when there is nothing
-    to claim (answered, claimed by someone else, or not due after all).
+    One transaction for the batch: the clock rows are locked with SKIP LOCKED, so
+    concurrent scanners pass over the clocks another one is claiming; the unique
+    (clock, level) constraint is the backstop should two ever reach the insert
+    (ON CONFLICT DO NOTHING: only the insert that happened is delivered). A
+    handful of statements per batch, whatever its size. Deliveries are enqueued
+    only after the transaction commits.
     """
     with transaction.atomic():
-        clock = (
-            ResponseClock.objects.select_for_update(skip_locked=True)
+        clocks = list(
+            ResponseClock.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("client")
-            .filter(pk=clock_id, closed_at__isnull=True, next_nudge_at__lte=now)
-            .first()
+            .filter(pk__in=clock_ids, closed_at__isnull=True, next_nudge_at__lte=now)
         )
-        if clock is None:
-            return None
-        levels = policy_levels(client=clock.client)
-        level = next((spec for spec in levels if spec["level"] > clock.nudge_level), None)
-        if level is None:
-            clock.next_nudge_at = None
-            clock.save(update_fields=["next_nudge_at", "updated_at"])
-            return None
-        nudge, created = Nudge.objects.get_or_create(
-            organization_id=clock.organization_id,
-            clock=clock,
-            level=level["level"],
-            defaults={"recipients": level["recipients"], "channels": level["channels"]},
-        )
-        clock.nudge_level = level["level"]
-        clock.next_nudge_at = next_nudge_schedule(
-            clock=clock, levels=levels, calendar=clock.client.calendar
-        )
-        clock.save(update_fields=["nudge_level", "next_nudge_at", "updated_at"])
-        if not created:
-            return None
-        claimed = Claimed(str(clock.organization_id), nudge.pk, clock.pk, nudge.level)
-        transaction.on_commit(
-            lambda: nudge_enqueue(
-                nudge_id=claimed.nudge_id, organization_id=claimed.organization_id
+        if not clocks:
+            return []
+        clients = {clock.client_id: clock.client for clock in clocks}
+        ladders = policy_levels_by_client(client_ids=list(clients))
+        # One calendar per client: building it validates the timezone, not free per clock.
+        calendars = {client_id: client.calendar for client_id, client in clients.items()}
+        claims = []
+        for clock in clocks:
+            levels = ladders[clock.client_id]
+            level = next((spec for spec in levels if spec["level"] > clock.nudge_level), None)
+            if level is not None:
+                claims.append((clock, level))
+                clock.nudge_level = level["level"]
+            clock.next_nudge_at = next_nudge_schedule(
+                clock=clock, levels=levels, calendar=calendars[clock.client_id]
             )
-        )
+            clock.updated_at = now
+        claimed = _insert_nudges(claims)
+        _advance_clocks(clocks, now=now)
+        if claimed:
+            organization_id = claimed[0].organization_id
+            nudge_ids = [claim.nudge_id for claim in claimed]
+            transaction.on_commit(
+                lambda: nudges_enqueue(organization_id=organization_id, nudge_ids=nudge_ids)
+            )
     return claimed
+
+
+def _advance_clocks(clocks: list[ResponseClock], *, now: datetime) -> None:
+    """Write every clock's new level and next nudge time in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE engagements_responseclock AS c "
+            "SET nudge_level = v.level, next_nudge_at = v.next_at, updated_at = %s "
+            "FROM unnest(%s::bigint[], %s::smallint[], %s::timestamptz[]) AS v(id, level, next_at) "
+            "WHERE c.id = v.id",
+            [
+                now,
+                [clock.pk for clock in clocks],
+                [clock.nudge_level for clock in clocks],
+                [clock.next_nudge_at for clock in clocks],
+            ],
+        )
+
+
+def _insert_nudges(claims: list[tuple[ResponseClock, dict]]) -> list[Claimed]:
+    """Insert the claimed (clock, level) rows; returns those actually inserted."""
+    if not claims:
+        return []
+    rows = ", ".join(["(%s, %s, %s, 'pending', %s::jsonb, %s::jsonb, now(), now())"] * len(claims))
+    params = []
+    for clock, level in claims:
+        params += [
+            clock.organization_id,
+            clock.pk,
+            level["level"],
+            json.dumps(level["recipients"]),
+            json.dumps(level["channels"]),
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO engagements_nudge (organization_id, clock_id, level, status, "  # noqa: S608
+            "recipients, channels, created_at, updated_at) "
+            f"VALUES {rows} "
+            "ON CONFLICT ON CONSTRAINT nudge_once_per_clock_level DO NOTHING "
+            "RETURNING id, organization_id, clock_id, level",
+            params,
+        )
+        return [
+            Claimed(str(organization_id), nudge_id, clock_id, level)
+            for nudge_id, organization_id, clock_id, level in cursor.fetchall()
+        ]
+
+
+def nudge_claim(*, clock_id: int, now: datetime) -> Claimed | None:
+    """Claim the next level of one clock (a batch of one)."""
+    claimed = nudges_claim_batch(clock_ids=[clock_id], now=now)
+    return claimed[0] if claimed else None
 
 
 def nudges_scan(*, now: datetime | None = None, time_budget: timedelta = timedelta(seconds=50)):
@@ -125,27 +179,40 @@ def nudges_scan(*, now: datetime | None = None, time_budget: timedelta = timedel
     while timezone.now() - started < time_budget:
         moment = now or timezone.now()
         batch = due_clock_ids(now=moment)
-        progress = 0
+        by_organization: dict[str, list[int]] = defaultdict(list)
         for clock_id, organization_id in batch:
+            by_organization[organization_id].append(clock_id)
+        progress = 0
+        for organization_id, clock_ids in by_organization.items():
             with organization_context(organization_id):
-                result = nudge_claim(clock_id=clock_id, now=moment)
-            if result is not None:
-                claimed.append(result)
-                progress += 1
+                results = nudges_claim_batch(clock_ids=clock_ids, now=moment)
+            claimed += results
+            progress += len(results)
         if not batch or not progress:
             break
     return claimed
 
 
 def nudge_enqueue(*, nudge_id: int, organization_id: str) -> None:
-    """Hand delivery to a worker. A broker failure is logged, not raised: the nudge
-    stays pending in the database and the sweeper enqueues it again."""
+    nudges_enqueue(organization_id=organization_id, nudge_ids=[nudge_id])
+
+
+def nudges_enqueue(*, organization_id: str, nudge_ids: list[int]) -> None:
+    """Hand deliveries to the workers, then record them as enqueued.
+
+    A broker failure is logged, not raised: what was not published stays
+    pending with no `enqueued_at`, and the sweeper enqueues it again.
+    """
     from engagements.tasks import deliver_nudge  # tasks import this module
 
-    if not enqueue(deliver_nudge, organization_id, nudge_id):
-        return
-    with organization_context(organization_id):
-        Nudge.objects.filter(pk=nudge_id).update(enqueued_at=timezone.now())
+    published = []
+    for nudge_id in nudge_ids:
+        if not enqueue(deliver_nudge, organization_id, nudge_id):
+            break
+        published.append(nudge_id)
+    if published:
+        with organization_context(organization_id):
+            Nudge.objects.filter(pk__in=published).update(enqueued_at=timezone.now())
 
 
 def nudges_requeue_stale(*, now: datetime | None = None) -> int:
@@ -157,8 +224,11 @@ def nudges_requeue_stale(*, now: datetime | None = None) -> int:
             [now - STALE_AFTER, SCAN_BATCH],
         )
         stale = cursor.fetchall()
+    by_organization: dict[str, list[int]] = defaultdict(list)
     for nudge_id, organization_id in stale:
-        nudge_enqueue(nudge_id=nudge_id, organization_id=str(organization_id))
+        by_organization[str(organization_id)].append(nudge_id)
+    for organization_id, nudge_ids in by_organization.items():
+        nudges_enqueue(organization_id=organization_id, nudge_ids=nudge_ids)
     return len(stale)
 
 

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.db.models import Q
+
 from engagements.models import NudgePolicy, ResponseClock, default_ladder
 from lib.business_hours import BusinessCalendar, add_business_hours
 
@@ -10,13 +12,22 @@ from lib.business_hours import BusinessCalendar, add_business_hours
 
 def policy_levels(*, client) -> list[dict]:
     """The client's ladder, else the organization's default, else the built-in one."""
+    return policy_levels_by_client(client_ids=[client.pk])[client.pk]
+
+
+def policy_levels_by_client(*, client_ids: list[int]) -> dict[int, list[dict]]:
+    """Each client's ladder, in one query, for the scan's batches."""
     policies = {
-        policy.client_id: policy
-        for policy in NudgePolicy.objects.filter(client_id__in=[client.pk, None])
+        policy.client_id: policy.levels
+        for policy in NudgePolicy.objects.filter(
+            Q(client_id__in=client_ids) | Q(client__isnull=True)
+        )
     }
-    policy = policies.get(client.pk) or policies.get(None)
-    levels = policy.levels if policy else default_ladder()
-    return sorted(levels, key=lambda level: level["level"])
+    default = policies.get(None) or default_ladder()
+    return {
+        client_id: sorted(policies.get(client_id) or default, key=lambda level: level["level"])
+        for client_id in client_ids
+    }
 
 
 def _business_day_hours(calendar: BusinessCalendar) -> float:

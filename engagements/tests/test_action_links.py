@@ -179,7 +179,7 @@ def test_two_clicks_at_once_open_the_action_once(
     client_for, organization, client_company, hiring_manager, monkeypatch
 ):
     """Two tabs (or a double click) race: the conditional update lets one through."""
-    monkeypatch.setattr(nudges, "nudge_enqueue", lambda **kwargs: None)  # no broker here
+    monkeypatch.setattr(nudges, "nudges_enqueue", lambda **kwargs: None)  # no broker here
     url = _link(_nudge(organization, client_company), hiring_manager)
     clients = [client_for(hiring_manager) for _ in range(2)]
     start = threading.Barrier(len(clients))

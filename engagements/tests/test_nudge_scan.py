@@ -186,7 +186,7 @@ def test_concurrent_scans_claim_each_clock_level_exactly_once(organization, lond
             connection.close()
 
     # Claims only: delivery has its own tests with a real broker and worker.
-    monkeypatch.setattr(nudges, "nudge_enqueue", lambda **kwargs: None)
+    monkeypatch.setattr(nudges, "nudges_enqueue", lambda **kwargs: None)
     threads = [threading.Thread(target=scan) for _ in range(4)]
     for thread in threads:
         thread.start()
@@ -199,3 +199,22 @@ def test_concurrent_scans_claim_each_clock_level_exactly_once(organization, lond
     assert _nudges(organization) == sorted((clock.pk, 1) for clock in clocks)
     with organization_context(organization.id):
         assert set(Nudge.objects.values_list("status", flat=True)) == {NudgeStatus.PENDING}
+
+
+def test_the_organization_default_policy_applies_to_clients_without_their_own(organization, london):
+    with organization_context(organization.id):
+        NudgePolicy.objects.create(
+            organization=organization,
+            client=None,
+            levels=[
+                {
+                    "level": 1,
+                    "after_business_days": 1,
+                    "recipients": ["recruiter"],
+                    "channels": ["email"],
+                },
+            ],
+        )
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    # Due Wednesday 11:00; one business day (8.5 h) later is Thursday 11:00.
+    assert clock.next_nudge_at == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
