@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -63,3 +64,12 @@ def invitation_for_token(*, token: str) -> Invitation | None:
 
 def user_exists(*, email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
+
+
+def all_organization_ids() -> list[str]:
+    """Every organization's id, for periodic work that loops over organizations and
+    enters each one's context. The one cross-organization read such work needs, through
+    the SECURITY DEFINER function `rapport_organization_ids()` (identifiers only)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM rapport_organization_ids() AS id")
+        return [str(row[0]) for row in cursor.fetchall()]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from accounts.models import (
     User,
     hash_token,
 )
+from accounts.selectors import all_organization_ids
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.tasks import enqueue
 from lib.tenancy import organization_context
@@ -228,15 +229,11 @@ UNSENT_GRACE = timedelta(minutes=2)
 def invitations_resend_unsent(*, now=None) -> int:
     """Enqueue again the invitation mails that never went out (broker down at the time).
 
-    Loops over organizations, each in its own context; the organization ids come
-    from the narrow `rapport_organization_ids()` function.
+    Loops over organizations, each in its own context.
     """
     now = now or timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM rapport_organization_ids()")
-        organization_ids = [row[0] for row in cursor.fetchall()]
     resent = 0
-    for organization_id in organization_ids:
+    for organization_id in all_organization_ids():
         with organization_context(organization_id):
             unsent = Invitation.objects.filter(
                 email_sent_at__isnull=True,

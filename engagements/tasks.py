@@ -3,7 +3,7 @@ call one service; the services make every step safe to run twice."""
 
 from celery import shared_task
 
-from engagements.services import nudges
+from engagements.services import digests, nudges, reminders
 from lib.tenancy import organization_context
 
 
@@ -36,14 +36,10 @@ def requeue_stale_nudges() -> int:
 def send_daily_digests() -> int:
     """Each member's digest once their local day has reached 08:00; a claimed day is
     never mailed twice, however many times this runs."""
-    from engagements.services import digests
-
     return digests.digests_send()
 
 
 @shared_task(acks_late=True)
 def scan_reminders() -> int:
     """Claim missed check-ins and targets behind; each claim is mailed after commit."""
-    from engagements.services import reminders
-
     return len(reminders.reminders_scan())

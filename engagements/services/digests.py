@@ -23,12 +23,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
+from accounts.selectors import all_organization_ids
 from engagements.models import DigestLog, ResponseClock
 from engagements.selectors import attention_clocks
 from lib.tenancy import organization_context
@@ -36,14 +37,6 @@ from lib.tenancy import organization_context
 logger = logging.getLogger(__name__)
 
 DIGEST_FROM = time(8, 0)  # local time after which a member's digest goes out
-
-
-def organization_ids() -> list[str]:
-    """Every organization's id: the one cross-organization read of the periodic scans,
-    through a SECURITY DEFINER function that returns identifiers only."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM rapport_organization_ids() AS id")
-        return [str(row[0]) for row in cursor.fetchall()]
 
 
 def member_timezone(*, membership: Membership, organization: Organization) -> ZoneInfo:
@@ -145,7 +138,7 @@ def digests_send(*, now: datetime | None = None) -> int:
     """The periodic scan: every organization, each in its own context."""
     now = now or timezone.now()
     queued = 0
-    for organization_id in organization_ids():
+    for organization_id in all_organization_ids():
         with organization_context(organization_id):
             queued += digests_send_organization(organization_id=organization_id, now=now)
     return queued

@@ -43,9 +43,9 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.permissions import Action, require
+from accounts.selectors import all_organization_ids
 from engagements.models import CheckIn, Notification, Reminder, ReminderKind
 from engagements.services.clocks import activity_record
-from engagements.services.digests import organization_ids
 from intake.models import AgreementStatus, Cadence, ExpectationAgreement
 from lib.business_hours import add_business_hours
 from lib.tenancy import organization_context
@@ -527,7 +527,7 @@ def reminders_scan(*, now: datetime | None = None) -> list[Reminder]:
     """The hourly scan: every organization, each in its own context."""
     now = now or timezone.now()
     claimed: list[Reminder] = []
-    for organization_id in organization_ids():
+    for organization_id in all_organization_ids():
         with organization_context(organization_id):
             claimed.extend(reminders_scan_organization(now=now))
     return claimed
