@@ -8,10 +8,8 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,6 +26,7 @@ from accounts.models import (
 )
 from accounts.selectors import all_organization_ids
 from lib.exceptions import ApplicationError, PermissionDenied
+from lib.mail import send_mail
 from lib.tasks import enqueue
 from lib.tenancy import organization_context
 from recruiting.models import Client, Contact
@@ -212,14 +211,7 @@ def invitation_send_email(*, invitation: Invitation) -> None:
         "accept_url": settings.SITE_URL.rstrip("/")
         + reverse("accounts:invitation-accept", args=[invitation_token(invitation)]),
     }
-    subject = render_to_string("emails/invitation.subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-    message.send()
+    send_mail("invitation", context, to=invitation.email)
     Invitation.objects.filter(pk=invitation.pk).update(email_sent_at=timezone.now())
 
 

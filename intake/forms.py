@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from intake.models import Cadence, ExpectationAgreement, SalaryPosition, Scarcity, Weekday
 from lib.exceptions import ApplicationError
-from lib.forms import add_service_errors
-from recruiting.forms.clients import ObjectMultipleChoiceField
+from lib.forms import ObjectMultipleChoiceField, add_service_errors
 from recruiting.models import Contact
 
 STAGE_ROWS = 5

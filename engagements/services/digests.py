@@ -22,9 +22,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +30,7 @@ from accounts.models import Membership, Organization
 from accounts.selectors import all_organization_ids
 from engagements.models import DigestLog, ResponseClock
 from engagements.selectors import attention_clocks
+from lib.mail import RenderedMail, render_mail
 from lib.tenancy import organization_context
 
 logger = logging.getLogger(__name__)
@@ -67,9 +66,7 @@ def digest_items(
 class DigestMail:
     membership_id: int
     to: str
-    subject: str
-    text: str
-    html: str
+    mail: RenderedMail
 
 
 def digest_claim(
@@ -179,16 +176,12 @@ def _render(
     return DigestMail(
         membership_id=membership.pk,
         to=membership.user.email,
-        subject=render_to_string("emails/digest.subject.txt", context).strip(),
-        text=render_to_string("emails/digest.txt", context),
-        html=render_to_string("emails/digest.html", context),
+        mail=render_mail("digest", context),
     )
 
 
 def _send(mail: DigestMail) -> None:
-    message = EmailMultiAlternatives(subject=mail.subject, body=mail.text, to=[mail.to])
-    message.attach_alternative(mail.html, "text/html")
     try:
-        message.send()
+        mail.mail.send(to=mail.to)
     except OSError:  # SMTP or socket: at most once, tomorrow's digest lists it again
         logger.warning("Could not send the digest of membership %s", mail.membership_id)

@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +36,7 @@ from engagements.models import (
 )
 from engagements.services.clocks import activity_record
 from engagements.services.schedule import next_nudge_schedule, policy_levels_by_client
+from lib.mail import send_mail
 from lib.tasks import enqueue
 from lib.tenancy import organization_context
 
@@ -364,7 +363,7 @@ def _deliver_to(nudge: Nudge, recipient: Recipient) -> None:
             },
         )
     if NudgeChannel.EMAIL in nudge.channels:
-        _send_mail(context, recipient)
+        send_mail("nudge", context, to=recipient.email)
     delivery.sent_at = timezone.now()
     delivery.save(update_fields=["sent_at", "updated_at"])
 
@@ -446,17 +445,6 @@ def _timeline_summary(nudge: Nudge) -> str:
         f"Level {nudge.level} nudge sent: {nudge.clock.get_kind_display().lower()} "
         f"for {nudge.clock.submission.candidate.full_name}"
     )
-
-
-def _send_mail(context: dict, recipient: Recipient) -> None:
-    subject = render_to_string("emails/nudge.subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/nudge.txt", context),
-        to=[recipient.email],
-    )
-    message.attach_alternative(render_to_string("emails/nudge.html", context), "text/html")
-    message.send()
 
 
 # --- One-click links -------------------------------------------------------------------

@@ -34,10 +34,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +46,7 @@ from engagements.models import CheckIn, Notification, Reminder, ReminderKind
 from engagements.services.clocks import activity_record
 from intake.models import AgreementStatus, Cadence, ExpectationAgreement
 from lib.business_hours import add_business_hours
+from lib.mail import send_mail
 from lib.tenancy import organization_context
 from recruiting.models import Role, RoleStatus, Submission
 from recruiting.services._common import require_same_organization
@@ -403,7 +402,8 @@ def reminder_send(*, reminder_id: int) -> int:
                 submitted=locked.payload.get("submitted"),
             )
             verb, path = _action(kind=locked.kind, role=role, member=member)
-            _send_mail(
+            send_mail(
+                "reminder",
                 {
                     **content,
                     "reminder": locked,
@@ -413,7 +413,7 @@ def reminder_send(*, reminder_id: int) -> int:
                     "action_verb": verb,
                     "action_url": settings.SITE_URL.rstrip("/") + path,
                 },
-                email,
+                to=email,
             )
             locked.sent_to = [*locked.sent_to, email]
             locked.save(update_fields=["sent_to", "updated_at"])
@@ -422,16 +422,6 @@ def reminder_send(*, reminder_id: int) -> int:
         sent_at=timezone.now(), updated_at=timezone.now()
     )
     return sent
-
-
-def _send_mail(context: dict, email: str) -> None:
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/reminder.subject.txt", context).strip(),
-        body=render_to_string("emails/reminder.txt", context),
-        to=[email],
-    )
-    message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
-    message.send()
 
 
 # --- The scan -----------------------------------------------------------------------------

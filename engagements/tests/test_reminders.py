@@ -413,16 +413,16 @@ def test_each_organization_is_scanned_in_its_own_context(
 def test_an_unsent_reminder_is_mailed_by_the_next_scan_to_whoever_was_missed(
     organization, role, recruiter, hiring_manager, scan, monkeypatch
 ):
-    original = reminders._send_mail
+    original = reminders.send_mail
 
-    def fail_for_the_hiring_manager(context, email):
-        if email == hiring_manager.user.email:
+    def fail_for_the_hiring_manager(name, context, *, to):
+        if to == hiring_manager.user.email:
             raise OSError("mail server down")
-        original(context, email)
+        original(name, context, to=to)
 
-    monkeypatch.setattr(reminders, "_send_mail", fail_for_the_hiring_manager)
+    monkeypatch.setattr(reminders, "send_mail", fail_for_the_hiring_manager)
     assert scan(TUESDAY_CHECKIN + timedelta(hours=3)) == 1
-    monkeypatch.setattr(reminders, "_send_mail", original)
+    monkeypatch.setattr(reminders, "send_mail", original)
     assert scan(TUESDAY_CHECKIN + timedelta(hours=4)) == 0  # no new claim, the mail retried
     assert scan(TUESDAY_CHECKIN + timedelta(hours=5)) == 0
     assert sorted(message.to[0] for message in mail.outbox) == sorted(

@@ -1,11 +1,12 @@
-"""Forms for clients and their contacts, and choice fields over already-loaded objects."""
+"""Forms for clients and their contacts."""
 
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django import forms
 
 from accounts.models import TIMEZONE_CHOICES, Membership
+from lib.forms import ObjectChoiceField
 from recruiting.models import Client, Contact, ContactKind
 
 WEEKDAY_CHOICES = [
@@ -17,67 +18,6 @@ WEEKDAY_CHOICES = [
     (5, "Saturday"),
     (6, "Sunday"),
 ]
-
-
-class ObjectChoiceField(forms.ChoiceField):
-    """A choice among objects a selector already loaded, keyed by their `public_id`.
-
-    A `ModelChoiceField` would query its model again to validate the answer; the
-    pages hand the form the rows they list anyway, so validation is a dict lookup
-    and nothing outside what the member may see can be chosen.
-    """
-
-    def __init__(
-        self,
-        *,
-        objects: Iterable = (),
-        label_from: Callable[[object], str] = str,
-        empty_label: str | None = "—",
-        **kwargs,
-    ) -> None:
-        super().__init__(**kwargs)
-        self.empty_label = empty_label
-        self.label_from = label_from
-        self.set_objects(objects)
-
-    def set_objects(self, objects: Iterable) -> None:
-        self.objects = {str(obj.public_id): obj for obj in objects}
-        choices = [(key, self.label_from(obj)) for key, obj in self.objects.items()]
-        if self.empty_label is not None:
-            choices.insert(0, ("", self.empty_label))
-        self.choices = choices
-
-    def prepare_value(self, value):
-        return str(value.public_id) if hasattr(value, "public_id") else value
-
-    def clean(self, value):
-        key = super().clean(value)
-        return self.objects.get(key) if key else None
-
-
-class ObjectMultipleChoiceField(forms.MultipleChoiceField):
-    """Several of the objects a selector loaded (see `ObjectChoiceField`), as checkboxes."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(
-        self, *, objects: Iterable = (), label_from: Callable[[object], str] = str, **kwargs
-    ) -> None:
-        super().__init__(**kwargs)
-        self.label_from = label_from
-        self.set_objects(objects)
-
-    def set_objects(self, objects: Iterable) -> None:
-        self.objects = {str(obj.public_id): obj for obj in objects}
-        self.choices = [(key, self.label_from(obj)) for key, obj in self.objects.items()]
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return [str(v.public_id) if hasattr(v, "public_id") else v for v in value]
-        return value
-
-    def clean(self, value):
-        return [self.objects[key] for key in super().clean(value)]
 
 
 def member_label(membership: Membership) -> str:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django import forms
 from django.core.validators import RegexValidator
 
-from recruiting.forms.clients import ObjectChoiceField
+from lib.forms import ObjectChoiceField
 from recruiting.models import Contact, ContactKind, Priority, Role, RoleStatus, WorkArrangement
 
 
