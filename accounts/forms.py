@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
 from accounts.services import organization_create
-from recruiting.models import Client
+from recruiting.selectors import client_choices
 
 
 class AgencySignupForm(forms.Form):
@@ -32,7 +32,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Evaluated per request, inside the tenant context.
-        self.fields["client"].queryset = Client.objects.order_by("name")
+        self.fields["client"].queryset = client_choices()
 
 
 class MembershipRoleForm(forms.Form):
@@ -41,7 +41,7 @@ class MembershipRoleForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.order_by("name")
+        self.fields["client"].queryset = client_choices()
 
 
 class OrganizationForm(forms.Form):
