@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("recruiting.urls")),

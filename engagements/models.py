@@ -98,7 +98,7 @@ class ResponseClock(PublicIdMixin, TenantModel):
         return self.closed_at is None and self.due_at <= timezone.now()
 
 
-class Activity(TenantModel):
+class Activity(PublicIdMixin, TenantModel):
     """One entry of the append-only timeline: who did what to which object, when.
 
     It is the audit log and the source of every page's timeline; a database
@@ -225,7 +225,7 @@ class NudgeStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped: the client answered first"
 
 
-class Nudge(TenantModel):
+class Nudge(PublicIdMixin, TenantModel):
     """One level of escalation for one clock, claimed exactly once.
 
     The unique constraint on (clock, level) is the claim: however many scans run,

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 
 from lib.tenancy import require_organization_id
@@ -51,9 +52,15 @@ class TenantModel(TimeStampedModel):
 
 
 class PublicIdMixin(models.Model):
-    """A random identifier for URLs and API payloads: ids leak nothing about volume."""
+    """A random identifier for URLs and API payloads: ids leak nothing about volume.
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    The database default gives rows that existed before a table gained the field
+    an identifier of their own (the Python default is evaluated once per migration).
+    """
+
+    public_id = models.UUIDField(
+        default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False
+    )
 
     class Meta:
         abstract = True

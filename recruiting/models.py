@@ -323,7 +323,7 @@ class ReviewDecision(models.TextChoices):
     NEED_INFO = "need_info", "Need more information"
 
 
-class SkillsReview(TenantModel):
+class SkillsReview(PublicIdMixin, TenantModel):
     """The hiring manager's verdict on a candidate's skills."""
 
     submission = models.ForeignKey(
@@ -351,7 +351,7 @@ class CultureDecision(models.TextChoices):
     REQUEST_CHANGES = "request_changes", "Request changes"
 
 
-class CultureApproval(TenantModel):
+class CultureApproval(PublicIdMixin, TenantModel):
     """HR's verdict on how the recruiter describes the candidate's culture fit."""
 
     submission = models.ForeignKey(
@@ -379,7 +379,7 @@ class InterviewOutcome(models.TextChoices):
     REJECT = "reject", "Reject"
 
 
-class InterviewFeedback(TenantModel):
+class InterviewFeedback(PublicIdMixin, TenantModel):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="interview_feedback"
     )

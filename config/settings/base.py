@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.TenantMiddleware",
+    "accounts.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -243,9 +247,48 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="rapport")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- REST framework -----------------------------------------------------------------
+# --- REST API (docs/api.md) ------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "lib.api.permissions.IsOrganizationMember",
+        "lib.api.permissions.KeyScopeAllows",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["lib.api.throttling.PrincipalRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.CursorPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "lib.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "lib.api.exceptions.problem_exception_handler",
+}
+# Requests per API key (or per signed-in user) and window; 429 with Retry-After beyond.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="1200/minute")
+# How long a POST's Idempotency-Key and its stored response are kept.
+IDEMPOTENCY_KEY_TTL_HOURS = 24
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rapport API",
+    "DESCRIPTION": (
+        "The REST API of Rapport: clients, roles, intake agreements, candidates, "
+        "submissions and their reviews, response clocks, nudges, the activity log and "
+        "webhooks. See docs/api.md for a worked integration."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "DEFAULT_GENERATOR_CLASS": "lib.api.schema.TenantSchemaGenerator",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
