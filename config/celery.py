@@ -32,4 +32,9 @@ app.conf.beat_schedule = {
     "send-daily-digests": {"task": "engagements.tasks.send_daily_digests", "schedule": 900.0},
     # Missed check-ins and submissions targets behind: hourly is timely for both.
     "scan-reminders": {"task": "engagements.tasks.scan_reminders", "schedule": 3600.0},
+    # Idempotency keys answer retries for 24 hours; older records are dropped hourly.
+    "purge-idempotency-records": {
+        "task": "accounts.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
 }
