@@ -9,7 +9,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from accounts.models import ADMIN_ROLES, Invitation, Membership
+from accounts.models import ADMIN_ROLES, ApiKey, Invitation, Membership
 
 
 def require_membership(request: HttpRequest) -> Membership:
@@ -47,3 +47,8 @@ def get_invitation_for_admin(request: HttpRequest, public_id: UUID) -> Invitatio
     return _get_or_404(
         Invitation.objects, organization_id=actor.organization_id, public_id=public_id
     )
+
+
+def get_api_key_for_admin(request: HttpRequest, public_id: UUID) -> ApiKey:
+    actor = require_admin(request)
+    return _get_or_404(ApiKey.objects, organization_id=actor.organization_id, public_id=public_id)

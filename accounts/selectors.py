@@ -14,6 +14,7 @@ from accounts.models import (
     IdempotencyRecord,
     Invitation,
     Membership,
+    Organization,
     User,
 )
 from lib.tenancy import organization_context
@@ -112,3 +113,14 @@ def member_list_visible(*, membership: Membership) -> QuerySet[Membership]:
     if membership.role in CLIENT_ROLES:
         members = members.filter(~Q(role__in=CLIENT_ROLES) | Q(client_id=membership.client_id))
     return members
+
+
+def organization_by_slug(*, slug: str) -> Organization | None:
+    """For operators' commands, which name an organization by slug: each organization is
+    read in its own context, so row-level security needs no wider path for this."""
+    for organization_id in all_organization_ids():
+        with organization_context(organization_id):
+            organization = Organization.objects.filter(id=organization_id, slug=slug).first()
+        if organization is not None:
+            return organization
+    return None

@@ -3,6 +3,7 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lib.api.exceptions import problem_response
@@ -10,6 +11,7 @@ from lib.api.exceptions import problem_response
 app_name = "api"
 
 
+@csrf_exempt  # a POST to no endpoint is a 404, whatever its cookies
 def unknown_endpoint(request, path=""):
     return problem_response(404, detail="No API endpoint at this address.", code="not_found")
 

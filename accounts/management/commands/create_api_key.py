@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import ADMIN_ROLES, Membership, Organization
+from accounts.models import ADMIN_ROLES, Membership
+from accounts.selectors import organization_by_slug
 from accounts.services import api_key_create
 from lib.tenancy import organization_context
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="acting_as", help="Email of the member the key acts as.")
 
     def handle(self, *args, org: str, name: str, scopes: str, acting_as: str | None, **options):
-        organization = Organization.objects.filter(slug=org).first()
+        organization = organization_by_slug(slug=org)
         if organization is None:
             raise CommandError(f"No organization with the slug {org!r}.")
         with organization_context(organization.id):
