@@ -14,6 +14,7 @@ from engagements.models import (
     Activity,
     ClockOutcome,
     Notification,
+    Nudge,
     NudgePolicy,
     ResponseClock,
 )
@@ -69,6 +70,35 @@ def timeline(
     if client_scope(membership) is not None:
         queryset = queryset.filter(internal=False)
     return list(queryset.order_by("-created_at", "-id")[:limit])
+
+
+def clock_list(*, membership: Membership) -> QuerySet[ResponseClock]:
+    """Every clock the member may see, open or closed, with what the API shows of its
+    submission, candidate, role, client and closer; unordered."""
+    return _scoped(ResponseClock.objects.all(), membership).select_related(
+        "submission__candidate", "role", "client", "closed_by"
+    )
+
+
+def nudge_list(*, membership: Membership) -> QuerySet[Nudge]:
+    """Every nudge the member may see (a client user: those about their client's clocks)."""
+    queryset = Nudge.objects.select_related("clock__submission")
+    scope = client_scope(membership)
+    return queryset if scope is None else queryset.filter(clock__client_id=scope)
+
+
+def activity_list(*, membership: Membership) -> QuerySet[Activity]:
+    """The activity log as the member may read it; unordered.
+
+    A client user reads the shared entries about their client only: never
+    recruiter-internal ones, nor entries about no client (a candidate's record
+    before any submission), as on the pages' timelines.
+    """
+    queryset = Activity.objects.select_related(
+        "actor__user", "client", "role", "candidate", "submission"
+    )
+    scope = client_scope(membership)
+    return queryset if scope is None else queryset.filter(client_id=scope, internal=False)
 
 
 @dataclass(frozen=True)

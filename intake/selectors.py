@@ -45,25 +45,35 @@ def role_terms(role) -> Terms:
     )
 
 
-def agreement_versions(*, role) -> QuerySet[ExpectationAgreement]:
-    """Every version of the role's agreement, newest first, with who acknowledged it
-    and, for a version out of an intake meeting, who attended it."""
-    return (
-        ExpectationAgreement.objects.filter(role=role)
-        .select_related("proposed_by__user", "intake_meeting")
-        .prefetch_related(
-            Prefetch(
-                "acknowledgements",
-                queryset=AgreementAcknowledgement.objects.select_related("membership__user"),
-            ),
-            Prefetch("comments", queryset=AgreementComment.objects.select_related("author__user")),
-            Prefetch(
-                "intake_meeting__attendance",
-                queryset=IntakeAttendance.objects.select_related("contact"),
-            ),
-        )
-        .order_by("-version")
+def _with_discussion(queryset: QuerySet[ExpectationAgreement]) -> QuerySet[ExpectationAgreement]:
+    """Who proposed each version, who acknowledged and commented on it and, for a
+    version out of an intake meeting, who attended: a fixed number of queries."""
+    return queryset.select_related("proposed_by__user", "intake_meeting").prefetch_related(
+        Prefetch(
+            "acknowledgements",
+            queryset=AgreementAcknowledgement.objects.select_related("membership__user"),
+        ),
+        Prefetch("comments", queryset=AgreementComment.objects.select_related("author__user")),
+        Prefetch(
+            "intake_meeting__attendance",
+            queryset=IntakeAttendance.objects.select_related("contact"),
+        ),
     )
+
+
+def agreement_versions(*, role) -> QuerySet[ExpectationAgreement]:
+    """Every version of the role's agreement, newest first, with its discussion."""
+    return _with_discussion(ExpectationAgreement.objects.filter(role=role)).order_by("-version")
+
+
+def agreement_list(*, membership) -> QuerySet[ExpectationAgreement]:
+    """Every version of every agreement the member may see (a client user: their
+    client's roles'), with its role, client and discussion; unordered, for the API."""
+    queryset = ExpectationAgreement.objects.select_related("role__client")
+    scope = client_scope(membership)
+    if scope is not None:
+        queryset = queryset.filter(role__client_id=scope)
+    return _with_discussion(queryset)
 
 
 def latest_proposal(*, role) -> ExpectationAgreement | None:

@@ -289,6 +289,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("status", "kind", "outcome", "decision") each get
+    # a name of their own; who owes a clock and who acknowledged an agreement are the
+    # same two client parties.
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementStatusEnum": "intake.models.AgreementStatus",
+        "ClientPartyEnum": "engagements.models.OwedBy",
+        "ClockKindEnum": "engagements.models.ClockKind",
+        "ClockOutcomeEnum": "engagements.models.ClockOutcome",
+        "ContactKindEnum": "recruiting.models.ContactKind",
+        "CultureDecisionEnum": "recruiting.models.CultureDecision",
+        "InterviewOutcomeEnum": "recruiting.models.InterviewOutcome",
+        "NudgeStatusEnum": "engagements.models.NudgeStatus",
+        "ReviewDecisionEnum": "recruiting.models.ReviewDecision",
+        "RoleStatusEnum": "recruiting.models.RoleStatus",
+    },
 }
 
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)

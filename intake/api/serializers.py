@@ -1,0 +1,157 @@
+from rest_framework import serializers
+
+from intake import selectors
+from intake.forms import AgreementCommentForm
+from intake.models import (
+    AgreementAcknowledgement,
+    AgreementComment,
+    ExpectationAgreement,
+    IntakeMeeting,
+)
+from intake.services import AGREEMENT_TERMS, INTERVIEW_OWNERS
+from recruiting.models import Role
+from recruiting.selectors import role_get
+
+# Terms a first version must state; later versions start from the newest one. The
+# others have a model default, or a rule of their own in `agreement_propose`.
+FIRST_VERSION_TERMS = tuple(
+    name
+    for name in AGREEMENT_TERMS
+    if not (field := ExpectationAgreement._meta.get_field(name)).has_default() and not field.blank
+)
+
+
+class InterviewStageSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Unique within the agreement; up to 80 characters.")
+    owner = serializers.ChoiceField(
+        choices=sorted(INTERVIEW_OWNERS),
+        default="hiring_manager",
+        help_text="Who runs the stage and owes its feedback.",
+    )
+    expected_days = serializers.IntegerField(help_text="How long the stage should take: 1 to 60.")
+
+
+class GlossaryEntrySerializer(serializers.Serializer):
+    term = serializers.CharField(help_text="Up to 80 characters.")
+    meaning = serializers.CharField(help_text="Up to 500 characters.")
+
+
+class AttendeeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="contact.public_id", help_text="The contact's id.")
+    full_name = serializers.CharField(source="contact.full_name")
+
+
+class IntakeMeetingSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    attendees = AttendeeSerializer(source="attendance", many=True, read_only=True)
+
+    class Meta:
+        model = IntakeMeeting
+        fields = ["id", "held_at", "notes", "attendees", "created_at", "updated_at"]
+
+
+class AcknowledgementSerializer(serializers.ModelSerializer):
+    member = serializers.UUIDField(source="membership.public_id", allow_null=True, read_only=True)
+    member_name = serializers.CharField(
+        source="membership.user.full_name", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = AgreementAcknowledgement
+        fields = ["party", "member", "member_name", "comment", "created_at", "updated_at"]
+
+
+class AgreementCommentSerializer(serializers.ModelSerializer):
+    author = serializers.UUIDField(source="author.public_id", allow_null=True, read_only=True)
+    author_name = serializers.CharField(
+        source="author.user.full_name", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = AgreementComment
+        fields = ["author", "author_name", "body", "created_at", "updated_at"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    """One version of an agreement: its terms, and who proposed, acknowledged and discussed it."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    role = serializers.UUIDField(source="role.public_id", read_only=True)
+    client = serializers.UUIDField(source="role.client.public_id", read_only=True)
+    proposed_by = serializers.UUIDField(
+        source="proposed_by.public_id", allow_null=True, read_only=True
+    )
+    intake_meeting = IntakeMeetingSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The intake meeting this version came out of, if any.",
+    )
+    interview_stages = InterviewStageSerializer(many=True, read_only=True)
+    glossary = GlossaryEntrySerializer(many=True, read_only=True)
+    acknowledgements = AcknowledgementSerializer(many=True, read_only=True)
+    comments = AgreementCommentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ExpectationAgreement
+        fields = [
+            "id",
+            "role",
+            "client",
+            "version",
+            "status",
+            "proposed_by",
+            "agreed_at",
+            "intake_meeting",
+            *AGREEMENT_TERMS,
+            "acknowledgements",
+            "comments",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AgreementProposeSerializer(serializers.ModelSerializer):
+    """A new version's terms. Terms left out are copied from the role's newest version;
+    the role's first version states at least the delivery targets, the SLAs, the
+    must-haves, the interview stages and the expected days to fill."""
+
+    role = serializers.UUIDField(help_text="The role the agreement is for.")
+    interview_stages = InterviewStageSerializer(
+        many=True, required=False, help_text="In interview order; at least one."
+    )
+    glossary = GlossaryEntrySerializer(many=True, required=False)
+
+    class Meta:
+        model = ExpectationAgreement
+        fields = ["role", *AGREEMENT_TERMS]
+        extra_kwargs = {name: {"required": False} for name in AGREEMENT_TERMS}
+
+    def validate_role(self, value) -> Role:
+        try:
+            return role_get(membership=self.context["request"].membership, public_id=value)
+        except Role.DoesNotExist as error:
+            raise serializers.ValidationError("No such role.") from error
+
+    def validate(self, attrs: dict) -> dict:
+        """`{"role": …, "terms": …}` as `intake.services.agreement_propose` takes them."""
+        role = attrs.pop("role")
+        latest = selectors.agreement_latest(role=role)
+        terms = {name: getattr(latest, name) for name in AGREEMENT_TERMS} if latest else {}
+        terms.update(attrs)
+        missing = [name for name in FIRST_VERSION_TERMS if name not in terms]
+        if missing:
+            raise serializers.ValidationError(
+                {name: "This field is required for a role's first agreement." for name in missing}
+            )
+        return {"role": role, "terms": terms}
+
+
+class AgreementAcknowledgeSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Optional, for the record."
+    )
+
+
+class AgreementCommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=AgreementCommentForm.base_fields["body"].max_length)
