@@ -227,6 +227,8 @@ class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
         ordering = ["full_name"]
         indexes = [
             models.Index(fields=["organization", "full_name"], name="candidate_org_name_idx"),
+            # The API's candidate list, newest first (its cursor pages by created_at).
+            models.Index(fields=["organization", "-created_at"], name="candidate_org_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -294,6 +296,14 @@ class Submission(PublicIdMixin, ExternalReferenceMixin, TenantModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The API's submission list, newest first (its cursor pages by created_at).
+            models.Index(fields=["organization", "-created_at"], name="submission_org_created_idx"),
+            # The same list filtered by stage: a rare stage is found without a long scan.
+            models.Index(
+                fields=["organization", "stage", "-created_at"], name="submission_org_stage_idx"
+            ),
+            # `updated_since` (an integration's incremental sync) and `ordering=updated_at`.
+            models.Index(fields=["organization", "updated_at"], name="submission_org_updated_idx"),
             # Role pipeline: a role's submissions by stage.
             models.Index(fields=["organization", "role", "stage"], name="submission_org_role_idx"),
             # Client users' queues: their client's submissions in a stage.
@@ -343,6 +353,8 @@ class SkillsReview(PublicIdMixin, TenantModel):
             models.Index(
                 fields=["organization", "submission", "-created_at"], name="review_org_sub_idx"
             ),
+            # The API's list of them, newest first (its cursor pages by created_at).
+            models.Index(fields=["organization", "-created_at"], name="review_org_created_idx"),
         ]
 
 
@@ -370,6 +382,8 @@ class CultureApproval(PublicIdMixin, TenantModel):
             models.Index(
                 fields=["organization", "submission", "-created_at"], name="culture_org_sub_idx"
             ),
+            # The API's list of them, newest first (its cursor pages by created_at).
+            models.Index(fields=["organization", "-created_at"], name="culture_org_created_idx"),
         ]
 
 
@@ -400,4 +414,6 @@ class InterviewFeedback(PublicIdMixin, TenantModel):
                 fields=["organization", "submission", "-created_at"],
                 name="feedback_org_sub_idx",
             ),
+            # The API's list of them, newest first (its cursor pages by created_at).
+            models.Index(fields=["organization", "-created_at"], name="feedback_org_created_idx"),
         ]

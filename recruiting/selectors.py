@@ -7,17 +7,20 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership
-from accounts.permissions import client_scope
+from accounts.models import Membership, MembershipRole
+from accounts.permissions import AGENCY, client_scope
 from engagements.models import ClockKind, ResponseClock
 from recruiting.models import (
     OPEN_STAGES,
     Candidate,
     Client,
     Contact,
+    CultureApproval,
     CultureStatus,
+    InterviewFeedback,
     Role,
     RoleStatus,
+    SkillsReview,
     Stage,
     Submission,
 )
@@ -272,3 +275,74 @@ def changes_requested(*, membership: Membership) -> list[Submission]:
         .select_related("role", "candidate")
         .order_by("updated_at")
     )
+
+
+# --- QuerySets for the API's lists and lookups --------------------------------------
+# Each is what the member may see, with what its serializer reads joined in, so a
+# page of any size costs the same queries; the API paginates and filters them.
+
+
+def client_queryset(*, membership: Membership) -> QuerySet[Client]:
+    return _scoped(Client.objects.all(), membership, "id").select_related(
+        "owner", "escalation_contact"
+    )
+
+
+def contact_queryset(*, membership: Membership) -> QuerySet[Contact]:
+    return _scoped(Contact.objects.all(), membership).select_related("client")
+
+
+def role_queryset(*, membership: Membership) -> QuerySet[Role]:
+    return _scoped(Role.objects.all(), membership).select_related(
+        "client", "hiring_manager", "hr_contact", "owner", "agreement"
+    )
+
+
+def candidate_queryset(*, membership: Membership) -> QuerySet[Candidate]:
+    """Every candidate for the agency; for client users, those submitted to their client
+    (as `candidate_get`), through EXISTS rather than a join so no row repeats."""
+    queryset = Candidate.objects.all()
+    scope = client_scope(membership)
+    if scope is not None:
+        queryset = queryset.filter(
+            Exists(Submission.objects.filter(candidate=OuterRef("pk"), client_id=scope))
+        )
+    return queryset
+
+
+def submission_queryset(*, membership: Membership) -> QuerySet[Submission]:
+    return _scoped(Submission.objects.all(), membership).select_related(
+        "role", "candidate", "client", "submitted_by"
+    )
+
+
+def skills_review_queryset(*, membership: Membership) -> QuerySet[SkillsReview]:
+    return _scoped(SkillsReview.objects.all(), membership, "submission__client_id").select_related(
+        "submission", "reviewer"
+    )
+
+
+def culture_approval_queryset(*, membership: Membership) -> QuerySet[CultureApproval]:
+    return _scoped(
+        CultureApproval.objects.all(), membership, "submission__client_id"
+    ).select_related("submission", "reviewer")
+
+
+def interview_feedback_queryset(*, membership: Membership) -> QuerySet[InterviewFeedback]:
+    return _scoped(
+        InterviewFeedback.objects.all(), membership, "submission__client_id"
+    ).select_related("submission", "author")
+
+
+def relationship_owner_choices(*, membership: Membership) -> QuerySet[Membership]:
+    """Who may own a client relationship or a role: the agency's own people."""
+    return Membership.objects.filter(role__in=AGENCY)
+
+
+def culture_notes_visible(*, membership: Membership, culture_status: str) -> bool:
+    """Hiring managers read the recruiter's culture-fit notes only once HR let them
+    through (or none needed HR); everyone else who sees the submission reads them."""
+    return membership.role != MembershipRole.HIRING_MANAGER or culture_status in {
+        CultureStatus.APPROVED,
+        CultureStatus.NOT_REQUIRED,
+    }

@@ -21,6 +21,7 @@ from recruiting.services.submissions import (
     submission_move,
     submission_revise_culture_notes,
     submission_set_competing_deadline,
+    submission_update,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "submission_move",
     "submission_revise_culture_notes",
     "submission_set_competing_deadline",
+    "submission_update",
 ]

@@ -10,7 +10,11 @@ from accounts.models import Membership
 from accounts.permissions import Action, require
 from engagements.services import activity_record
 from recruiting.models import Candidate
-from recruiting.services._common import clean_text_list, require_same_organization
+from recruiting.services._common import (
+    clean_text_list,
+    external_reference_checked,
+    require_same_organization,
+)
 
 CANDIDATE_FIELDS = (
     "full_name",
@@ -82,7 +86,7 @@ def candidate_create(
     require(actor, Action.EDIT_CANDIDATES)
     candidate = Candidate(organization_id=actor.organization_id, full_name=full_name, email=email)
     _apply(candidate, fields, resume, consent_to_represent)
-    with transaction.atomic():
+    with external_reference_checked(candidate), transaction.atomic():
         candidate.save(force_insert=True)
         if resume is not None:
             candidate.resume.save(resume.name, resume, save=True)
@@ -107,7 +111,7 @@ def candidate_update(
     require(actor, Action.EDIT_CANDIDATES)
     require_same_organization(actor, candidate)
     _apply(candidate, fields, resume, consent_to_represent)
-    with transaction.atomic():
+    with external_reference_checked(candidate), transaction.atomic():
         candidate.save()
         if resume is not None:
             candidate.resume.save(resume.name, resume, save=True)

@@ -10,7 +10,11 @@ from accounts.permissions import Action, require
 from accounts.services import invitation_create
 from engagements.services import activity_record
 from recruiting.models import Client, Contact, ContactKind
-from recruiting.services._common import require_same_organization, validate_timezone
+from recruiting.services._common import (
+    external_reference_checked,
+    require_same_organization,
+    validate_timezone,
+)
 
 CLIENT_FIELDS = (
     "name",
@@ -20,6 +24,8 @@ CLIENT_FIELDS = (
     "business_day_end",
     "workdays",
     "notes",
+    "external_source",
+    "external_id",
 )
 
 
@@ -43,6 +49,8 @@ def client_create(
     owner: Membership | None = None,
     website: str = "",
     notes: str = "",
+    external_source: str = "",
+    external_id: str = "",
 ) -> Client:
     require(actor, Action.EDIT_CLIENTS_AND_ROLES)
     require_same_organization(actor, owner)
@@ -62,10 +70,12 @@ def client_create(
         ),
         owner=owner or actor,
         notes=notes,
+        external_source=external_source,
+        external_id=external_id,
     )
     client.full_clean(exclude=["organization", "owner", "escalation_contact"])
     _require_unique_name(client)
-    with transaction.atomic():
+    with external_reference_checked(client), transaction.atomic():
         client.save(force_insert=True)
         activity_record(
             actor=actor, verb="client.created", client=client, summary=f"Client {client} added"
@@ -95,7 +105,7 @@ def client_update(
     )
     client.full_clean(exclude=["organization", "owner", "escalation_contact"])
     _require_unique_name(client)
-    with transaction.atomic():
+    with external_reference_checked(client), transaction.atomic():
         client.save()
         activity_record(
             actor=actor, verb="client.updated", client=client, summary=f"Client {client} updated"
@@ -125,6 +135,8 @@ def contact_create(
     email: str = "",
     phone: str = "",
     job_title: str = "",
+    external_source: str = "",
+    external_id: str = "",
 ) -> Contact:
     require(actor, Action.EDIT_CLIENTS_AND_ROLES)
     require_same_organization(actor, client)
@@ -136,10 +148,12 @@ def contact_create(
         email=email.strip().lower(),
         phone=phone,
         job_title=job_title,
+        external_source=external_source,
+        external_id=external_id,
     )
     contact.full_clean(exclude=["organization", "client", "user"])
     _require_unique_email(contact)
-    with transaction.atomic():
+    with external_reference_checked(contact), transaction.atomic():
         contact.save(force_insert=True)
         activity_record(
             actor=actor,
@@ -150,16 +164,28 @@ def contact_create(
     return contact
 
 
+CONTACT_FIELDS = (
+    "kind",
+    "full_name",
+    "email",
+    "phone",
+    "job_title",
+    "external_source",
+    "external_id",
+)
+
+
 def contact_update(*, actor: Membership, contact: Contact, **fields) -> Contact:
     require(actor, Action.EDIT_CLIENTS_AND_ROLES)
     require_same_organization(actor, contact)
-    for field in ("kind", "full_name", "email", "phone", "job_title"):
+    for field in CONTACT_FIELDS:
         if field in fields:
             setattr(contact, field, fields[field].strip() if field != "kind" else fields[field])
     contact.email = contact.email.lower()
     contact.full_clean(exclude=["organization", "client", "user"])
     _require_unique_email(contact)
-    contact.save()
+    with external_reference_checked(contact), transaction.atomic():
+        contact.save()
     return contact
 
 

@@ -8,7 +8,7 @@ from accounts.permissions import Action, require
 from engagements.services import activity_record
 from lib.exceptions import ApplicationError
 from recruiting.models import ROLE_STATUS_MOVES, Client, Contact, ContactKind, Role
-from recruiting.services._common import require_same_organization
+from recruiting.services._common import external_reference_checked, require_same_organization
 
 ROLE_FIELDS = (
     "title",
@@ -65,7 +65,7 @@ def role_create(
     role.full_clean(
         exclude=["organization", "client", "hiring_manager", "hr_contact", "owner", "agreement"]
     )
-    with transaction.atomic():
+    with external_reference_checked(role), transaction.atomic():
         role.save(force_insert=True)
         activity_record(
             actor=actor, verb="role.created", role=role, summary=f"Role {role} opened for {client}"
@@ -79,21 +79,25 @@ def role_update(
     role: Role,
     hiring_manager: Contact | None = None,
     hr_contact: Contact | None = None,
+    owner: Membership | None = None,
     **fields,
 ) -> Role:
+    """Set the given fields and both contacts (None clears one); the owner only when given."""
     require(actor, Action.EDIT_CLIENTS_AND_ROLES)
-    require_same_organization(actor, role, hiring_manager, hr_contact)
+    require_same_organization(actor, role, hiring_manager, hr_contact, owner)
     _check_contacts(role.client, hiring_manager, hr_contact)
     for key, value in fields.items():
         if key in ROLE_FIELDS:
             setattr(role, key, value)
     role.hiring_manager = hiring_manager
     role.hr_contact = hr_contact
+    if owner is not None:
+        role.owner = owner
     _check_salary(role)
     role.full_clean(
         exclude=["organization", "client", "hiring_manager", "hr_contact", "owner", "agreement"]
     )
-    with transaction.atomic():
+    with external_reference_checked(role), transaction.atomic():
         role.save()
         activity_record(actor=actor, verb="role.updated", role=role, summary=f"{role} updated")
     return role

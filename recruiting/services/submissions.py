@@ -33,7 +33,7 @@ from recruiting.models import (
     Stage,
     Submission,
 )
-from recruiting.services._common import require_same_organization
+from recruiting.services._common import external_reference_checked, require_same_organization
 
 
 class InvalidStageMove(ApplicationError):
@@ -85,6 +85,8 @@ def submission_create(
     skills_summary: list[dict] | None = None,
     culture_fit_notes: str = "",
     competing_offer_deadline: datetime | None = None,
+    external_source: str = "",
+    external_id: str = "",
 ) -> Submission:
     """Put a candidate forward. Culture-fit notes go to HR first when the agreement says so;
     otherwise the submission goes straight to the hiring manager's review."""
@@ -119,9 +121,11 @@ def submission_create(
         competing_offer_deadline=competing_offer_deadline,
         stage=Stage.SUBMITTED,
         stage_changed_at=now,
+        external_source=external_source,
+        external_id=external_id,
     )
     try:
-        with transaction.atomic():
+        with external_reference_checked(submission), transaction.atomic():
             submission.save(force_insert=True)
             activity_record(
                 actor=actor,
@@ -159,6 +163,51 @@ def _clean_skills_summary(entries: list[dict] | None, must_haves: list[str]) -> 
             )
         cleaned.append({"must_have": must_have, "evidence": evidence})
     return cleaned
+
+
+def submission_update(
+    *,
+    actor: Membership,
+    submission: Submission,
+    pitch: str | None = None,
+    skills_summary: list[dict] | None = None,
+    external_source: str | None = None,
+    external_id: str | None = None,
+) -> Submission:
+    """Rewrite the recruiter's pitch or skills summary, or the external reference; only
+    what is given changes, and nothing is recorded when nothing changed (an ATS
+    pushing the same record again). The stage moves through `submission_move`, the
+    culture-fit notes through HR (`submission_revise_culture_notes`)."""
+    require(actor, Action.CREATE_SUBMISSION)
+    _require_visible(actor, submission)
+    changed = []
+    if pitch is not None:
+        if not pitch.strip():
+            raise ValidationError({"pitch": "Say why this candidate fits the role."})
+        if pitch.strip() != submission.pitch:
+            submission.pitch = pitch.strip()
+            changed.append("pitch")
+    if skills_summary is not None:
+        cleaned = _clean_skills_summary(skills_summary, role_terms(submission.role).must_haves)
+        if cleaned != submission.skills_summary:
+            submission.skills_summary = cleaned
+            changed.append("skills_summary")
+    for field, value in (("external_source", external_source), ("external_id", external_id)):
+        if value is not None and value != getattr(submission, field):
+            setattr(submission, field, value)
+            changed.append(field)
+    if not changed:
+        return submission
+    with external_reference_checked(submission), transaction.atomic():
+        submission.save(update_fields=[*changed, "updated_at"])
+        if {"pitch", "skills_summary"} & set(changed):
+            activity_record(
+                actor=actor,
+                verb="submission.updated",
+                submission=submission,
+                summary=f"Pitch for {submission.candidate} revised",
+            )
+    return submission
 
 
 def submission_move(
