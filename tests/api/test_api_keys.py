@@ -114,7 +114,8 @@ def test_admin_creates_a_key_on_the_settings_page_and_sees_it_once(client_for, o
     )
     assert response.status_code == 200
     key = response.context["new_key"]
-    assert key and key in response.content.decode()
+    assert key
+    assert key in response.content.decode()
     me = key_client(key).get("/api/v1/me/").json()
     assert me["membership"]["id"] == str(recruiter.public_id)
     assert key not in page.get(reverse("accounts:api-keys")).content.decode()
