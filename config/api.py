@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("recruiting.api.urls")),
     path("", include("intake.api.urls")),
     path("", include("engagements.api.urls")),
+    path("", include("engagements.api.webhook_urls")),
     re_path(r"^(?P<path>.*)$", unknown_endpoint),
 ]

@@ -32,6 +32,12 @@ app.conf.beat_schedule = {
     "send-daily-digests": {"task": "engagements.tasks.send_daily_digests", "schedule": 900.0},
     # Missed check-ins and submissions targets behind: hourly is timely for both.
     "scan-reminders": {"task": "engagements.tasks.scan_reminders", "schedule": 3600.0},
+    # Webhook attempts due after a long wait (30 min to 10 h), or whose message was
+    # lost (broker down, worker killed); an attempt claims its number, so overlap is safe.
+    "requeue-due-webhook-deliveries": {
+        "task": "engagements.tasks.requeue_due_webhook_deliveries",
+        "schedule": 60.0,
+    },
     # Idempotency keys answer retries for 24 hours; older records are dropped hourly.
     "purge-idempotency-records": {
         "task": "accounts.tasks.purge_idempotency_records",

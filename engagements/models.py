@@ -1,5 +1,6 @@
 """What the client owes and when (response clocks), and what happened (activity)."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -411,3 +412,185 @@ class Reminder(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} reminder for {self.role} ({self.period})"
+
+
+# --- Outgoing webhooks (docs/api.md) --------------------------------------------------
+
+# The events an endpoint can subscribe to: the activity log's verbs that matter to an
+# integration, each delivered as `{"type": verb, "timestamp": ..., "data": {...}}`.
+WEBHOOK_EVENT_TYPES: dict[str, str] = {
+    "client.created": "A client was added.",
+    "client.updated": "A client's details changed.",
+    "contact.created": "A contact was added to a client.",
+    "role.created": "A role (job order) was opened.",
+    "role.updated": "A role's details changed.",
+    "role.status_changed": "A role was put on hold, reopened, filled or cancelled.",
+    "intake.recorded": "An intake meeting was recorded for a role.",
+    "agreement.proposed": "An expectation agreement was proposed to the client.",
+    "agreement.commented": "Someone commented on an agreement.",
+    "agreement.acknowledged": "The hiring manager or HR acknowledged an agreement.",
+    "agreement.agreed": "Both client parties acknowledged: the agreement is in force.",
+    "candidate.created": "A candidate was added.",
+    "candidate.updated": "A candidate's details changed.",
+    "submission.created": "A candidate was submitted for a role.",
+    "submission.stage_changed": "A submission moved to another stage.",
+    "submission.culture_notes_revised": "The culture-fit notes were revised for HR.",
+    "submission.info_provided": "The recruiter answered the hiring manager's question.",
+    "submission.competing_deadline_set": "A competing-offer deadline was set or cleared.",
+    "review.completed": "The hiring manager reviewed a candidate's skills.",
+    "culture_approval.completed": "HR approved the culture-fit notes or asked for changes.",
+    "interview.feedback_logged": "Interview feedback was logged.",
+    "nudge.sent": "The client was nudged about an overdue action.",
+    "checkin.logged": "A check-in with the client was logged.",
+    "reminder.missed_checkin": "The recruiter was reminded of a missed check-in.",
+    "reminder.behind_target": "The recruiter was reminded that submissions are behind target.",
+}
+
+
+class WebhookEndpoint(PublicIdMixin, TenantModel):
+    """A URL of the agency's that receives the events it subscribed to, signed per
+    Standard Webhooks with its own secret."""
+
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    event_types = ArrayField(models.CharField(max_length=60))
+    # `whsec_` + base64 of 32 random bytes. The worker signs with it, so it is kept
+    # readable rather than hashed: it is shown once (at creation and at rotation), never
+    # again by a page, the API or the admin, and only this organization's context can
+    # read the row (row-level security). It grants nothing in Rapport: it only lets a
+    # receiver tell our requests from forgeries.
+    secret = models.CharField(max_length=100)
+    # After a rotation the previous secret also signs until this time, so receivers
+    # can switch without rejecting anything (Standard Webhooks allows several signatures).
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    enabled = models.BooleanField(default=True)
+    # The first failed attempt since the last success; cleared by a success. An endpoint
+    # failing for WEBHOOK_DISABLE_AFTER_DAYS is disabled and its admins told.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Every activity looks up the enabled endpoints subscribed to its verb.
+            models.Index(
+                fields=["organization"],
+                condition=models.Q(enabled=True),
+                name="webhook_endpoint_enabled_idx",
+            ),
+            models.Index(fields=["organization", "-created_at"], name="webhook_endpoint_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def signing_secrets(self, *, now) -> list[str]:
+        """The secrets that sign a request now: the current one, and the previous one
+        during the grace period after a rotation."""
+        secrets = [self.secret]
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and (now < self.previous_secret_expires_at)
+        ):
+            secrets.append(self.previous_secret)
+        return secrets
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(PublicIdMixin, TenantModel):
+    """One event for one endpoint: the outbox row and its delivery state.
+
+    Written in the same transaction as the activity it carries, so an event is never
+    lost to a broker outage. Its public id is the `webhook-id` header of every attempt,
+    retries and replays included, so receivers can ignore a duplicate.
+    """
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    event_type = models.CharField(max_length=60)
+    # The exact JSON sent: every attempt sends the same bytes, signed anew.
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10,
+        choices=WebhookDeliveryStatus.choices,
+        default=WebhookDeliveryStatus.PENDING,
+    )
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    # When the next attempt is due; while an attempt runs, when it counts as abandoned.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a message for it was last handed to the broker (the sweep's bookkeeping).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # An admin asked for the next attempt (a replay): one attempt, no retries after it.
+    manual_attempt = models.BooleanField(default=False)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # An endpoint's delivery log, newest first.
+            models.Index(
+                fields=["organization", "endpoint", "-created_at"],
+                name="webhook_delivery_endpoint_idx",
+            ),
+            # The sweep (`rapport_due_webhook_deliveries`): pending deliveries whose
+            # attempt is due, across organizations, soonest first. Not led by
+            # organization_id because the sweep is the one query that spans tenants.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="webhook_delivery_due_idx",
+            ),
+        ]
+        constraints = [
+            # Fan-out is idempotent: one delivery per (endpoint, activity).
+            models.UniqueConstraint(
+                fields=["organization", "endpoint", "activity"],
+                name="webhook_delivery_once_per_event",
+            ),
+        ]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event_type} to {self.endpoint_id}"
+
+
+class WebhookAttempt(TenantModel):
+    """One HTTP request of a delivery, recorded before it is sent and completed after.
+
+    The unique number per delivery is the claim: two workers holding the same
+    message cannot both make attempt 3.
+    """
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    manual = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "delivery", "number"], name="webhook_attempt_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} of delivery {self.delivery_id}"

@@ -161,3 +161,20 @@ class SubmissionFactory(TenantFactory):
     pitch = "Strong backend engineer with the experience the role asks for."
     stage = Stage.HM_REVIEW
     stage_changed_at = factory.LazyFunction(timezone.now)
+
+
+def _webhook_secret() -> str:
+    from engagements.services.webhooks import webhook_secret_generate
+
+    return webhook_secret_generate()
+
+
+class WebhookEndpointFactory(TenantFactory):
+    """An endpoint created directly, without the service's check of its address."""
+
+    class Meta:
+        model = "engagements.WebhookEndpoint"
+
+    url = "https://93.184.215.14/rapport-webhooks"  # a public address literal: no DNS
+    event_types = factory.LazyFunction(lambda: ["submission.created"])
+    secret = factory.LazyFunction(_webhook_secret)

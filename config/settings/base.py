@@ -308,6 +308,21 @@ SPECTACULAR_SETTINGS = {
 
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
 
+# --- Outgoing webhooks (engagements/services/webhooks.py) -----------------------------
+# Seconds to wait before each attempt: Standard Webhooks' schedule (immediately, 5 s,
+# 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), about 28 hours in all; then the delivery fails.
+WEBHOOK_RETRY_SCHEDULE = env.list(
+    "WEBHOOK_RETRY_SCHEDULE", cast=int, default=[0, 5, 300, 1800, 7200, 18000, 36000, 36000]
+)
+# An endpoint whose every attempt has failed for this long is disabled, its admins told.
+WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
+# Connecting, and waiting for each read of the answer, may take this long.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Webhooks go to public addresses only (lib/outbound.py: server-side request forgery).
+# Networks listed here (e.g. "10.20.0.0/16") are allowed anyway, for receivers on the
+# operator's own network. Leave empty unless you need it.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

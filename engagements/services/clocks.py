@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from engagements.models import Activity, ClockKind, ClockOutcome, OwedBy, ResponseClock
 from engagements.services.schedule import next_nudge_schedule, policy_levels
+from engagements.services.webhooks import webhook_deliveries_create
 from lib.business_hours import add_business_hours
 
 OWED_BY_KIND = {
@@ -30,7 +31,8 @@ def activity_record(
     payload: dict | None = None,
     internal: bool = False,
 ) -> Activity:
-    """Append one entry to the timeline. Every service that changes something calls this."""
+    """Append one entry to the timeline, and queue it for the webhook endpoints subscribed
+    to its verb. Every service that changes something calls this."""
     if submission is not None:
         role = role or submission.role
         candidate = candidate or submission.candidate
@@ -41,18 +43,24 @@ def activity_record(
         for obj in (submission, role, client, candidate, actor)
         if obj is not None
     )
-    return Activity.objects.create(
-        organization_id=organization_id,
-        actor=actor,
-        verb=verb,
-        summary=summary[:300],
-        client=client,
-        role=role,
-        candidate=candidate,
-        submission=submission,
-        payload=payload or {},
-        internal=internal,
-    )
+    # The activity log is the source of outgoing webhooks: the deliveries are written
+    # in the activity's transaction (the caller's, without a savepoint) and enqueued
+    # after it commits.
+    with transaction.atomic(savepoint=False):
+        activity = Activity.objects.create(
+            organization_id=organization_id,
+            actor=actor,
+            verb=verb,
+            summary=summary[:300],
+            client=client,
+            role=role,
+            candidate=candidate,
+            submission=submission,
+            payload=payload or {},
+            internal=internal,
+        )
+        webhook_deliveries_create(activity=activity)
+    return activity
 
 
 def clock_due_at(*, submission, sla_hours: int, opened_at: datetime) -> tuple[datetime, datetime]:

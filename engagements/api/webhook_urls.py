@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from engagements.api import webhooks
+
+router = SimpleRouter(use_regex_path=False)
+router.register("webhook-endpoints", webhooks.WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", webhooks.WebhookDeliveryViewSet, basename="webhook-delivery")
+
+urlpatterns = router.urls

@@ -1,0 +1,180 @@
+"""The webhook settings pages: owners and admins register endpoints, read each one's
+delivery log, replay a delivery and rotate the signing secret, which is shown once."""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import require_admin
+from accounts.models import Membership
+from engagements import selectors, services
+from engagements.models import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
+from lib.exceptions import ApplicationError
+from lib.forms import add_service_errors, error_message
+
+DELIVERIES_PER_PAGE = 25
+
+
+class WebhookEndpointForm(forms.Form):
+    """Shape only: the service checks that the URL is http(s) on a public address."""
+
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        assume_scheme="https",
+        help_text="Rapport POSTs each event here as JSON. It must be reachable on the internet.",
+    )
+    description = forms.CharField(
+        required=False, max_length=200, help_text="For you: what receives these events."
+    )
+    event_types = forms.MultipleChoiceField(
+        label="Events",
+        choices=[(verb, f"{verb}: {about}") for verb, about in WEBHOOK_EVENT_TYPES.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    enabled = forms.BooleanField(
+        required=False, initial=True, help_text="Disabled endpoints receive nothing."
+    )
+
+
+def _endpoint_for_admin(request: HttpRequest, public_id) -> tuple[Membership, WebhookEndpoint]:
+    actor = require_admin(request)
+    try:
+        return actor, selectors.webhook_endpoint_get(public_id=public_id)
+    except WebhookEndpoint.DoesNotExist as error:  # another organization's too
+        raise Http404("No such webhook endpoint.") from error
+
+
+def _delivery_for_admin(request: HttpRequest, public_id) -> tuple[Membership, WebhookDelivery]:
+    actor = require_admin(request)
+    try:
+        return actor, selectors.webhook_delivery_get(public_id=public_id)
+    except WebhookDelivery.DoesNotExist as error:
+        raise Http404("No such webhook delivery.") from error
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    """The organization's endpoints and a form to add one; a new endpoint's signing
+    secret is shown here, once. Two queries: the endpoints, and the page's own."""
+    actor = require_admin(request)
+    form = WebhookEndpointForm(request.POST or None)
+    created, new_secret = None, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, new_secret = services.webhook_endpoint_create(actor=actor, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Added {created.url}. Copy its signing secret now.")
+            form = WebhookEndpointForm()
+    context = {
+        "form": form,
+        "created": created,
+        "new_secret": new_secret,
+        "endpoints": selectors.webhook_endpoint_list().order_by("-created_at"),
+        "disable_after_days": settings.WEBHOOK_DISABLE_AFTER_DAYS,
+    }
+    return render(
+        request, "engagements/webhooks/list.html", context, status=400 if form.errors else 200
+    )
+
+
+def _detail_page(
+    request: HttpRequest,
+    endpoint: WebhookEndpoint,
+    *,
+    form: WebhookEndpointForm | None = None,
+    new_secret: str | None = None,
+) -> HttpResponse:
+    """The endpoint's settings and its delivery log, a page at a time: the count, the
+    page of deliveries and their attempts, whatever the log's length."""
+    form = form or WebhookEndpointForm(
+        initial={
+            "url": endpoint.url,
+            "description": endpoint.description,
+            "event_types": endpoint.event_types,
+            "enabled": endpoint.enabled,
+        }
+    )
+    deliveries = selectors.webhook_delivery_list(endpoint=endpoint).order_by("-created_at", "-id")
+    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"endpoint": endpoint, "form": form, "new_secret": new_secret, "page": page}
+    return render(
+        request, "engagements/webhooks/detail.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhook_detail(request: HttpRequest, public_id) -> HttpResponse:
+    actor, endpoint = _endpoint_for_admin(request, public_id)
+    form = None
+    if request.method == "POST":
+        form = WebhookEndpointForm(request.POST)
+        if form.is_valid():
+            try:
+                services.webhook_endpoint_update(
+                    actor=actor, endpoint=endpoint, **form.cleaned_data
+                )
+            except (ApplicationError, ValidationError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Webhook endpoint saved.")
+                return redirect("engagements:webhook-detail", public_id=endpoint.public_id)
+    return _detail_page(request, endpoint, form=form)
+
+
+@login_required
+@require_POST
+def webhook_rotate_secret(request: HttpRequest, public_id) -> HttpResponse:
+    """Answers with the endpoint's page showing the new secret, once (no redirect: the
+    secret must not travel in a URL or stay in the session)."""
+    actor, endpoint = _endpoint_for_admin(request, public_id)
+    endpoint, new_secret = services.webhook_endpoint_rotate_secret(actor=actor, endpoint=endpoint)
+    messages.success(request, "New signing secret created. Copy it now.")
+    return _detail_page(request, endpoint, new_secret=new_secret)
+
+
+@login_required
+@require_POST
+def webhook_delete(request: HttpRequest, public_id) -> HttpResponse:
+    actor, endpoint = _endpoint_for_admin(request, public_id)
+    services.webhook_endpoint_delete(actor=actor, endpoint=endpoint)
+    messages.success(request, f"Removed {endpoint.url}; it receives nothing more.")
+    return redirect("engagements:webhooks")
+
+
+@login_required
+@require_GET
+def webhook_delivery_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """One delivery: what was sent, and every attempt with the receiver's answer."""
+    _actor, delivery = _delivery_for_admin(request, public_id)
+    context = {
+        "delivery": delivery,
+        "endpoint": delivery.endpoint,
+        "payload": json.dumps(json.loads(delivery.body), indent=2),
+    }
+    return render(request, "engagements/webhooks/delivery.html", context)
+
+
+@login_required
+@require_POST
+def webhook_delivery_replay(request: HttpRequest, public_id) -> HttpResponse:
+    actor, delivery = _delivery_for_admin(request, public_id)
+    try:
+        services.webhook_delivery_replay(actor=actor, delivery=delivery)
+    except ApplicationError as error:
+        messages.error(request, error_message(error))
+    else:
+        messages.success(request, "Sending it again now; refresh to see the attempt.")
+    return redirect("engagements:webhook-delivery", public_id=delivery.public_id)
