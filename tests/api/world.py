@@ -1,0 +1,137 @@
+"""One of everything the API serves, for two clients of one agency.
+
+The hiring manager and HR of the standing cast work for `client_company` ("ours");
+`other client` belongs to the same agency, and its objects must stay invisible to
+them. The route tests look objects up here by model.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.models import Membership
+from engagements.models import ClockKind, Nudge
+from engagements.services import activity_record, clock_open
+from lib.tenancy import organization_context
+from recruiting.models import (
+    CultureApproval,
+    CultureDecision,
+    CultureStatus,
+    InterviewFeedback,
+    InterviewOutcome,
+    ReviewDecision,
+    SkillsReview,
+)
+from tests.factories import (
+    AgreementFactory,
+    CandidateFactory,
+    ClientFactory,
+    ContactFactory,
+    MembershipFactory,
+    RoleFactory,
+    SubmissionFactory,
+    WebhookEndpointFactory,
+)
+
+
+@dataclass
+class World:
+    # model label → the object of the cast's client, and of the other client
+    ours: dict[str, object] = field(default_factory=dict)
+    theirs: dict[str, object] = field(default_factory=dict)
+
+    def add(self, side: dict, *objects) -> None:
+        for obj in objects:
+            side[obj._meta.label] = obj
+
+
+def _client_objects(organization, client, recruiter: Membership, member: Membership) -> list:
+    contact = ContactFactory(organization=organization, client=client)
+    role = RoleFactory(
+        organization=organization,
+        client=client,
+        hiring_manager=contact,
+        owner=recruiter,
+        external_source="ats",
+        external_id=f"role-{client.pk}",
+    )
+    agreement = AgreementFactory(organization=organization, role=role)
+    candidate = CandidateFactory(organization=organization)
+    submission = SubmissionFactory(
+        organization=organization,
+        role=role,
+        candidate=candidate,
+        submitted_by=recruiter,
+        culture_status=CultureStatus.APPROVED,
+    )
+    with organization_context(organization.id):
+        role.agreement = agreement
+        role.save(update_fields=["agreement"])
+        review = SkillsReview.objects.create(
+            organization=organization,
+            submission=submission,
+            reviewer=member,
+            decision=ReviewDecision.ADVANCE,
+        )
+        approval = CultureApproval.objects.create(
+            organization=organization,
+            submission=submission,
+            reviewer=member,
+            decision=CultureDecision.APPROVE,
+            reviewed_notes="Thrives in small teams.",
+        )
+        feedback = InterviewFeedback.objects.create(
+            organization=organization,
+            submission=submission,
+            author=member,
+            stage_name="Technical interview",
+            outcome=InterviewOutcome.ADVANCE,
+            rating=4,
+        )
+        clock = clock_open(
+            submission=submission,
+            kind=ClockKind.HM_REVIEW,
+            sla_hours=16,
+            opened_at=timezone.now(),
+        )
+        nudge = Nudge.objects.create(organization=organization, clock=clock, level=1)
+        activity = activity_record(
+            actor=recruiter,
+            verb="submission.created",
+            submission=submission,
+            summary=f"{candidate} submitted for {role}",
+        )
+    return [
+        client,
+        contact,
+        role,
+        agreement,
+        candidate,
+        submission,
+        review,
+        approval,
+        feedback,
+        clock,
+        nudge,
+        activity,
+        member,
+    ]
+
+
+def build_world(*, organization, client_company, recruiter, hiring_manager) -> World:
+    world = World()
+    # Subscribed before anything happens, so the activities below produce deliveries.
+    endpoint = WebhookEndpointFactory(organization=organization)
+    other_client = ClientFactory(organization=organization, name="Globex")
+    other_manager = MembershipFactory(
+        organization=organization, role="hiring_manager", client=other_client
+    )
+    world.add(
+        world.ours,
+        *_client_objects(organization, client_company, recruiter, hiring_manager),
+    )
+    world.add(world.theirs, *_client_objects(organization, other_client, recruiter, other_manager))
+    with organization_context(organization.id):
+        # Endpoints belong to the agency as a whole: there is no other client's one.
+        world.add(world.ours, endpoint, endpoint.deliveries.first())
+    return world
