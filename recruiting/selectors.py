@@ -311,7 +311,11 @@ def candidate_queryset(*, membership: Membership) -> QuerySet[Candidate]:
 
 
 def submission_queryset(*, membership: Membership) -> QuerySet[Submission]:
-    return _scoped(Submission.objects.all(), membership).select_related(
+    """The API's submission list. The related rows are prefetched for the page, not
+    joined: PostgreSQL cannot see through the joined tables' row-level security
+    conditions, underestimates a filtered list and joins every match before sorting
+    (docs/performance.md)."""
+    return _scoped(Submission.objects.all(), membership).prefetch_related(
         "role", "candidate", "client", "submitted_by"
     )
 
