@@ -2,15 +2,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from engagements.models import Activity, ClockKind, Nudge, NudgeStatus, OwedBy, ResponseClock
-
-UPDATED_SINCE_HELP = "Changed at or after this time (ISO 8601), e.g. to sync incrementally."
-
-
-def updated_since() -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
-    )
-
+from lib.api.filters import MomentFilter, updated_since_filter
 
 # Filters are declared rather than generated from Meta.fields: generating them queries
 # the model's manager when the module is imported, outside any tenant context.
@@ -29,7 +21,7 @@ class ClockFilter(filters.FilterSet):
     submission = filters.UUIDFilter(field_name="submission__public_id")
     role = filters.UUIDFilter(field_name="role__public_id")
     client = filters.UUIDFilter(field_name="client__public_id")
-    updated_since = updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = ResponseClock
@@ -44,7 +36,7 @@ class NudgeFilter(filters.FilterSet):
     clock = filters.UUIDFilter(field_name="clock__public_id", help_text="A clock's id.")
     status = filters.ChoiceFilter(choices=NudgeStatus.choices)
     level = filters.NumberFilter(help_text="A level of the nudge ladder (1 is the first).")
-    updated_since = updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = Nudge
@@ -66,17 +58,17 @@ class ActivityFilter(filters.FilterSet):
         field_name="verb",
         help_text="A verb, or several separated by commas: `review.completed,nudge.sent`.",
     )
-    since = filters.IsoDateTimeFilter(
+    since = MomentFilter(
         field_name="created_at",
         lookup_expr="gte",
         help_text="Entries created at or after this time (ISO 8601).",
     )
-    until = filters.IsoDateTimeFilter(
+    until = MomentFilter(
         field_name="created_at",
         lookup_expr="lt",
         help_text="Entries created before this time (ISO 8601).",
     )
-    updated_since = updated_since()
+    updated_since = updated_since_filter()
 
     class Meta:
         model = Activity

@@ -1,12 +1,25 @@
 from rest_framework import serializers
 
-from engagements.models import Activity, Nudge, NudgeChannel, NudgeRecipient, ResponseClock
+from engagements.models import (
+    Activity,
+    ClockOutcome,
+    Nudge,
+    NudgeChannel,
+    NudgeRecipient,
+    ResponseClock,
+)
 
 
 class ClockSerializer(serializers.ModelSerializer):
     """An action the client owes on a submission, and by when (in the client's business hours)."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=ClockOutcome.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="How the clock closed; empty while it runs.",
+    )
     submission = serializers.UUIDField(source="submission.public_id", read_only=True)
     candidate = serializers.UUIDField(source="submission.candidate.public_id", read_only=True)
     role = serializers.UUIDField(source="role.public_id", read_only=True)

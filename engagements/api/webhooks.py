@@ -27,6 +27,7 @@ from engagements.models import (
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
+from lib.api.filters import updated_since_filter
 from lib.api.views import TenantViewSetMixin
 
 EVENT_TYPE_CHOICES = sorted(WEBHOOK_EVENT_TYPES.items())
@@ -180,11 +181,7 @@ class WebhookDeliveryFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=WebhookDeliveryStatus.choices)
     event_type = django_filters.ChoiceFilter(choices=EVENT_TYPE_CHOICES)
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only those changed at or after this time (ISO 8601).",
-    )
+    updated_since = updated_since_filter()
 
     class Meta:
         model = WebhookDelivery

@@ -1,6 +1,7 @@
 from django_filters import rest_framework as filters
 
 from intake.models import AgreementStatus, ExpectationAgreement
+from lib.api.filters import updated_since_filter
 
 
 class AgreementFilter(filters.FilterSet):
@@ -9,11 +10,7 @@ class AgreementFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=AgreementStatus.choices)
     role = filters.UUIDFilter(field_name="role__public_id", help_text="A role's id.")
     client = filters.UUIDFilter(field_name="role__client__public_id", help_text="A client's id.")
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="Changed at or after this time (ISO 8601), e.g. to sync incrementally.",
-    )
+    updated_since = updated_since_filter()
 
     class Meta:
         model = ExpectationAgreement

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -81,3 +82,19 @@ class ProblemAutoSchema(AutoSchema):
         if self.method == "POST":
             parameters.append(IDEMPOTENCY_KEY)
         return parameters
+
+
+class WallClockTimeExtension(OpenApiSerializerFieldExtension):
+    """Times of day in the API (business hours, check-in time) are wall-clock times in
+    the client's or organization's timezone, written without an offset, while the
+    OpenAPI `time` format means RFC 3339's time with an offset."""
+
+    target_class = "rest_framework.fields.TimeField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+            "example": "09:30:00",
+        }

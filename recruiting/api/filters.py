@@ -3,6 +3,7 @@ gives an integration what changed since its last sync."""
 
 import django_filters
 
+from lib.api.filters import updated_since_filter
 from recruiting.models import (
     Candidate,
     Client,
@@ -25,11 +26,7 @@ def _by_public_id(relation: str, noun: str) -> django_filters.UUIDFilter:
 
 
 class ChangedSinceFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only those changed at or after this time (ISO 8601).",
-    )
+    updated_since = updated_since_filter()
 
 
 class ExternalReferenceFilter(ChangedSinceFilter):

@@ -96,8 +96,10 @@ class ExternalReferenceInput(serializers.Serializer):
 
 class ClientSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    owner = _public_id(help_text="The agency member who owns the relationship.")
-    escalation_contact = _public_id(help_text="The contact told about badly overdue reviews.")
+    owner = _public_id(allow_null=True, help_text="The agency member who owns the relationship.")
+    escalation_contact = _public_id(
+        allow_null=True, help_text="The contact told about badly overdue reviews."
+    )
     notes = serializers.SerializerMethodField(help_text="Agency only: null for client users.")
 
     class Meta:
@@ -206,10 +208,10 @@ class ContactUpdateInput(ExternalReferenceInput, ContactFieldsInput):
 class RoleSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     client = _public_id()
-    hiring_manager = _public_id(help_text="The client's hiring manager contact.")
-    hr_contact = _public_id(help_text="The client's HR contact.")
-    owner = _public_id(help_text="The agency member who works the role.")
-    agreement = _public_id(help_text="The intake agreement in force.")
+    hiring_manager = _public_id(allow_null=True, help_text="The client's hiring manager contact.")
+    hr_contact = _public_id(allow_null=True, help_text="The client's HR contact.")
+    owner = _public_id(allow_null=True, help_text="The agency member who works the role.")
+    agreement = _public_id(allow_null=True, help_text="The intake agreement in force.")
 
     class Meta:
         model = Role
@@ -360,7 +362,9 @@ class SubmissionSerializer(serializers.ModelSerializer):
     role = _public_id()
     candidate = _public_id()
     client = _public_id()
-    submitted_by = _public_id(help_text="The agency member who submitted the candidate.")
+    submitted_by = _public_id(
+        allow_null=True, help_text="The agency member who submitted the candidate."
+    )
     skills_summary = SkillEvidenceSerializer(many=True, read_only=True)
     culture_fit_notes = serializers.SerializerMethodField(
         help_text="Null for hiring managers until HR approved the notes."
@@ -453,7 +457,7 @@ class CompetingOfferDeadlineInput(serializers.Serializer):
 class SkillsReviewSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     submission = _public_id()
-    reviewer = _public_id(help_text="The hiring manager (a member).")
+    reviewer = _public_id(allow_null=True, help_text="The hiring manager (a member).")
     ratings = serializers.DictField(
         child=serializers.IntegerField(), read_only=True, help_text="Must-have → 1..5."
     )
@@ -481,7 +485,7 @@ class SkillsReviewInput(serializers.Serializer):
 class CultureApprovalSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     submission = _public_id()
-    reviewer = _public_id(help_text="The HR member.")
+    reviewer = _public_id(allow_null=True, help_text="The HR member.")
     reviewed_notes = serializers.SerializerMethodField(
         help_text="The notes as reviewed; null for hiring managers unless approved."
     )
@@ -520,7 +524,7 @@ class CultureApprovalInput(serializers.Serializer):
 class InterviewFeedbackSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     submission = _public_id()
-    author = _public_id(help_text="The member who logged it.")
+    author = _public_id(allow_null=True, help_text="The member who logged it.")
 
     class Meta:
         model = InterviewFeedback

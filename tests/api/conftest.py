@@ -42,3 +42,16 @@ def api_for():
 def api(api_for, recruiter) -> APIClient:
     """A read-write key acting as the organization's recruiter."""
     return api_for(recruiter)
+
+
+@pytest.fixture
+def world(organization, client_company, recruiter, hiring_manager):
+    """One of everything for the cast's client and for another client (tests/api/world.py)."""
+    from tests.api.world import build_world
+
+    return build_world(
+        organization=organization,
+        client_company=client_company,
+        recruiter=recruiter,
+        hiring_manager=hiring_manager,
+    )
