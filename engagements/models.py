@@ -58,6 +58,10 @@ class ResponseClock(PublicIdMixin, TenantModel):
     class Meta:
         ordering = ["due_at"]
         indexes = [
+            # The API's clock list, newest first (its cursor pages by created_at), also
+            # filtered by `open` and `overdue`: without it, every page sorted all of the
+            # organization's clocks.
+            models.Index(fields=["organization", "-created_at"], name="clock_org_created_idx"),
             # Home page and client pages: the organization's open clocks, soonest due first.
             models.Index(
                 fields=["organization", "due_at"],
@@ -134,6 +138,15 @@ class Activity(PublicIdMixin, TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The API's activity list, newest first (its cursor pages by created_at), and
+            # its `since`/`until` filters: without it, every page sorted all of the
+            # organization's activities.
+            models.Index(fields=["organization", "-created_at"], name="activity_org_created_idx"),
+            # Its `verb` filter: a verb whose entries are old or absent would otherwise be
+            # looked for through all of the organization's activities.
+            models.Index(
+                fields=["organization", "verb", "-created_at"], name="activity_org_verb_idx"
+            ),
             models.Index(
                 fields=["organization", "submission", "-created_at"], name="activity_org_sub_idx"
             ),
@@ -257,6 +270,8 @@ class Nudge(PublicIdMixin, TenantModel):
                 name="nudge_pending_idx",
             ),
             models.Index(fields=["organization", "clock"], name="nudge_org_clock_idx"),
+            # The API's nudge list, newest first (its cursor pages by created_at).
+            models.Index(fields=["organization", "-created_at"], name="nudge_org_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -540,6 +555,11 @@ class WebhookDelivery(PublicIdMixin, TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The API's delivery list (every endpoint's), newest first: its cursor
+            # pages by created_at.
+            models.Index(
+                fields=["organization", "-created_at"], name="webhook_delivery_created_idx"
+            ),
             # An endpoint's delivery log, newest first.
             models.Index(
                 fields=["organization", "endpoint", "-created_at"],

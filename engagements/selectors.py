@@ -76,8 +76,13 @@ def timeline(
 
 def clock_list(*, membership: Membership) -> QuerySet[ResponseClock]:
     """Every clock the member may see, open or closed, with what the API shows of its
-    submission, candidate, role, client and closer; unordered."""
-    return _scoped(ResponseClock.objects.all(), membership).select_related(
+    submission, candidate, role, client and closer; unordered.
+
+    The related rows are prefetched for the page, not joined: PostgreSQL cannot see
+    through the joined tables' row-level security conditions, so for a filter that
+    matches thousands of clocks (`kind`, `owed_by`, `updated_since`) it joined every
+    match before sorting and keeping a page (docs/performance.md)."""
+    return _scoped(ResponseClock.objects.all(), membership).prefetch_related(
         "submission__candidate", "role", "client", "closed_by"
     )
 

@@ -181,6 +181,8 @@ class Role(PublicIdMixin, ExternalReferenceMixin, TenantModel):
             models.Index(
                 fields=["organization", "status", "-created_at"], name="role_org_status_idx"
             ),
+            # The API's role list, newest first (its cursor pages by created_at).
+            models.Index(fields=["organization", "-created_at"], name="role_org_created_idx"),
         ]
         constraints = [
             ExternalReferenceMixin.external_reference_constraint("role_external_ref_unique"),
