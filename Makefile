@@ -46,7 +46,7 @@ bench: bench-nudges bench-api ## Run every benchmark (DESIGN §8 budgets; BENCH_
 bench-nudges: $(INSTALLED) ## Time the nudge scan: 1,000,000 open clocks, then 10,000 due
 	$(PY) scripts/with_database.py $(PY) -m bench.nudges $(BENCH_ARGS)
 
-bench-api: $(INSTALLED) ## Seed the scale data set (seed_scale), then time the submissions API
+bench-api: $(INSTALLED) ## Seed the scale data set (seed_scale), then time every API list
 	$(PY) scripts/with_database.py $(PY) -m bench.api $(BENCH_ARGS)
 
 check-deploy: $(INSTALLED) ## Django's deployment checks under production settings

@@ -209,6 +209,7 @@ def run(args, source_url: str) -> str:
     from accounts.services import api_key_create
     from engagements.models import Activity, ClockKind, Nudge, ResponseClock, WebhookDelivery
     from intake.models import ExpectationAgreement
+    from lib.serving import prepare_for_serving
     from lib.tenancy import organization_context
     from recruiting.models import (
         Candidate,
@@ -324,6 +325,8 @@ def run(args, source_url: str) -> str:
         overdue_clocks = clocks.filter(closed_at__isnull=True, due_at__lte=now).count()
         offer_clocks = clocks.filter(kind=ClockKind.OFFER_DECISION).count()
 
+    # As every server process does once the application is loaded (config/wsgi.py).
+    prepare_for_serving()
     client = TestClient()
 
     def url(resource: str, **query) -> str:

@@ -7,3 +7,7 @@ os.environ.setdefault(
 )
 
 application = get_wsgi_application()
+
+from lib.serving import prepare_for_serving  # noqa: E402 - needs the loaded application
+
+prepare_for_serving()

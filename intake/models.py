@@ -152,6 +152,8 @@ class ExpectationAgreement(PublicIdMixin, TenantModel):
             models.Index(
                 fields=["organization", "role", "-version"], name="agreement_org_role_idx"
             ),
+            # The API's agreement list, newest first: a page without sorting them all.
+            models.Index(fields=["organization", "-created_at"], name="agreement_org_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
