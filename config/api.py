@@ -31,5 +31,5 @@ urlpatterns = [
     path("", include("intake.api.urls")),
     path("", include("engagements.api.urls")),
     path("", include("engagements.api.webhook_urls")),
-    re_path(r"^(?P<path>.*)$", unknown_endpoint),
+    re_path(r"^(?P<path>[\s\S]*)$", unknown_endpoint),  # any character, newlines too
 ]
