@@ -11,9 +11,7 @@ pytestmark = pytest.mark.django_db
 def create_candidates(organization, count: int, *, at: str) -> set[str]:
     # Several rows share one creation time: the cursor must still tell them apart.
     with time_machine.travel(at, tick=False):
-        return {
-            str(CandidateFactory(organization=organization).public_id) for _ in range(count)
-        }
+        return {str(CandidateFactory(organization=organization).public_id) for _ in range(count)}
 
 
 def test_every_item_comes_exactly_once_while_items_are_inserted(api, organization):
