@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -181,3 +182,23 @@ def test_create_api_key_command_explains_bad_input(owner):
         call_command("create_api_key", "--org", slug, "--name", "x", "--scopes", "admin")
     with pytest.raises(CommandError, match="not a member"):
         call_command("create_api_key", "--org", slug, "--name", "x", "--as", "who@else.test")
+
+
+def test_the_prefix_lookup_reveals_that_one_key_and_nothing_else(owner, outsider):
+    """Row-level security lets a key row through, outside any organization, only when
+    its prefix is the one being looked up."""
+    with organization_context(owner.organization_id):
+        ours, _ = api_key_create(actor=owner, name="Ours", scopes=["read"])
+    with organization_context(outsider.organization_id):
+        theirs, _ = api_key_create(actor=outsider, name="Theirs", scopes=["read"])
+    assert ApiKey.by_prefix.get_by_prefix(ours.prefix).pk == ours.pk
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('rapport.api_key_prefix', %s, true)", [ours.prefix])
+        cursor.execute("SELECT prefix FROM accounts_apikey")
+        assert [row[0] for row in cursor.fetchall()] == [ours.prefix]
+    with connection.cursor() as cursor:
+        # The test runs in one transaction, which the setting would outlive otherwise.
+        cursor.execute("SELECT set_config('rapport.api_key_prefix', '', true)")
+        cursor.execute("SELECT count(*) FROM accounts_apikey")
+        assert cursor.fetchone()[0] == 0
+    assert theirs.prefix != ours.prefix
