@@ -44,14 +44,18 @@ def _external_reference_taken(obj) -> ValidationError:
 
 
 @contextmanager
-def external_reference_checked(obj) -> Iterator[None]:
+def external_reference_checked(
+    obj, *, unique: dict[str, tuple[str, str]] | None = None
+) -> Iterator[None]:
     """Around the save of an importable row: its `(external_source, external_id)` must be
     free in the organization, or the save is refused as a field error.
 
     The check before the save answers the common case; two writers claiming one
     reference at once both pass it, and the unique constraint stops the second,
-    whose database error becomes the same field error. Enter this before the
-    save's `transaction.atomic()`, so the failed statement is rolled back first.
+    whose database error becomes the same field error. `unique` maps the row's
+    other unique constraints to the field error their violation means, for the
+    same race on other fields. Enter this before the save's `transaction.atomic()`,
+    so the failed statement is rolled back first.
     """
     if obj.external_id:
         if not obj.external_source:
@@ -67,4 +71,7 @@ def external_reference_checked(obj) -> Iterator[None]:
         constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
         if constraint.endswith("_external_ref_unique"):
             raise _external_reference_taken(obj) from error
+        if constraint in (unique or {}):
+            field, message = unique[constraint]
+            raise ValidationError({field: message}) from error
         raise

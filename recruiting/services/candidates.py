@@ -51,10 +51,15 @@ def validate_resume(upload: UploadedFile) -> None:
         raise ValidationError({"resume": "Upload the résumé as a PDF or Word document."})
 
 
+EMAIL_TAKEN = "A candidate with this email already exists."
+# Two writers adding one email at once both pass the check; the constraint stops one.
+UNIQUE_EMAIL = {"candidate_email_unique_per_org": ("email", EMAIL_TAKEN)}
+
+
 def _check_email_free(candidate: Candidate) -> None:
     taken = Candidate.objects.filter(email__iexact=candidate.email).exclude(pk=candidate.pk)
     if taken.exists():
-        raise ValidationError({"email": "A candidate with this email already exists."})
+        raise ValidationError({"email": EMAIL_TAKEN})
 
 
 def _apply(candidate: Candidate, fields: dict, resume: UploadedFile | None, consent: bool | None):
@@ -86,7 +91,7 @@ def candidate_create(
     require(actor, Action.EDIT_CANDIDATES)
     candidate = Candidate(organization_id=actor.organization_id, full_name=full_name, email=email)
     _apply(candidate, fields, resume, consent_to_represent)
-    with external_reference_checked(candidate), transaction.atomic():
+    with external_reference_checked(candidate, unique=UNIQUE_EMAIL), transaction.atomic():
         candidate.save(force_insert=True)
         if resume is not None:
             candidate.resume.save(resume.name, resume, save=True)
@@ -111,7 +116,7 @@ def candidate_update(
     require(actor, Action.EDIT_CANDIDATES)
     require_same_organization(actor, candidate)
     _apply(candidate, fields, resume, consent_to_represent)
-    with external_reference_checked(candidate), transaction.atomic():
+    with external_reference_checked(candidate, unique=UNIQUE_EMAIL), transaction.atomic():
         candidate.save()
         if resume is not None:
             candidate.resume.save(resume.name, resume, save=True)
