@@ -36,3 +36,23 @@ def test_admin_lists_and_opens_only_the_active_organizations_rows(
     response = client.get(reverse("admin:recruiting_client_change", args=[theirs.pk]))
     assert response.status_code == 302  # the admin's "doesn't exist" redirect
     assert client.get(reverse("admin:recruiting_client_change", args=[ours.pk])).status_code == 200
+
+
+def test_the_admin_never_shows_an_api_key_hash_nor_a_signing_secret(
+    client_for, staff_member, organization
+):
+    from accounts.services import api_key_create
+    from lib.tenancy import organization_context
+    from tests.factories import WebhookEndpointFactory
+
+    with organization_context(organization.id):
+        api_key, _ = api_key_create(actor=staff_member, name="Sync", scopes=["read"])
+    endpoint = WebhookEndpointFactory(organization=organization)
+    client = client_for(staff_member)
+    for obj, secret in [(api_key, api_key.key_hash), (endpoint, endpoint.secret)]:
+        meta = obj._meta
+        page = client.get(
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        )
+        assert page.status_code == 200
+        assert secret not in page.content.decode()
