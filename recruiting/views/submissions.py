@@ -214,9 +214,8 @@ def _render_detail(
         available[name] = form
     activities = engagement_selectors.timeline(membership=membership, submission=submission)
     agency = membership.role in AGENCY
-    # Hiring managers read the culture-fit notes only once HR let them through.
-    notes_visible = membership.role != MembershipRole.HIRING_MANAGER or (
-        submission.culture_status in {CultureStatus.APPROVED, CultureStatus.NOT_REQUIRED}
+    notes_visible = selectors.culture_notes_visible(
+        membership=membership, culture_status=submission.culture_status
     )
     context = {
         "submission": submission,
