@@ -19,6 +19,7 @@ from intake.models import (
     IntakeMeeting,
     Party,
 )
+from intake.selectors import agreement_latest
 from lib.exceptions import ApplicationError
 from recruiting.models import Contact, Role
 from recruiting.services._common import clean_text_list, require_same_organization
@@ -44,6 +45,13 @@ AGREEMENT_TERMS = (
     "salary_position",
     "expected_days_to_fill",
     "market_notes",
+)
+# Terms a role's first version must state; later versions start from the newest one.
+# The others have a model default, or a rule of their own in `agreement_propose`.
+FIRST_VERSION_TERMS = tuple(
+    name
+    for name in AGREEMENT_TERMS
+    if not (field := ExpectationAgreement._meta.get_field(name)).has_default() and not field.blank
 )
 INTERVIEW_OWNERS = {"hiring_manager", "hr", "recruiter", "other"}
 MEETING_RECORDING_WINDOW = timedelta(days=365)
@@ -142,6 +150,26 @@ def agreement_propose(
             payload={"version": agreement.version},
         )
     return agreement
+
+
+def agreement_revise(*, actor: Membership, role: Role, changes: dict) -> ExpectationAgreement:
+    """Propose the role's next version: its newest version's terms with `changes` applied.
+
+    A revision names only what changes, as the revise page pre-fills the rest. A
+    role's first version has nothing to start from and states every term that has
+    no default.
+    """
+    require(actor, Action.EDIT_AGREEMENT)
+    require_same_organization(actor, role)
+    latest = agreement_latest(role=role)
+    terms = {name: getattr(latest, name) for name in AGREEMENT_TERMS} if latest else {}
+    terms.update(changes)
+    missing = [name for name in FIRST_VERSION_TERMS if name not in terms]
+    if missing:
+        raise ValidationError(
+            {name: "This field is required for a role's first agreement." for name in missing}
+        )
+    return agreement_propose(actor=actor, role=role, terms=terms)
 
 
 def _clean_terms(terms: dict) -> dict:

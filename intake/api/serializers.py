@@ -1,6 +1,5 @@
 from rest_framework import serializers
 
-from intake import selectors
 from intake.forms import AgreementCommentForm
 from intake.models import (
     AgreementAcknowledgement,
@@ -11,14 +10,6 @@ from intake.models import (
 from intake.services import AGREEMENT_TERMS, INTERVIEW_OWNERS
 from recruiting.models import Role
 from recruiting.selectors import role_get
-
-# Terms a first version must state; later versions start from the newest one. The
-# others have a model default, or a rule of their own in `agreement_propose`.
-FIRST_VERSION_TERMS = tuple(
-    name
-    for name in AGREEMENT_TERMS
-    if not (field := ExpectationAgreement._meta.get_field(name)).has_default() and not field.blank
-)
 
 
 class InterviewStageSerializer(serializers.Serializer):
@@ -134,17 +125,9 @@ class AgreementProposeSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("No such role.") from error
 
     def validate(self, attrs: dict) -> dict:
-        """`{"role": …, "terms": …}` as `intake.services.agreement_propose` takes them."""
+        """`{"role": …, "changes": …}` as `intake.services.agreement_revise` takes them."""
         role = attrs.pop("role")
-        latest = selectors.agreement_latest(role=role)
-        terms = {name: getattr(latest, name) for name in AGREEMENT_TERMS} if latest else {}
-        terms.update(attrs)
-        missing = [name for name in FIRST_VERSION_TERMS if name not in terms]
-        if missing:
-            raise serializers.ValidationError(
-                {name: "This field is required for a role's first agreement." for name in missing}
-            )
-        return {"role": role, "terms": terms}
+        return {"role": role, "changes": attrs}
 
 
 class AgreementAcknowledgeSerializer(serializers.Serializer):

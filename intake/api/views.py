@@ -62,9 +62,7 @@ class AgreementViewSet(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        agreement = services.agreement_propose(
-            actor=request.membership, **serializer.validated_data
-        )
+        agreement = services.agreement_revise(actor=request.membership, **serializer.validated_data)
         return Response(self._read(agreement), status=status.HTTP_201_CREATED)
 
     @extend_schema(

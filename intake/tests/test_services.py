@@ -267,3 +267,29 @@ def test_proposing_the_same_terms_again_is_refused(in_org, recruiter, role):
         _propose(recruiter, role)
     assert ExpectationAgreement.objects.filter(role=role).count() == 1
     assert _status(first) == "proposed"
+
+
+def test_a_revision_names_only_what_changes(in_org, recruiter, role):
+    first = _propose(recruiter, role)
+    second = services.agreement_revise(
+        actor=recruiter, role=role, changes={"hm_review_sla_hours": 8}
+    )
+    assert second.version == first.version + 1
+    assert second.hm_review_sla_hours == 8
+    assert second.must_haves == first.must_haves
+    assert second.interview_stages == first.interview_stages
+
+
+def test_a_first_version_states_every_term_without_a_default(in_org, recruiter, role):
+    with pytest.raises(ValidationError) as refused:
+        services.agreement_revise(actor=recruiter, role=role, changes={"shortlist_size": 4})
+    assert "submissions_per_week" in refused.value.message_dict
+    assert "shortlist_size" not in refused.value.message_dict
+    assert not ExpectationAgreement.objects.filter(role=role).exists()
+
+
+def test_a_client_user_revising_is_refused_before_the_terms_are_judged(
+    in_org, hiring_manager, role
+):
+    with pytest.raises(PermissionDenied):
+        services.agreement_revise(actor=hiring_manager, role=role, changes={})
