@@ -24,13 +24,11 @@ from engagements.models import (
 from engagements.services import activity_record, webhooks
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.tenancy import organization_context
-from recruiting.services import submission_create
 from tests.factories import (
-    CandidateFactory,
     MembershipFactory,
-    RoleFactory,
     WebhookEndpointFactory,
 )
+from tests.webhook_events import submit
 from tests.webhook_receiver import receiving
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -40,18 +38,6 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def _localhost_receivers(settings):
     """These tests' receivers run on localhost, which webhooks otherwise refuse."""
     settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
-
-
-def submit(recruiter):
-    """A submission through the real service: its `submission.created` is the event."""
-    organization = recruiter.organization
-    with organization_context(organization.id):
-        return submission_create(
-            actor=recruiter,
-            role=RoleFactory(organization=organization),
-            candidate=CandidateFactory(organization=organization),
-            pitch="Shipped the same stack for five years.",
-        )
 
 
 def endpoint_at(url, organization, **kwargs) -> WebhookEndpoint:

@@ -11,8 +11,8 @@ from engagements.models import WebhookDelivery, WebhookDeliveryStatus
 from engagements.services import webhooks
 from lib import outbound
 from lib.tenancy import organization_context
-from recruiting.services import submission_create
-from tests.factories import CandidateFactory, RoleFactory, WebhookEndpointFactory
+from tests.factories import WebhookEndpointFactory
+from tests.webhook_events import submit
 from tests.webhook_receiver import receiving
 
 
@@ -134,12 +134,7 @@ def test_delivery_checks_the_address_again_when_dns_changed_since_registration(
             event_types=["submission.created"],
         )
         resolve_to(monkeypatch, "hooks.partner.test", ["10.0.0.5"])  # now it points inside
-        submission_create(
-            actor=recruiter,
-            role=RoleFactory(organization=organization),
-            candidate=CandidateFactory(organization=organization),
-            pitch="A strong fit.",
-        )
+        submit(recruiter)
         delivery = WebhookDelivery.objects.get()
         made = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
         delivery.refresh_from_db()
@@ -158,12 +153,7 @@ def test_delivery_refuses_an_endpoint_stored_with_a_private_address(organization
     with receiving([200]) as receiver:
         WebhookEndpointFactory(organization=organization, url=receiver.url)
         with organization_context(organization.id):
-            submission_create(
-                actor=recruiter,
-                role=RoleFactory(organization=organization),
-                candidate=CandidateFactory(organization=organization),
-                pitch="A strong fit.",
-            )
+            submit(recruiter)
             made = webhooks.webhook_delivery_attempt(delivery_id=WebhookDelivery.objects.get().pk)
 
     assert receiver.requests == []

@@ -11,10 +11,9 @@ from engagements.models import (
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
-from engagements.services import webhooks
 from lib.tenancy import organization_context
-from recruiting.services import submission_create
-from tests.factories import CandidateFactory, RoleFactory, WebhookEndpointFactory
+from tests.factories import WebhookEndpointFactory
+from tests.webhook_events import delivered, submit
 from tests.webhook_receiver import receiving
 
 URL = "/settings/webhooks/"
@@ -24,28 +23,6 @@ SECRET = re.compile(r'data-testid="webhook-secret">(whsec_[A-Za-z0-9+/=]+)<')
 @pytest.fixture(autouse=True)
 def _localhost_receivers(settings):
     settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
-
-
-def submit(recruiter):
-    organization = recruiter.organization
-    with organization_context(organization.id):
-        return submission_create(
-            actor=recruiter,
-            role=RoleFactory(organization=organization),
-            candidate=CandidateFactory(organization=organization),
-            pitch="A strong fit.",
-        )
-
-
-def delivered(endpoint, recruiter, count: int) -> list[WebhookDelivery]:
-    """`count` events for `endpoint`, each attempted once."""
-    for _ in range(count):
-        submit(recruiter)
-    with organization_context(endpoint.organization_id):
-        deliveries = list(WebhookDelivery.objects.filter(endpoint=endpoint, attempt_count=0))
-        for delivery in deliveries:
-            webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
-    return deliveries
 
 
 def _form(url, events=("submission.created", "review.completed"), **extra) -> dict:

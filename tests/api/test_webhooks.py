@@ -10,8 +10,8 @@ from standardwebhooks import Webhook
 from engagements.models import WebhookDelivery
 from engagements.services import webhooks
 from lib.tenancy import organization_context
-from recruiting.services import submission_create
-from tests.factories import CandidateFactory, RoleFactory, WebhookEndpointFactory
+from tests.factories import WebhookEndpointFactory
+from tests.webhook_events import delivered, submit
 from tests.webhook_receiver import receiving
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +29,6 @@ def _localhost_receivers(settings):
 @pytest.fixture
 def admin_api(api_for, admin):
     return api_for(admin)
-
-
-def submit(recruiter):
-    organization = recruiter.organization
-    with organization_context(organization.id):
-        return submission_create(
-            actor=recruiter,
-            role=RoleFactory(organization=organization),
-            candidate=CandidateFactory(organization=organization),
-            pitch="A strong fit.",
-        )
-
-
-def delivered(endpoint, recruiter, count: int) -> list[WebhookDelivery]:
-    for _ in range(count):
-        submit(recruiter)
-    with organization_context(endpoint.organization_id):
-        deliveries = list(WebhookDelivery.objects.filter(endpoint=endpoint, attempt_count=0))
-        for delivery in deliveries:
-            webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
-    return deliveries
 
 
 # --- Endpoints --------------------------------------------------------------------------

@@ -8,8 +8,7 @@ from standardwebhooks import Webhook
 from engagements.models import WebhookDelivery, WebhookDeliveryStatus
 from engagements.services import webhooks
 from lib.tenancy import organization_context
-from recruiting.services import submission_create
-from tests.factories import CandidateFactory, RoleFactory
+from tests.webhook_events import submit
 from tests.webhook_receiver import receiving
 from tests.workers import wait_until
 
@@ -35,12 +34,7 @@ def test_a_real_worker_retries_a_failing_receiver_until_one_delivery_succeeds(
             _endpoint, secret = webhooks.webhook_endpoint_create(
                 actor=admin, url=receiver.url, event_types=["submission.created"]
             )
-            submission = submission_create(
-                actor=recruiter,
-                role=RoleFactory(organization=organization),
-                candidate=CandidateFactory(organization=organization),
-                pitch="Shipped the same stack for five years.",
-            )
+            submission = submit(recruiter)
 
         def delivered() -> bool:
             with organization_context(organization.id):
