@@ -27,23 +27,21 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
-import environ
-
-from bench.nudges import (
-    _shorten,
-    _without_prefix,
+from bench.common import (
+    DOC,
+    ROOT,
     contention,
     database_migrate,
     database_recreate,
+    doc_write,
     machine,
-    with_database_name,
+    shorten,
+    use_bench_database,
+    without_tenant_prefix,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
 DOC_BEGIN = "<!-- bench-api:begin (written by `python -m bench.api --write`) -->"
 DOC_END = "<!-- bench-api:end -->"
 
@@ -109,7 +107,7 @@ def measure(client, measures: list[Measure], *, runs: int) -> None:
             for _ in range(SQL_RUNS):
                 with CaptureQueriesContext(connection) as captured:
                     request(client, url, m.key)
-                statements = [_without_prefix(query["sql"]) for query in captured]
+                statements = [without_tenant_prefix(query["sql"]) for query in captured]
                 m.queries.append(sum(not _bookkeeping(sql) for sql in statements))
                 m.sql_ms.append(sum(float(query["time"]) for query in captured) * 1000)
             if index == 0:
@@ -550,17 +548,10 @@ def run(args, source_url: str) -> str:
         "prefix, not shown):",
         "",
         "```sql",
-        *(_shorten(statement) for statement in measures[0].statements),
+        *(shorten(statement) for statement in measures[0].statements),
         "```",
     ]
     return "\n".join(lines)
-
-
-def doc_write(report: str) -> None:
-    text = DOC.read_text()
-    head, _, rest = text.partition(DOC_BEGIN)
-    _, _, tail = rest.partition(DOC_END)
-    DOC.write_text(f"{head}{DOC_BEGIN}\n\n{report}\n\n{DOC_END}{tail}")
 
 
 def main() -> int:
@@ -579,23 +570,13 @@ def main() -> int:
     args = parser.parse_args()
 
     source_url = os.environ.get("DATABASE_URL")
-    if not source_url:
-        print("DATABASE_URL is not set: run `make bench-api`, which provides one.")
+    refusal = use_bench_database(source_url, args.database, "bench-api")
+    if refusal:
+        print(refusal)
         return 2
-    if environ.Env.db_url_config(source_url)["NAME"] == args.database:
-        print(f"DATABASE_URL already names {args.database!r}; point it at the real database.")
-        return 2
-    # Before Django reads its settings: the bench database, no query log in the timed
-    # code, the test client's host allowed, and no throttling of the bench's own key.
-    os.environ["DATABASE_URL"] = with_database_name(source_url, args.database)
-    if os.environ.get("APP_DATABASE_URL"):
-        os.environ["APP_DATABASE_URL"] = with_database_name(
-            os.environ["APP_DATABASE_URL"], args.database
-        )
-    os.environ["DEBUG"] = "false"
+    # The test client's host allowed, and no throttling of the bench's own key.
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["API_THROTTLE_RATE"] = "1000000/minute"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
     try:
         report = run(args, source_url)
@@ -608,7 +589,7 @@ def main() -> int:
     print()
     print(report)
     if args.write:
-        doc_write(report)
+        doc_write(report, begin=DOC_BEGIN, end=DOC_END)
         print(f"\nWritten to {DOC.relative_to(ROOT)}.")
     return 0
 

@@ -25,21 +25,29 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 
-import environ
 import psycopg2
 from psycopg2 import sql
 from psycopg2.extras import Json
 
-ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
+from bench.common import (
+    DOC,
+    ROOT,
+    connect,
+    contention,
+    database_migrate,
+    database_recreate,
+    doc_write,
+    machine,
+    shorten,
+    use_bench_database,
+    without_tenant_prefix,
+)
+
 DOC_BEGIN = "<!-- bench-nudges:begin (written by `python -m bench.nudges --write`) -->"
 DOC_END = "<!-- bench-nudges:end -->"
 
@@ -168,53 +176,6 @@ DUE_QUERY = """SELECT c.id, c.organization_id FROM engagements_responseclock c
 WHERE c.closed_at IS NULL AND c.next_nudge_at <= %(as_of)s
 ORDER BY c.next_nudge_at
 LIMIT %(max_rows)s"""
-
-
-# --- Database lifecycle ----------------------------------------------------------------
-
-
-def with_database_name(url: str, name: str) -> str:
-    """The URL with another database: its last path segment (the embedded server's
-    URLs carry a socket directory before it)."""
-    parts = urlsplit(url)
-    return parts._replace(path=parts.path.rsplit("/", 1)[0] + "/" + name).geturl()
-
-
-def connect(url: str):
-    """A psycopg2 connection to a DATABASE_URL, read the way the settings read it."""
-    config = environ.Env.db_url_config(url)
-    return psycopg2.connect(
-        dbname=config["NAME"],
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        **config.get("OPTIONS", {}),
-    )
-
-
-def database_recreate(source_url: str, name: str, *, drop_only: bool = False) -> None:
-    """Drop (and create) the bench database, through the owner's own database."""
-    connection = connect(source_url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            if not drop_only:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    finally:
-        connection.close()
-
-
-def database_migrate() -> None:
-    """`manage.py migrate` in a subprocess, with this process's (bench) DATABASE_URL."""
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "--skip-checks", "--verbosity", "0"],
-        cwd=ROOT,
-        check=True,
-    )
 
 
 def data_load(owner, *, clocks: int, now) -> list[str]:
@@ -408,36 +369,6 @@ def summary(times: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def machine() -> str:
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kilobytes = int(meminfo.read_text().split("\n", 1)[0].split()[1])
-        memory = f", {kilobytes / 1024 / 1024:.0f} GiB RAM"
-    cpu = platform.processor() or platform.machine()
-    model = Path("/proc/cpuinfo")
-    if model.exists():
-        for line in model.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()}"
-
-
-def contention() -> str:
-    """How busy the machine is: 1-minute load average, and the share of the last
-    minute some task waited for a CPU (Linux pressure stall information)."""
-    parts = []
-    if hasattr(os, "getloadavg"):
-        parts.append(f"load {os.getloadavg()[0]:.1f}")
-    pressure = Path("/proc/pressure/cpu")
-    if pressure.exists():
-        some = pressure.read_text().splitlines()[0].split()[1:]  # "some avg10=… avg60=…"
-        fields = dict(item.split("=", 1) for item in some)
-        parts.append(f"CPU pressure {float(fields['avg60']):.0f}%")
-    return ", ".join(parts) or "unknown"
-
-
 # --- The bench -------------------------------------------------------------------------
 
 
@@ -537,7 +468,7 @@ def run(args, source_url: str) -> str:
     # The first claiming transaction: one claim, or one organization's batch.
     first_transaction = []
     for query in claim_queries.captured_queries[1:21]:
-        first_transaction.append(_without_prefix(query["sql"]))
+        first_transaction.append(without_tenant_prefix(query["sql"]))
         if query["sql"] == "COMMIT":
             break
 
@@ -609,7 +540,7 @@ def run(args, source_url: str) -> str:
         "tenant `set_config` prefix, not shown):",
         "",
         "```sql",
-        *(_shorten(statement) for statement in first_transaction),
+        *(shorten(statement) for statement in first_transaction),
         "```",
         "",
         "Enqueueing (not part of the claim rate):",
@@ -683,44 +614,6 @@ def _duration(delta) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def _update_columns(match: re.Match) -> str:
-    assignments = match.group(2)
-    if "CASE" in assignments:  # bulk_update: one CASE per column
-        columns = re.findall(r'("\w+") = \(?CASE', assignments)
-        shown = ", ".join(f"{column} = CASE …" for column in columns)
-    else:
-        columns = re.findall(r'("\w+") = ', assignments)
-        shown = ", ".join(f"{column} = …" for column in columns)
-    return f"{match.group(1)}{shown}{match.group(3)}"
-
-
-def _without_prefix(statement: str) -> str:
-    """A statement without the tenant settings prefix of lib/tenancy.py."""
-    if statement.startswith("SELECT set_config("):
-        return statement.split("; ", 1)[-1]
-    return statement
-
-
-def _shorten(statement: str, limit: int = 240) -> str:
-    """One line, the column lists elided, so that what a statement does shows."""
-    statement = " ".join(statement.split())
-    statement = re.sub(r"^SELECT .+? FROM ", "SELECT … FROM ", statement)
-    statement = re.sub(
-        r"^(INSERT INTO \S+) \(.+?\) VALUES \(.+?\)", r"\1 (…) VALUES (…)", statement
-    )
-    statement = re.sub(r"^(UPDATE \S+ SET )(.+?)( WHERE )", _update_columns, statement)
-    if len(statement) <= limit:
-        return statement
-    return f"{statement[: limit - 80]} … {statement[-75:]}"  # the end shows the locking
-
-
-def doc_write(report: str) -> None:
-    text = DOC.read_text()
-    head, _, rest = text.partition(DOC_BEGIN)
-    _, _, tail = rest.partition(DOC_END)
-    DOC.write_text(f"{head}{DOC_BEGIN}\n\n{report}\n\n{DOC_END}{tail}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clocks", type=int, default=1_000_000, help="open clocks to load")
@@ -734,22 +627,12 @@ def main() -> int:
     args = parser.parse_args()
 
     source_url = os.environ.get("DATABASE_URL")
-    if not source_url:
-        print("DATABASE_URL is not set: run `make bench-nudges`, which provides one.")
+    refusal = use_bench_database(source_url, args.database, "bench-nudges")
+    if refusal:
+        print(refusal)
         return 2
-    if environ.Env.db_url_config(source_url)["NAME"] == args.database:
-        print(f"DATABASE_URL already names {args.database!r}; point it at the real database.")
-        return 2
-    # Before Django reads its settings: the bench database, its own broker queue,
-    # and no query log in the timed code.
-    os.environ["DATABASE_URL"] = with_database_name(source_url, args.database)
-    if os.environ.get("APP_DATABASE_URL"):
-        os.environ["APP_DATABASE_URL"] = with_database_name(
-            os.environ["APP_DATABASE_URL"], args.database
-        )
+    # Its own broker queue, which no worker consumes.
     os.environ["CELERY_TASK_DEFAULT_QUEUE"] = BENCH_QUEUE
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
     try:
         report = run(args, source_url)
@@ -762,7 +645,7 @@ def main() -> int:
     print()
     print(report)
     if args.write:
-        doc_write(report)
+        doc_write(report, begin=DOC_BEGIN, end=DOC_END)
         print(f"\nWritten to {DOC.relative_to(ROOT)}.")
     return 0
 
