@@ -109,7 +109,7 @@ def idempotency_record_get(*, key: str) -> IdempotencyRecord | None:
 def member_list_visible(*, membership: Membership) -> QuerySet[Membership]:
     """The members someone may list: everyone for the agency; for a client user the
     agency's people and the members of their own client, never other clients' people."""
-    members = member_list(organization_id=membership.organization_id)
+    members = member_list(organization_id=membership.organization_id).select_related("client")
     if membership.role in CLIENT_ROLES:
         members = members.filter(~Q(role__in=CLIENT_ROLES) | Q(client_id=membership.client_id))
     return members
