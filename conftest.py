@@ -1,12 +1,40 @@
 """Test-suite plumbing: databases as the owner for setup, the restricted role for tests."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.test.utils import setup_databases, teardown_databases
 
 from lib.db_roles import owner_connection
 
 # Fixtures for the tests that run real Celery workers.
 pytest_plugins = ["tests.workers"]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-at",
+        metavar="ISO8601",
+        help="run the tests as if the real clock read this moment (it keeps ticking); "
+        "a test that mixes a fixed date with the real now fails on some such day",
+    )
+
+
+def pytest_configure(config):
+    """Move this process's clock for the whole run, so `make test-calendar` can run the
+    suite on a weekend, across a DST change and a year ahead. Tests that freeze time
+    themselves still do: time-machine nests."""
+    moment = config.getoption("--clock-at")
+    if moment:
+        config._clock_traveller = time_machine.travel(datetime.fromisoformat(moment), tick=True)
+        config._clock_traveller.start()
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_clock_traveller", None)
+    if traveller is not None:
+        traveller.stop()
 
 
 @pytest.fixture(scope="session")

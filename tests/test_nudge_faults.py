@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Invitation
@@ -18,7 +19,16 @@ from tests.workers import mail_files, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-OPENED = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday, long past
+# A Wednesday 10:00 in London; with a one-hour SLA the first level falls due at 11:00
+# and the second a business day later. The scans run frozen at LEVEL_1_DUE, so exactly
+# one level per clock is due whatever day the suite runs on.
+OPENED = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+LEVEL_1_DUE = OPENED + timedelta(hours=2)
+
+
+def _scan_when_level_1_is_due() -> list[nudges.Claimed]:
+    with time_machine.travel(LEVEL_1_DUE, tick=False):
+        return nudges.nudges_scan()
 
 
 @pytest.fixture
@@ -93,7 +103,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_nudge_for_the_sweeper_and_it_is
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(smtp.port),
         )
-        claimed = nudges.nudges_scan()
+        claimed = _scan_when_level_1_is_due()
         assert len(claimed) == 3
         # The worker took a delivery and is stuck talking to the mail server.
         wait_until(lambda: smtp.connections, "the worker to start sending")
@@ -124,7 +134,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_nudge_for_the_sweeper_and_it_is
 def test_claims_made_while_the_broker_is_down_are_delivered_once_it_returns(
     organization, due_clocks, start_worker, tmp_path, broker_down
 ):
-    claimed = nudges.nudges_scan()
+    claimed = _scan_when_level_1_is_due()
 
     assert len(claimed) == 3  # the claims are in the database
     assert _nudge_states(organization) == ["pending"] * 3
@@ -166,7 +176,8 @@ def test_an_answer_between_claim_and_delivery_sends_nothing(
     organization, due_clocks, hiring_manager, monkeypatch, mailoutbox
 ):
     monkeypatch.setattr(nudges, "nudges_enqueue", lambda **kwargs: None)
-    claimed = nudges.nudges_scan()
+    claimed = _scan_when_level_1_is_due()
+    assert [claim.level for claim in claimed] == [1, 1, 1]
     with organization_context(organization.id):
         for clock in due_clocks:
             clocks_close(submission=clock.submission, by=hiring_manager)

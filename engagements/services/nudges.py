@@ -318,14 +318,14 @@ def nudge_deliver(*, nudge_id: int) -> Nudge | None:
         return nudge
     for recipient in nudge_recipients(nudge=nudge):
         with transaction.atomic():
-            clock = ResponseClock.objects.select_for_update().get(pk=nudge.clock_id)
-            if clock.closed_at is not None:
-                Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.PENDING).update(
-                    status=NudgeStatus.SKIPPED, updated_at=timezone.now()
-                )
+            if _skipped_if_answered(nudge):
                 return nudge
             _deliver_to(nudge, recipient)
     with transaction.atomic():
+        # A level with no one to tell (no escalation contact, say) sent nothing: it is
+        # skipped, not delivered, when the client answered in the meantime.
+        if not NudgeDelivery.objects.filter(nudge=nudge).exists() and _skipped_if_answered(nudge):
+            return nudge
         updated = Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.PENDING).update(
             status=NudgeStatus.DELIVERED, delivered_at=timezone.now(), updated_at=timezone.now()
         )
@@ -338,6 +338,17 @@ def nudge_deliver(*, nudge_id: int) -> Nudge | None:
                 payload={"level": nudge.level, "clock": nudge.clock.kind},
             )
     return nudge
+
+
+def _skipped_if_answered(nudge: Nudge) -> bool:
+    """Lock the clock; if it has closed, mark the nudge skipped and say so."""
+    clock = ResponseClock.objects.select_for_update().get(pk=nudge.clock_id)
+    if clock.closed_at is None:
+        return False
+    Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.PENDING).update(
+        status=NudgeStatus.SKIPPED, updated_at=timezone.now()
+    )
+    return True
 
 
 def _deliver_to(nudge: Nudge, recipient: Recipient) -> None:

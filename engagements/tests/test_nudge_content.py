@@ -289,6 +289,33 @@ def test_a_clock_answered_between_claim_and_delivery_sends_nothing(
         assert not Notification.objects.exists()
 
 
+def test_a_level_with_no_one_to_tell_is_skipped_not_delivered_once_the_clock_is_answered(
+    organization, hiring_manager
+):
+    # No escalation contact and no relationship owner: level 3 has no recipient.
+    client = ClientFactory(organization=organization, timezone="America/New_York", owner=None)
+    role = RoleFactory(organization=organization, client=client)
+    with organization_context(organization.id):
+        lonely = clock_open(
+            submission=SubmissionFactory(organization=organization, role=role),
+            kind=ClockKind.HM_REVIEW,
+            sla_hours=16,
+            opened_at=OPENED,
+        )
+    for at in (LEVEL_1_AT, LEVEL_2_AT):
+        _claim(lonely, at)
+    level_3 = _claim(lonely, LEVEL_3_AT)
+    assert level_3.level == 3
+    with organization_context(organization.id):
+        clocks_close(submission=lonely.submission, by=hiring_manager)
+
+    _deliver(level_3, organization.id, LEVEL_3_AT)
+
+    with organization_context(organization.id):
+        assert Nudge.objects.get(pk=level_3.nudge_id).status == NudgeStatus.SKIPPED
+        assert not Activity.objects.filter(verb="nudge.sent").exists()
+
+
 def test_delivering_twice_sends_once(clock, organization):
     claimed = _claim(clock, LEVEL_1_AT)
 

@@ -1,10 +1,11 @@
 """Submission pages: putting a candidate forward, the submission's page and the
 actions on it, and the whole flow from recruiter to HR to hiring manager."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from engagements.models import Activity, ClockKind, ResponseClock
 from engagements.services import activity_record
@@ -29,7 +30,8 @@ ACTIONS = {
     "move": {"to_stage": "withdrawn", "reason": "Candidate withdrew"},
     "culture-notes": {"culture_fit_notes": "Rewritten."},
     "answer": {"answer": "Versions 12 to 16."},
-    "deadline": {"competing_offer_deadline": "2030-01-15T17:00"},
+    # Refused before the date is read; still a future date on any day the suite runs.
+    "deadline": {"competing_offer_deadline": f"{timezone.localdate() + timedelta(days=7)}T17:00"},
     "review": {"decision": "advance"},
     "culture-approval": {"decision": "approve"},
     "feedback": {"stage_name": "Technical interview", "outcome": "advance", "rating": "4"},
@@ -152,15 +154,16 @@ def test_the_competing_offer_deadline_is_read_in_the_clients_timezone(
     new_york = ClientFactory(organization=organization, timezone="America/New_York")
     role = _role(organization, new_york)
 
-    client_for(recruiter).post(
-        f"/roles/{role.public_id}/submit/",
-        _create_form(candidate, competing_offer_deadline="2030-01-15T17:00"),
-    )
+    with time_machine.travel(MONDAY_10AM, tick=False):
+        client_for(recruiter).post(
+            f"/roles/{role.public_id}/submit/",
+            _create_form(candidate, competing_offer_deadline="2026-11-30T17:00"),
+        )
 
     with organization_context(organization.id):
         submission = Submission.objects.get()
-    # 17:00 in New York in January is 22:00 UTC.
-    assert submission.competing_offer_deadline == datetime(2030, 1, 15, 22, 0, tzinfo=UTC)
+    # 17:00 in New York in late November (standard time) is 22:00 UTC.
+    assert submission.competing_offer_deadline == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import psycopg2
 import pytest
 import time_machine
 from django.db import connection, connections
+from django.utils import timezone
 
 from accounts.models import IdempotencyRecord
 from accounts.services import idempotency_records_purge
@@ -122,9 +123,11 @@ def test_a_concurrent_duplicate_rolls_its_work_back_and_replays_the_first(api, r
     cursor.execute(
         """INSERT INTO accounts_idempotencyrecord (created_at, updated_at, organization_id, key,
                request_fingerprint, response_status, response_content_type, response_body)
-           VALUES (now(), now(), %s, 'order-1', %s, 201, 'application/json', '{"first": true}')
+           VALUES (%s, %s, %s, 'order-1', %s, 201, 'application/json', '{"first": true}')
            RETURNING pg_backend_pid()""",
-        [organization_id, fingerprint],
+        # The application's clock, not the database's: the record is live by the same
+        # clock the middleware reads, whatever day the suite runs as.
+        [timezone.now(), timezone.now(), organization_id, fingerprint],
     )
     responses = []
 
