@@ -205,7 +205,8 @@ def run(args, source_url: str) -> str:
     from accounts.management.commands.seed_scale import Command as SeedScale
     from accounts.models import ApiKeyScope, Membership, MembershipRole, Organization
     from accounts.services import api_key_create
-    from engagements.models import Activity, ClockKind, Nudge, ResponseClock, WebhookDelivery
+    from activity.models import Activity
+    from engagements.models import ClockKind, Nudge, ResponseClock, WebhookDelivery
     from intake.models import ExpectationAgreement
     from lib.serving import prepare_for_serving
     from lib.tenancy import organization_context

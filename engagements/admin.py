@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from engagements.models import (
     ActionLink,
-    Activity,
     DigestLog,
     Notification,
     Nudge,
@@ -23,21 +22,6 @@ class ResponseClockAdmin(TenantAdmin):
     raw_id_fields = ("submission", "client", "role", "closed_by")
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Activity)
-class ActivityAdmin(TenantAdmin):
-    """The audit log: readable, never editable."""
-
-    list_display = ("created_at", "verb", "summary", "actor")
-    list_filter = ("verb",)
-    search_fields = ("summary",)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -103,66 +103,6 @@ class ResponseClock(PublicIdMixin, TenantModel):
         return self.closed_at is None and self.due_at <= timezone.now()
 
 
-class Activity(PublicIdMixin, TenantModel):
-    """One entry of the append-only timeline: who did what to which object, when.
-
-    It is the audit log and the source of every page's timeline; a database
-    trigger refuses updates so history cannot be rewritten.
-    """
-
-    actor = models.ForeignKey(
-        "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    verb = models.CharField(max_length=60)
-    client = models.ForeignKey(
-        "recruiting.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    role = models.ForeignKey(
-        "recruiting.Role", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    candidate = models.ForeignKey(
-        "recruiting.Candidate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    submission = models.ForeignKey(
-        "recruiting.Submission",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="activities",
-    )
-    summary = models.CharField(max_length=300)
-    payload = models.JSONField(default=dict, blank=True)
-    # Client users see the shared timeline; recruiter-internal entries stay in the agency.
-    internal = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The API's activity list, newest first (its cursor pages by created_at), and
-            # its `since`/`until` filters: without it, every page sorted all of the
-            # organization's activities.
-            models.Index(fields=["organization", "-created_at"], name="activity_org_created_idx"),
-            # Its `verb` filter: a verb whose entries are old or absent would otherwise be
-            # looked for through all of the organization's activities.
-            models.Index(
-                fields=["organization", "verb", "-created_at"], name="activity_org_verb_idx"
-            ),
-            models.Index(
-                fields=["organization", "submission", "-created_at"], name="activity_org_sub_idx"
-            ),
-            models.Index(
-                fields=["organization", "role", "-created_at"], name="activity_org_role_idx"
-            ),
-            models.Index(
-                fields=["organization", "client", "-created_at"], name="activity_org_client_idx"
-            ),
-        ]
-        verbose_name_plural = "activities"
-
-    def __str__(self) -> str:
-        return self.summary
-
-
 class NudgeRecipient(models.TextChoices):
     OWING_PARTY = "owing_party", "Whoever owes the action"
     COUNTERPART = "counterpart", "Their counterpart (HM ↔ HR)"
@@ -431,36 +371,6 @@ class Reminder(TenantModel):
 
 # --- Outgoing webhooks (docs/api.md) --------------------------------------------------
 
-# The events an endpoint can subscribe to: the activity log's verbs that matter to an
-# integration, each delivered as `{"type": verb, "timestamp": ..., "data": {...}}`.
-WEBHOOK_EVENT_TYPES: dict[str, str] = {
-    "client.created": "A client was added.",
-    "client.updated": "A client's details changed.",
-    "contact.created": "A contact was added to a client.",
-    "role.created": "A role (job order) was opened.",
-    "role.updated": "A role's details changed.",
-    "role.status_changed": "A role was put on hold, reopened, filled or cancelled.",
-    "intake.recorded": "An intake meeting was recorded for a role.",
-    "agreement.proposed": "An expectation agreement was proposed to the client.",
-    "agreement.commented": "Someone commented on an agreement.",
-    "agreement.acknowledged": "The hiring manager or HR acknowledged an agreement.",
-    "agreement.agreed": "Both client parties acknowledged: the agreement is in force.",
-    "candidate.created": "A candidate was added.",
-    "candidate.updated": "A candidate's details changed.",
-    "submission.created": "A candidate was submitted for a role.",
-    "submission.stage_changed": "A submission moved to another stage.",
-    "submission.culture_notes_revised": "The culture-fit notes were revised for HR.",
-    "submission.info_provided": "The recruiter answered the hiring manager's question.",
-    "submission.competing_deadline_set": "A competing-offer deadline was set or cleared.",
-    "review.completed": "The hiring manager reviewed a candidate's skills.",
-    "culture_approval.completed": "HR approved the culture-fit notes or asked for changes.",
-    "interview.feedback_logged": "Interview feedback was logged.",
-    "nudge.sent": "The client was nudged about an overdue action.",
-    "checkin.logged": "A check-in with the client was logged.",
-    "reminder.missed_checkin": "The recruiter was reminded of a missed check-in.",
-    "reminder.behind_target": "The recruiter was reminded that submissions are behind target.",
-}
-
 
 class WebhookEndpoint(PublicIdMixin, TenantModel):
     """A URL of the agency's that receives the events it subscribed to, signed per
@@ -533,7 +443,7 @@ class WebhookDelivery(PublicIdMixin, TenantModel):
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey("activity.Activity", on_delete=models.CASCADE, related_name="+")
     event_type = models.CharField(max_length=60)
     # The exact JSON sent: every attempt sends the same bytes, signed anew.
     body = models.TextField()

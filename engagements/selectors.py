@@ -11,7 +11,6 @@ from accounts.models import Membership, hash_token
 from accounts.permissions import client_scope
 from engagements.models import (
     ActionLink,
-    Activity,
     ClockOutcome,
     Notification,
     Nudge,
@@ -58,22 +57,6 @@ def open_clocks_for_role(*, role) -> list[ResponseClock]:
     )
 
 
-def timeline(
-    *, membership: Membership, submission=None, role=None, client=None, limit: int = 100
-) -> list[Activity]:
-    """The newest entries about one object; client users never see internal entries."""
-    queryset = Activity.objects.select_related("actor__user")
-    if submission is not None:
-        queryset = queryset.filter(submission=submission)
-    elif role is not None:
-        queryset = queryset.filter(role=role)
-    elif client is not None:
-        queryset = queryset.filter(client=client)
-    if client_scope(membership) is not None:
-        queryset = queryset.filter(internal=False)
-    return list(queryset.order_by("-created_at", "-id")[:limit])
-
-
 def clock_list(*, membership: Membership) -> QuerySet[ResponseClock]:
     """Every clock the member may see, open or closed, with what the API shows of its
     submission, candidate, role, client and closer; unordered.
@@ -92,20 +75,6 @@ def nudge_list(*, membership: Membership) -> QuerySet[Nudge]:
     queryset = Nudge.objects.select_related("clock__submission")
     scope = client_scope(membership)
     return queryset if scope is None else queryset.filter(clock__client_id=scope)
-
-
-def activity_list(*, membership: Membership) -> QuerySet[Activity]:
-    """The activity log as the member may read it; unordered.
-
-    A client user reads the shared entries about their client only: never
-    recruiter-internal ones, nor entries about no client (a candidate's record
-    before any submission), as on the pages' timelines.
-    """
-    queryset = Activity.objects.select_related(
-        "actor__user", "client", "role", "candidate", "submission"
-    )
-    scope = client_scope(membership)
-    return queryset if scope is None else queryset.filter(client_id=scope, internal=False)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from accounts import services as accounts_services
 from accounts.access import require_admin, require_membership
 from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from accounts.models import MembershipRole
+from activity import selectors as activity_selectors
 from engagements import selectors
 from engagements.forms import NotificationReadForm, NudgePolicyForm
 from engagements.models import NudgeChannel, NudgeRecipient, default_ladder
@@ -63,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["attention"] = selectors.attention_clocks(membership=membership)
         context["changes_requested"] = recruiting_selectors.changes_requested(membership=membership)
         context["info_requested"] = recruiting_selectors.info_requested(membership=membership)
-        context["activities"] = selectors.timeline(
+        context["activities"] = activity_selectors.timeline(
             membership=membership, limit=RECENT_ACTIVITY_LIMIT
         )
     context["overdue_count"] = sum(1 for clock in context["attention"] if clock.due_at <= now)

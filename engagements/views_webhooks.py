@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import require_admin
 from accounts.models import Membership
+from activity.events import WEBHOOK_EVENT_TYPES
 from engagements import selectors, services
-from engagements.models import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
+from engagements.models import WebhookDelivery, WebhookEndpoint
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 

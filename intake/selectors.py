@@ -1,6 +1,4 @@
-"""Reads for intake: the terms a role is worked under."""
-
-from dataclasses import dataclass, field
+"""Reads for intake: meetings and the versions of each role's agreement."""
 
 from django.db.models import Prefetch, QuerySet
 
@@ -12,37 +10,6 @@ from intake.models import (
     ExpectationAgreement,
     IntakeAttendance,
 )
-
-
-@dataclass(frozen=True)
-class Terms:
-    """What the services need of an agreement; defaults apply before one is agreed."""
-
-    hm_review_sla_hours: int = 16
-    hr_approval_sla_hours: int = 8
-    interview_feedback_sla_hours: int = 24
-    offer_decision_sla_hours: int = 48
-    culture_notes_need_hr_approval: bool = True
-    must_haves: list[str] = field(default_factory=list)
-    interview_stages: list[dict] = field(default_factory=list)
-    agreement: ExpectationAgreement | None = None
-
-
-def role_terms(role) -> Terms:
-    """The terms of the agreement in force for `role`, or the defaults."""
-    agreement = role.agreement
-    if agreement is None:
-        return Terms()
-    return Terms(
-        hm_review_sla_hours=agreement.hm_review_sla_hours,
-        hr_approval_sla_hours=agreement.hr_approval_sla_hours,
-        interview_feedback_sla_hours=agreement.interview_feedback_sla_hours,
-        offer_decision_sla_hours=agreement.offer_decision_sla_hours,
-        culture_notes_need_hr_approval=agreement.culture_notes_need_hr_approval,
-        must_haves=list(agreement.must_haves),
-        interview_stages=list(agreement.interview_stages),
-        agreement=agreement,
-    )
 
 
 def _with_discussion(queryset: QuerySet[ExpectationAgreement]) -> QuerySet[ExpectationAgreement]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import Action, require, require_client_access
-from engagements.services import activity_record
+from activity.services import activity_record
 from intake.models import (
     AgreementAcknowledgement,
     AgreementComment,

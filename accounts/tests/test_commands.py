@@ -5,7 +5,8 @@ from django.core.management import CommandError, call_command
 
 from accounts.management.commands.seed_demo import DEMO_PEOPLE
 from accounts.models import Invitation, Membership, Organization, User
-from engagements.models import Activity, ResponseClock
+from activity.models import Activity
+from engagements.models import ResponseClock
 from intake.models import ExpectationAgreement
 from lib.tenancy import organization_context, user_context
 from recruiting.models import Candidate, Client, Contact, Role, Submission

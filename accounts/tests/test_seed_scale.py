@@ -20,8 +20,8 @@ from accounts.management.commands.seed_scale import Command as SeedScale
 from accounts.models import Membership, MembershipRole, Organization
 from accounts.selectors import all_organization_ids
 from accounts.services import api_key_authenticate
+from activity.models import Activity
 from engagements.models import (
-    Activity,
     Nudge,
     NudgeStatus,
     ResponseClock,

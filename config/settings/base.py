@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "lib",
     "accounts",
+    "activity",
     "recruiting",
     "intake",
     "engagements",

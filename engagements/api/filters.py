@@ -1,7 +1,8 @@
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
-from engagements.models import Activity, ClockKind, Nudge, NudgeStatus, OwedBy, ResponseClock
+from activity.models import Activity
+from engagements.models import ClockKind, Nudge, NudgeStatus, OwedBy, ResponseClock
 from lib.api.filters import MomentFilter, updated_since_filter
 
 # Filters are declared rather than generated from Meta.fields: generating them queries

@@ -1,13 +1,7 @@
 from rest_framework import serializers
 
-from engagements.models import (
-    Activity,
-    ClockOutcome,
-    Nudge,
-    NudgeChannel,
-    NudgeRecipient,
-    ResponseClock,
-)
+from activity.models import Activity
+from engagements.models import ClockOutcome, Nudge, NudgeChannel, NudgeRecipient, ResponseClock
 
 
 class ClockSerializer(serializers.ModelSerializer):

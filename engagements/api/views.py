@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from activity import selectors as activity_selectors
 from engagements import selectors
 from engagements.api.filters import ActivityFilter, ClockFilter, NudgeFilter
 from engagements.api.serializers import ActivitySerializer, ClockSerializer, NudgeSerializer
@@ -57,4 +58,4 @@ class ActivityViewSet(TenantReadOnlyViewSet):
     ordering_fields = ["created_at"]
 
     def scoped_queryset(self, membership):
-        return selectors.activity_list(membership=membership)
+        return activity_selectors.activity_list(membership=membership)

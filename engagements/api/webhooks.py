@@ -19,9 +19,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.permissions import Action, can
+from activity.events import WEBHOOK_EVENT_TYPES
 from engagements import selectors, services
 from engagements.models import (
-    WEBHOOK_EVENT_TYPES,
     WebhookAttempt,
     WebhookDelivery,
     WebhookDeliveryStatus,

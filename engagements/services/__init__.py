@@ -3,7 +3,6 @@
 from engagements.models import ClockOutcome
 from engagements.services.clocks import (
     OWED_BY_KIND,
-    activity_record,
     clock_due_at,
     clock_open,
     clocks_apply_competing_deadline,
@@ -21,7 +20,6 @@ from engagements.services.webhooks import (
 __all__ = [
     "OWED_BY_KIND",
     "ClockOutcome",
-    "activity_record",
     "clock_due_at",
     "clock_open",
     "clocks_apply_competing_deadline",

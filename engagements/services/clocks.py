@@ -1,4 +1,4 @@
-"""The activity timeline and the response clocks."""
+"""The response clocks: opened when the client owes an answer, closed when it comes."""
 
 from datetime import datetime
 
@@ -6,9 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
-from engagements.models import Activity, ClockKind, ClockOutcome, OwedBy, ResponseClock
+from engagements.models import ClockKind, ClockOutcome, OwedBy, ResponseClock
 from engagements.services.schedule import next_nudge_schedule, policy_levels
-from engagements.services.webhooks import webhook_deliveries_create
 from lib.business_hours import add_business_hours
 
 OWED_BY_KIND = {
@@ -17,50 +16,6 @@ OWED_BY_KIND = {
     ClockKind.INTERVIEW_FEEDBACK: OwedBy.HIRING_MANAGER,
     ClockKind.OFFER_DECISION: OwedBy.HIRING_MANAGER,
 }
-
-
-def activity_record(
-    *,
-    actor: Membership | None,
-    verb: str,
-    summary: str,
-    client=None,
-    role=None,
-    candidate=None,
-    submission=None,
-    payload: dict | None = None,
-    internal: bool = False,
-) -> Activity:
-    """Append one entry to the timeline, and queue it for the webhook endpoints subscribed
-    to its verb. Every service that changes something calls this."""
-    if submission is not None:
-        role = role or submission.role
-        candidate = candidate or submission.candidate
-    if role is not None:
-        client = client or role.client
-    organization_id = next(
-        obj.organization_id
-        for obj in (submission, role, client, candidate, actor)
-        if obj is not None
-    )
-    # The activity log is the source of outgoing webhooks: the deliveries are written
-    # in the activity's transaction (the caller's, without a savepoint) and enqueued
-    # after it commits.
-    with transaction.atomic(savepoint=False):
-        activity = Activity.objects.create(
-            organization_id=organization_id,
-            actor=actor,
-            verb=verb,
-            summary=summary[:300],
-            client=client,
-            role=role,
-            candidate=candidate,
-            submission=submission,
-            payload=payload or {},
-            internal=internal,
-        )
-        webhook_deliveries_create(activity=activity)
-    return activity
 
 
 def clock_due_at(*, submission, sla_hours: int, opened_at: datetime) -> tuple[datetime, datetime]:

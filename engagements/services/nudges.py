@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, MembershipRole
+from activity.services import activity_record
 from engagements.models import (
     ActionLink,
     ClockKind,
@@ -34,7 +35,6 @@ from engagements.models import (
     OwedBy,
     ResponseClock,
 )
-from engagements.services.clocks import activity_record
 from engagements.services.schedule import next_nudge_schedule, policy_levels_by_client
 from lib.mail import send_mail
 from lib.tasks import enqueue

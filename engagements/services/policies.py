@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.permissions import Action, require
+from activity.services import activity_record
 from engagements.models import NudgeChannel, NudgePolicy, NudgeRecipient, ResponseClock
-from engagements.services.clocks import activity_record
 from engagements.services.schedule import next_nudge_schedule, policy_levels
 from lib.exceptions import ApplicationError
 

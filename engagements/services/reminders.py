@@ -42,8 +42,8 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.permissions import Action, require
 from accounts.selectors import all_organization_ids
+from activity.services import activity_record
 from engagements.models import CheckIn, Notification, Reminder, ReminderKind
-from engagements.services.clocks import activity_record
 from intake.models import AgreementStatus, Cadence, ExpectationAgreement
 from lib.business_hours import add_business_hours
 from lib.mail import send_mail

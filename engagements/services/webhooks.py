@@ -1,15 +1,16 @@
 """Outgoing webhooks: endpoints, the outbox of deliveries, signed attempts and retries.
 
-The activity log is the source of events. `activity_record` calls
-`webhook_deliveries_create`, which writes one `WebhookDelivery` per subscribed
-endpoint in the activity's own transaction (an outbox: a broker outage loses
-nothing) and enqueues them after commit. An attempt claims its number under a
-row lock and a unique constraint, sends outside any transaction, then records
-the answer and schedules the next attempt from WEBHOOK_RETRY_SCHEDULE (Standard
-Webhooks': immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). Short waits
-are Celery countdowns; longer ones, and any message lost on the way, are picked
-up by a periodic sweep of due deliveries. An endpoint whose attempts have failed
-for WEBHOOK_DISABLE_AFTER_DAYS is disabled and its admins told.
+The activity log is the source of events. Every recorded activity is published to
+`webhook_deliveries_create` (engagements/handlers.py), which writes one
+`WebhookDelivery` per subscribed endpoint in the activity's own transaction (an
+outbox: a broker outage loses nothing) and enqueues them after commit. An attempt
+claims its number under a row lock and a unique constraint, sends outside any
+transaction, then records the answer and schedules the next attempt from
+WEBHOOK_RETRY_SCHEDULE (Standard Webhooks': immediately, 5 s, 5 min, 30 min, 2 h,
+5 h, 10 h, 10 h). Short waits are Celery countdowns; longer ones, and any message
+lost on the way, are picked up by a periodic sweep of due deliveries. An endpoint
+whose attempts have failed for WEBHOOK_DISABLE_AFTER_DAYS is disabled and its
+admins told.
 
 Requests are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`,
 `webhook-signature`) and sent through `lib.outbound`, which refuses destinations
@@ -38,9 +39,10 @@ from urllib3.exceptions import NewConnectionError
 
 from accounts.models import ADMIN_ROLES, Membership
 from accounts.permissions import Action, require
+from activity.events import WEBHOOK_EVENT_TYPES
+from activity.models import Activity
+from activity.services import activity_record
 from engagements.models import (
-    WEBHOOK_EVENT_TYPES,
-    Activity,
     Notification,
     WebhookAttempt,
     WebhookDelivery,
@@ -202,8 +204,6 @@ def webhook_endpoint_delete(*, actor: Membership, endpoint: WebhookEndpoint) -> 
 
 def _record(actor: Membership, change: str, endpoint: WebhookEndpoint, summary: str) -> None:
     """The audit trail of who sends the agency's events where (not itself an event)."""
-    from engagements.services.clocks import activity_record  # clocks imports this module
-
     activity_record(
         actor=actor,
         verb=f"webhook_endpoint.{change}",

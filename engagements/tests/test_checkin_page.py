@@ -5,7 +5,8 @@ from datetime import UTC, datetime, time
 import pytest
 import time_machine
 
-from engagements.models import Activity, CheckIn
+from activity.models import Activity
+from engagements.models import CheckIn
 from intake.models import Cadence, Weekday
 from lib.tenancy import organization_context
 from recruiting.models import Role

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from engagements.services import activity_record
+from activity.services import activity_record
 from lib.tenancy import organization_context
 from recruiting import services
 from tests.factories import (
@@ -141,7 +141,7 @@ def test_client_users_never_see_internal_entries_or_notes(
     with organization_context(role.organization_id):
         activity_record(
             actor=recruiter,
-            verb="note.added",
+            verb="submission.updated",
             submission=submission,
             summary=INTERNAL_ENTRY,
             internal=True,

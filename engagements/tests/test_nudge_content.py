@@ -13,7 +13,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from engagements.models import Activity, ClockKind, Notification, Nudge, NudgeStatus
+from activity.models import Activity
+from engagements.models import ClockKind, Notification, Nudge, NudgeStatus
 from engagements.services import clock_open, clocks_close
 from engagements.services.nudges import nudge_claim, nudge_deliver
 from lib.tenancy import organization_context

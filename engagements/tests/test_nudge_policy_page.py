@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engagements.models import Activity, ClockKind, NudgePolicy, ResponseClock, default_ladder
+from activity.models import Activity
+from engagements.models import ClockKind, NudgePolicy, ResponseClock, default_ladder
 from engagements.services import clock_open
 from engagements.services.policies import nudge_policy_save
 from lib.exceptions import PermissionDenied

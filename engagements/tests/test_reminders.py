@@ -9,7 +9,8 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from engagements.models import Activity, CheckIn, Notification, Reminder, ReminderKind
+from activity.models import Activity
+from engagements.models import CheckIn, Notification, Reminder, ReminderKind
 from engagements.services import reminders
 from engagements.tasks import scan_reminders
 from intake.models import Cadence, ExpectationAgreement, Weekday

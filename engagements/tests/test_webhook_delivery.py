@@ -13,15 +13,16 @@ from django.db import transaction
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from activity.models import Activity
+from activity.services import activity_record
 from engagements.models import (
-    Activity,
     Notification,
     WebhookAttempt,
     WebhookDelivery,
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
-from engagements.services import activity_record, webhooks
+from engagements.services import webhooks
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.tenancy import organization_context
 from tests.factories import (

@@ -5,12 +5,8 @@ import re
 
 import pytest
 
-from engagements.models import (
-    Activity,
-    WebhookDelivery,
-    WebhookDeliveryStatus,
-    WebhookEndpoint,
-)
+from activity.models import Activity
+from engagements.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 from lib.tenancy import organization_context
 from tests.factories import WebhookEndpointFactory
 from tests.webhook_events import delivered, submit

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from engagements.services import activity_record
+from activity.services import activity_record
 from intake.models import (
     AgreementAcknowledgement,
     AgreementComment,
@@ -401,7 +401,11 @@ def test_client_users_never_see_internal_notes_on_the_agreement_page(
 ):
     with organization_context(organization.id):
         activity_record(
-            actor=recruiter, verb="role.note", role=role, summary="They overpromise", internal=True
+            actor=recruiter,
+            verb="role.updated",
+            role=role,
+            summary="They overpromise",
+            internal=True,
         )
     content = (
         client_for(request.getfixturevalue(cast))

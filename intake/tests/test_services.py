@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from engagements.models import Activity
+from activity.models import Activity
 from intake import selectors, services
 from intake.models import AgreementStatus, ExpectationAgreement, IntakeMeeting
 from lib.exceptions import ApplicationError, PermissionDenied

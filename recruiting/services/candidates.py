@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.permissions import Action, require
-from engagements.services import activity_record
+from activity.services import activity_record
 from recruiting.models import Candidate
 from recruiting.services._common import (
     clean_text_list,

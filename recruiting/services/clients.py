@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.models import Invitation, Membership, MembershipRole
 from accounts.permissions import Action, require
 from accounts.services import invitation_create
-from engagements.services import activity_record
+from activity.services import activity_record
 from recruiting.models import Client, Contact, ContactKind
 from recruiting.services._common import (
     external_reference_checked,
@@ -178,6 +178,7 @@ CONTACT_FIELDS = (
 def contact_update(*, actor: Membership, contact: Contact, **fields) -> Contact:
     require(actor, Action.EDIT_CLIENTS_AND_ROLES)
     require_same_organization(actor, contact)
+    before = {field: getattr(contact, field) for field in CONTACT_FIELDS}
     for field in CONTACT_FIELDS:
         if field in fields:
             setattr(contact, field, fields[field].strip() if field != "kind" else fields[field])
@@ -186,6 +187,18 @@ def contact_update(*, actor: Membership, contact: Contact, **fields) -> Contact:
     _require_unique_email(contact)
     with external_reference_checked(contact), transaction.atomic():
         contact.save()
+        changed = sorted(
+            field for field in CONTACT_FIELDS if getattr(contact, field) != before[field]
+        )
+        if not changed:  # an ATS pushing the same record again: nothing happened
+            return contact
+        activity_record(
+            actor=actor,
+            verb="contact.updated",
+            client=contact.client,
+            summary=f"{contact.get_kind_display()} {contact.full_name} of {contact.client} updated",
+            payload={"contact": str(contact.public_id), "changed": changed},
+        )
     return contact
 
 

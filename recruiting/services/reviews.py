@@ -1,14 +1,13 @@
 """The client's answers: the hiring manager's skills review, HR's culture-fit approval,
-and interview feedback. Each closes the clock that was waiting for it."""
+and interview feedback. Each is recorded as an event; the engagements app closes the
+clock that was waiting for it and opens the next one."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership
 from accounts.permissions import Action, require
-from engagements.models import ClockKind
-from engagements.services import activity_record, clock_open, clocks_close, owed_by_for_stage
-from intake.selectors import role_terms
+from activity.services import activity_record
 from lib.exceptions import ApplicationError
 from recruiting.models import (
     CultureApproval,
@@ -22,6 +21,7 @@ from recruiting.models import (
     Submission,
 )
 from recruiting.services.submissions import _move, _require_visible
+from recruiting.terms import role_terms
 
 
 def _locked(submission: Submission) -> Submission:
@@ -80,9 +80,6 @@ def skills_review_submit(
             _move(
                 actor, submission, Stage.REJECTED, reason=review.comment, follows_from_review=True
             )
-        else:
-            # The recruiter owes the answer now; the review clock restarts when it comes.
-            clocks_close(submission=submission, by=actor, kinds=[ClockKind.HM_REVIEW])
     return review
 
 
@@ -129,7 +126,6 @@ def culture_approval_submit(
             CultureStatus.APPROVED if approved else CultureStatus.CHANGES_REQUESTED
         )
         submission.save(update_fields=["culture_status", "updated_at"])
-        clocks_close(submission=submission, by=actor, kinds=[ClockKind.HR_APPROVAL])
         activity_record(
             actor=actor,
             verb="culture_approval.completed",
@@ -194,7 +190,6 @@ def interview_feedback_submit(
             summary=f"{stage_name} with {submission.candidate}: {feedback.get_outcome_display()}",
             payload={"stage": stage_name, "outcome": outcome, "rating": rating},
         )
-        clocks_close(submission=submission, by=actor, kinds=[ClockKind.INTERVIEW_FEEDBACK])
         if outcome == InterviewOutcome.REJECT:
             _move(
                 actor,
@@ -203,24 +198,4 @@ def interview_feedback_submit(
                 reason=feedback.comment,
                 follows_from_review=True,
             )
-        elif outcome == InterviewOutcome.ADVANCE:
-            _open_next_clock(submission, stage_names, stage_name, terms)
     return feedback
-
-
-def _open_next_clock(submission: Submission, stage_names: list[str], done: str, terms) -> None:
-    position = stage_names.index(done) if done in stage_names else len(stage_names) - 1
-    if position + 1 < len(stage_names):
-        clock_open(
-            submission=submission,
-            kind=ClockKind.INTERVIEW_FEEDBACK,
-            sla_hours=terms.interview_feedback_sla_hours,
-            stage_name=stage_names[position + 1],
-            owed_by=owed_by_for_stage(terms.interview_stages[position + 1]),
-        )
-    else:
-        clock_open(
-            submission=submission,
-            kind=ClockKind.OFFER_DECISION,
-            sla_hours=terms.offer_decision_sla_hours,
-        )

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from accounts.models import Membership
 from accounts.permissions import Action, require
-from engagements.services import activity_record
+from activity.services import activity_record
 from lib.exceptions import ApplicationError
 from recruiting.models import ROLE_STATUS_MOVES, Client, Contact, ContactKind, Role
 from recruiting.services._common import external_reference_checked, require_same_organization

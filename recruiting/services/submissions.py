@@ -2,8 +2,8 @@
 
 Every move of a submission's stage goes through `submission_move`, which
 checks it against `STAGE_MOVES` (what may follow what) and `MOVE_ROLES` (who
-may make it), records an activity and opens or closes the response clocks the
-new stage implies.
+may make it) and records an activity; the engagements app, subscribed to that
+event, opens or closes the response clocks the new stage implies.
 """
 
 from datetime import datetime
@@ -14,15 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, EVERYONE, Action, require, require_client_access
-from engagements.models import ClockKind, ClockOutcome
-from engagements.services import (
-    activity_record,
-    clock_open,
-    clocks_apply_competing_deadline,
-    clocks_close,
-    owed_by_for_stage,
-)
-from intake.selectors import role_terms
+from activity.services import activity_record
 from lib.exceptions import ApplicationError, PermissionDenied
 from recruiting.models import (
     Candidate,
@@ -34,6 +26,7 @@ from recruiting.models import (
     Submission,
 )
 from recruiting.services._common import external_reference_checked, require_same_organization
+from recruiting.terms import role_terms
 
 
 class InvalidStageMove(ApplicationError):
@@ -133,14 +126,7 @@ def submission_create(
                 submission=submission,
                 summary=f"{candidate} submitted for {role}",
             )
-            if needs_hr:
-                clock_open(
-                    submission=submission,
-                    kind=ClockKind.HR_APPROVAL,
-                    sla_hours=terms.hr_approval_sla_hours,
-                    opened_at=now,
-                )
-            else:
+            if not needs_hr:
                 _move(actor, submission, Stage.HM_REVIEW, reason="")
     except IntegrityError as error:
         raise ValidationError(
@@ -282,7 +268,6 @@ def _move(
         summary=f"{submission.candidate}: {Stage(previous).label} → {Stage(to_stage).label}",
         payload={"from": previous, "to": to_stage, "reason": reason, "lost_reason": lost_reason},
     )
-    _open_clocks_for_stage(actor, submission)
     if to_stage == Stage.HIRED:
         _fill_role_when_complete(actor, submission.role)
 
@@ -302,30 +287,6 @@ def _fill_role_when_complete(actor: Membership, role: Role) -> None:
         )
 
 
-def _open_clocks_for_stage(actor: Membership, submission: Submission) -> None:
-    """Close what the previous stage owed and open what the new one owes."""
-    terms = role_terms(submission.role)
-    left = submission.stage in {Stage.WITHDRAWN, Stage.LOST}
-    clocks_close(
-        submission=submission,
-        by=actor,
-        outcome=ClockOutcome.CANCELLED if left else ClockOutcome.ANSWERED,
-    )
-    if submission.stage == Stage.HM_REVIEW:
-        clock_open(
-            submission=submission, kind=ClockKind.HM_REVIEW, sla_hours=terms.hm_review_sla_hours
-        )
-    elif submission.stage == Stage.INTERVIEWING:
-        first_stage = terms.interview_stages[0] if terms.interview_stages else None
-        clock_open(
-            submission=submission,
-            kind=ClockKind.INTERVIEW_FEEDBACK,
-            sla_hours=terms.interview_feedback_sla_hours,
-            stage_name=first_stage["name"] if first_stage else "Interview",
-            owed_by=owed_by_for_stage(first_stage),
-        )
-
-
 def submission_revise_culture_notes(
     *, actor: Membership, submission: Submission, culture_fit_notes: str
 ) -> Submission:
@@ -339,7 +300,6 @@ def submission_revise_culture_notes(
         raise ApplicationError("HR already approved these notes; they can no longer change.")
     if not submission.is_open:
         raise ApplicationError("This submission is closed.")
-    terms = role_terms(submission.role)
     with transaction.atomic():
         submission.culture_fit_notes = notes
         submission.culture_status = CultureStatus.PENDING
@@ -349,11 +309,6 @@ def submission_revise_culture_notes(
             verb="submission.culture_notes_revised",
             submission=submission,
             summary=f"Culture-fit notes for {submission.candidate} revised for HR",
-        )
-        clock_open(
-            submission=submission,
-            kind=ClockKind.HR_APPROVAL,
-            sla_hours=terms.hr_approval_sla_hours,
         )
     return submission
 
@@ -368,7 +323,6 @@ def submission_answer_info_request(
         raise ApplicationError("Only a submission in review can get more information.")
     if not answer.strip():
         raise ValidationError({"answer": "Write the information the hiring manager asked for."})
-    terms = role_terms(submission.role)
     with transaction.atomic():
         activity_record(
             actor=actor,
@@ -376,9 +330,6 @@ def submission_answer_info_request(
             submission=submission,
             summary=f"More information on {submission.candidate} for the hiring manager",
             payload={"answer": answer.strip()},
-        )
-        clock_open(
-            submission=submission, kind=ClockKind.HM_REVIEW, sla_hours=terms.hm_review_sla_hours
         )
     return submission
 
@@ -394,7 +345,6 @@ def submission_set_competing_deadline(
     with transaction.atomic():
         submission.competing_offer_deadline = deadline
         submission.save(update_fields=["competing_offer_deadline", "updated_at"])
-        clocks_apply_competing_deadline(submission=submission)
         activity_record(
             actor=actor,
             verb="submission.competing_deadline_set",

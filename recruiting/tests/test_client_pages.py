@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from accounts.services import invitation_create
+from activity.models import Activity
+from activity.services import activity_record
 from engagements.models import ClockKind
-from engagements.services import activity_record, clock_open, clocks_close
+from engagements.services import clock_open, clocks_close
 from lib.tenancy import organization_context
 from recruiting.models import Client, Contact
 from tests.factories import (
@@ -232,7 +234,7 @@ def test_client_users_see_their_client_but_no_internal_entries_nor_edit_links(
     with organization_context(organization.id):
         activity_record(
             actor=recruiter,
-            verb="client.note",
+            verb="client.updated",
             client=client_company,
             summary="Recruiter-only remark",
             internal=True,
@@ -255,7 +257,7 @@ def test_agency_sees_internal_client_entries(client_for, organization, recruiter
     with organization_context(organization.id):
         activity_record(
             actor=recruiter,
-            verb="client.note",
+            verb="client.updated",
             client=client_company,
             summary="Recruiter-only remark",
             internal=True,
@@ -381,6 +383,20 @@ def test_agency_edits_a_contact(client_for, recruiter, hm_contact):
     )
     assert response.status_code == 302
     assert _contact(hm_contact).full_name == "Hana Meyer-Lang"
+    with organization_context(hm_contact.organization_id):
+        entry = Activity.objects.get(verb="contact.updated")
+    assert entry.client_id == hm_contact.client_id
+    assert entry.actor_id == recruiter.pk
+    assert entry.payload == {"contact": str(hm_contact.public_id), "changed": ["full_name"]}
+
+
+def test_saving_a_contact_unchanged_records_nothing(client_for, recruiter, hm_contact):
+    client_for(recruiter).post(
+        f"/contacts/{hm_contact.public_id}/edit/",
+        {"full_name": "Hana Meyer", "kind": "hiring_manager", "email": "hana@acme.test"},
+    )
+    with organization_context(hm_contact.organization_id):
+        assert not Activity.objects.filter(verb="contact.updated").exists()
 
 
 def test_a_bad_contact_edit_changes_nothing(client_for, recruiter, hm_contact):

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from activity.services import activity_record
 from engagements.models import ClockKind
-from engagements.services import activity_record, clock_open
+from engagements.services import clock_open
 from lib.tenancy import organization_context
 from recruiting.models import Role, RoleStatus, Stage
 from tests.factories import (
@@ -355,7 +356,11 @@ def test_client_users_see_their_role_without_agency_actions_or_internal_notes(
     )
     with organization_context(organization.id):
         activity_record(
-            actor=recruiter, verb="role.note", role=role, summary="Client is tough", internal=True
+            actor=recruiter,
+            verb="role.updated",
+            role=role,
+            summary="Client is tough",
+            internal=True,
         )
         activity_record(actor=recruiter, verb="role.updated", role=role, summary="Shared update")
     response = client_for(request.getfixturevalue(cast)).get(f"/roles/{role.public_id}/")

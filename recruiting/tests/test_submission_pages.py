@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from engagements.models import Activity, ClockKind, ResponseClock
-from engagements.services import activity_record
+from activity.models import Activity
+from activity.services import activity_record
+from engagements.models import ClockKind, ResponseClock
 from lib.tenancy import organization_context
 from recruiting import services
 from recruiting.models import CultureStatus, LostReason, Stage, Submission
@@ -708,7 +709,7 @@ def test_client_users_never_see_internal_notes_or_internal_entries(
     with organization_context(role.organization_id):
         activity_record(
             actor=recruiter,
-            verb="note.added",
+            verb="submission.updated",
             submission=submission,
             summary=INTERNAL_ENTRY,
             internal=True,

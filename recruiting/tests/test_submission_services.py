@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from engagements.models import Activity, ClockKind, ResponseClock
+from activity.models import Activity
+from engagements.models import ClockKind, ResponseClock
 from lib.business_hours import add_business_hours
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.tenancy import organization_context

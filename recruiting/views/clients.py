@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import require_membership
 from accounts.permissions import AGENCY, Action, can
 from accounts.selectors import member_list, pending_invitation_list
+from activity import selectors as activity_selectors
 from engagements import selectors as engagement_selectors
 from intake.selectors import latest_agreements_by_role
 from lib.exceptions import ApplicationError
@@ -87,7 +88,7 @@ def client_detail(request: HttpRequest, public_id) -> HttpResponse:
         "responsiveness": engagement_selectors.responsiveness_by_client(client_ids=[client.pk])[
             client.pk
         ],
-        "activities": engagement_selectors.timeline(membership=membership, client=client),
+        "activities": activity_selectors.timeline(membership=membership, client=client),
         "can_edit": can_edit,
         # Inviting creates a membership: the members page's rule (owners and admins).
         "can_invite": can(membership, Action.MANAGE_ORGANIZATION),

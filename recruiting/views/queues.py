@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import Action
 from engagements.models import ResponseClock
-from intake.selectors import Terms, role_terms
 from lib.business_hours import BusinessCalendar, business_hours_between
 from recruiting import selectors
 from recruiting.access import require_action
 from recruiting.forms.submissions import CultureApprovalForm, SkillsReviewForm
 from recruiting.models import Submission
+from recruiting.terms import Terms, role_terms
 
 # --- Shared presentation helpers ------------------------------------------------------
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import require_membership
 from accounts.permissions import Action, can
+from activity import selectors as activity_selectors
 from engagements import selectors as engagement_selectors
 from intake.selectors import latest_agreements_by_role, latest_proposal
 from lib.exceptions import ApplicationError
@@ -91,7 +92,7 @@ def role_detail(request: HttpRequest, public_id) -> HttpResponse:
         "summary": in_force or proposal,
         "proposal": proposal,
         "clocks": engagement_selectors.open_clocks_for_role(role=role),
-        "activities": engagement_selectors.timeline(membership=membership, role=role),
+        "activities": activity_selectors.timeline(membership=membership, role=role),
         "is_agency": not membership.is_client_user,
         "can_edit": can(membership, Action.EDIT_CLIENTS_AND_ROLES),
         "can_submit": can(membership, Action.CREATE_SUBMISSION) and role.status == RoleStatus.OPEN,

@@ -24,9 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, Action, can
-from engagements import selectors as engagement_selectors
+from activity import selectors as activity_selectors
 from engagements.models import ClockKind
-from intake.selectors import role_terms
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from recruiting import selectors, services
@@ -47,6 +46,7 @@ from recruiting.models import (
     Submission,
 )
 from recruiting.services.submissions import MOVE_ROLES
+from recruiting.terms import role_terms
 from recruiting.views.queues import (
     clock_status,
     culture_approval_form,
@@ -212,7 +212,7 @@ def _render_detail(
             # The posted form accepted any stage (the service judges); offer only real ones.
             form.set_targets(_move_targets(membership, submission))
         available[name] = form
-    activities = engagement_selectors.timeline(membership=membership, submission=submission)
+    activities = activity_selectors.timeline(membership=membership, submission=submission)
     agency = membership.role in AGENCY
     notes_visible = selectors.culture_notes_visible(
         membership=membership, culture_status=submission.culture_status

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from engagements.services import activity_record
+from activity.services import activity_record
 from lib.tenancy import organization_context
 from tests.factories import CandidateFactory, ClientFactory, RoleFactory, SubmissionFactory
 
@@ -18,7 +18,7 @@ def detail(activity) -> str:
     return reverse("api:activity-detail", kwargs={"public_id": activity.public_id})
 
 
-def _record(organization, *, at=None, actor=None, verb="submission.created", **objects):
+def _record(organization, *, at=None, actor=None, verb="client.updated", **objects):
     """An entry about `objects`, written at `at` (or now)."""
     with organization_context(organization.id):
         if at is None:
@@ -109,12 +109,12 @@ def test_activities_filter_by_object(api, organization, client_company, other_cl
 
 
 def test_activities_filter_by_one_verb_or_several(api, organization, client_company):
-    created = _record(organization, verb="submission.created", client=client_company)
-    reviewed = _record(organization, verb="review.completed", client=client_company)
-    _record(organization, verb="nudge.sent", client=client_company)
+    created = _record(organization, verb="client.created", client=client_company)
+    reviewed = _record(organization, verb="client.updated", client=client_company)
+    _record(organization, verb="contact.created", client=client_company)
 
-    assert _ids(api.get(LIST, {"verb": "review.completed"})) == [str(reviewed.public_id)]
-    assert set(_ids(api.get(LIST, {"verb": "submission.created,review.completed"}))) == {
+    assert _ids(api.get(LIST, {"verb": "client.updated"})) == [str(reviewed.public_id)]
+    assert set(_ids(api.get(LIST, {"verb": "client.created,client.updated"}))) == {
         str(created.public_id),
         str(reviewed.public_id),
     }
@@ -166,7 +166,11 @@ def test_client_users_read_only_their_clients_shared_entries(
 ):
     shared = _record(organization, submission=submission)
     internal = _record(
-        organization, actor=recruiter, verb="submission.note", submission=submission, internal=True
+        organization,
+        actor=recruiter,
+        verb="submission.updated",
+        submission=submission,
+        internal=True,
     )
     others = _record(organization, verb="client.updated", client=other_client)
     candidate_only = _record(
@@ -185,7 +189,11 @@ def test_client_users_read_only_their_clients_shared_entries(
 
 def test_the_agency_reads_internal_entries(api, organization, recruiter, submission):
     internal = _record(
-        organization, actor=recruiter, verb="submission.note", submission=submission, internal=True
+        organization,
+        actor=recruiter,
+        verb="submission.updated",
+        submission=submission,
+        internal=True,
     )
 
     response = api.get(detail(internal))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements.models import Activity
+from activity.models import Activity
 from intake import services
 from intake.models import (
     AgreementAcknowledgement,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from engagements.models import Activity
+from activity.models import Activity
 from lib.tenancy import organization_context
 from recruiting.models import Client, Contact, ContactKind, Role, RoleStatus
 from tests.factories import ClientFactory, ContactFactory, RoleFactory

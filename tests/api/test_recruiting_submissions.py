@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from engagements.models import Activity, ClockKind, ResponseClock
+from activity.models import Activity
+from engagements.models import ClockKind, ResponseClock
 from lib.tenancy import organization_context
 from recruiting.models import (
     Candidate,

@@ -6,7 +6,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from engagements.models import Activity
+from activity.models import Activity
 from lib.api.upsert import LOCK_SQL, external_reference_lock_key
 from lib.tenancy import organization_context
 from recruiting.models import Candidate, Client, Contact, Role, Submission

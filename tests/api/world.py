@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Membership
+from activity.services import activity_record
 from engagements.models import ClockKind, Nudge
-from engagements.services import activity_record, clock_open
+from engagements.services import clock_open
 from lib.tenancy import organization_context
 from recruiting.models import (
     CultureApproval,

@@ -41,8 +41,8 @@ from django.utils import timezone
 from accounts.models import ApiKeyScope, Membership, MembershipRole, Organization, User
 from accounts.selectors import all_organization_ids
 from accounts.services import api_key_create
+from activity.models import Activity
 from engagements.models import (
-    Activity,
     ClockKind,
     Nudge,
     ResponseClock,
