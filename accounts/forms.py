@@ -4,9 +4,9 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import TIMEZONE_CHOICES, ApiKeyScope, MembershipRole, User
+from accounts.selectors import client_choices
 from accounts.services import organization_create
 from lib.forms import ObjectChoiceField
-from recruiting.selectors import client_choices
 
 
 class AgencySignupForm(forms.Form):

@@ -124,3 +124,13 @@ def organization_by_slug(*, slug: str) -> Organization | None:
         if organization is not None:
             return organization
     return None
+
+
+def client_choices() -> QuerySet:
+    """The organization's clients by name, for the membership and invitation pickers.
+
+    Reached through the membership's own `client` relation, so the accounts layer
+    needs no import of the recruiting app that owns clients.
+    """
+    client_model = Membership._meta.get_field("client").related_model
+    return client_model.objects.order_by("name")

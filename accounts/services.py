@@ -28,13 +28,16 @@ from accounts.models import (
     hash_token,
 )
 from accounts.selectors import all_organization_ids, idempotency_cutoff
+from lib import events
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.mail import send_mail
 from lib.tasks import enqueue
 from lib.tenancy import organization_context, require_organization_id
-from recruiting.models import Client, Contact
 
 SLUG_ATTEMPTS = 20
+
+INVITATION_ACCEPTED = "invitation.accepted"
+events.declare(INVITATION_ACCEPTED, "Someone accepted an invitation and is now a member.")
 
 
 def _require_admin(membership: Membership) -> None:
@@ -92,7 +95,7 @@ def organization_update(*, membership: Membership, name: str, timezone_name: str
 
 
 def membership_change_role(
-    *, actor: Membership, membership: Membership, role: str, client: Client | None = None
+    *, actor: Membership, membership: Membership, role: str, client=None
 ) -> Membership:
     _require_admin(actor)
     _require_same_organization(actor, membership)
@@ -158,9 +161,7 @@ def _validate_client_binding(actor: Membership, role: str, client) -> None:
         raise PermissionDenied("That client belongs to another organization.")
 
 
-def invitation_create(
-    *, actor: Membership, email: str, role: str, client: Client | None = None
-) -> Invitation:
+def invitation_create(*, actor: Membership, email: str, role: str, client=None) -> Invitation:
     """Invite `email` with `role`; a pending invitation to the same address is replaced."""
     _require_admin(actor)
     email = email.strip().lower()
@@ -279,18 +280,16 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         _claim_invitation(invitation, user)
         if Membership.objects.filter(user=user).exists():
             raise ApplicationError("You are already a member of this organization.")
-        if invitation.client_id is not None:
-            # The client's contact record with this address is now this login.
-            Contact.objects.filter(client_id=invitation.client_id, email__iexact=user.email).update(
-                user=user
-            )
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             organization_id=invitation.organization_id,
             user=user,
             role=invitation.role,
             client_id=invitation.client_id,
             last_active_at=timezone.now(),
         )
+        # The recruiting app links a client's contact record to this login.
+        events.publish(INVITATION_ACCEPTED, membership=membership)
+        return membership
 
 
 def invitation_accept_new_user(

@@ -12,13 +12,19 @@ webhook subscription form and the API schema offer the `webhook` ones, and
 docs/api.md lists the same.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lib import events
+from lib.events import UndeclaredEventType
+
+__all__ = ["EVENT_TYPES", "WEBHOOK_EVENT_TYPES", "UndeclaredEventType", "publish", "subscribe"]
+
 if TYPE_CHECKING:  # the handlers receive the recorded row; no import at run time
     from activity.models import Activity
+
+Handler = Callable[["Activity"], None]
 
 
 @dataclass(frozen=True)
@@ -80,40 +86,19 @@ WEBHOOK_EVENT_TYPES: dict[str, str] = {
 }
 
 
-class UndeclaredEventType(LookupError):
-    """An event type missing from EVENT_TYPES: declare it there first."""
-
-
-Handler = Callable[["Activity"], None]
-_handlers: dict[str, list[Handler]] = defaultdict(list)
-_every_event: list[Handler] = []
+for _name, _event in EVENT_TYPES.items():
+    events.declare(_name, _event.description)
 
 
 def subscribe(*event_types: str) -> Callable[[Handler], Handler]:
-    """Register a handler for these event types, or for every event when none is named.
-
-    Called at import time of a higher layer's handlers module (from its AppConfig.ready).
-    """
-    for event_type in event_types:
-        require_declared(event_type)
-
-    def register(handler: Handler) -> Handler:
-        if event_types:
-            for event_type in event_types:
-                _handlers[event_type].append(handler)
-        else:
-            _every_event.append(handler)
-        return handler
-
-    return register
+    """Register a handler(activity) for these types, or for every timeline event when
+    none is named; called from a higher layer's handlers module (its AppConfig.ready)."""
+    return events.subscribe(*(event_types or EVENT_TYPES))
 
 
 def publish(activity: "Activity") -> None:
-    """Run every handler of the activity's type, then those of every event, in order."""
-    for handler in (*_handlers.get(activity.verb, ()), *_every_event):
-        handler(activity)
+    """Run the handlers of the activity's type in the order they subscribed."""
+    events.publish(activity.verb, activity=activity)
 
 
-def require_declared(event_type: str) -> None:
-    if event_type not in EVENT_TYPES:
-        raise UndeclaredEventType(f"Declare the event type {event_type!r} in EVENT_TYPES.")
+require_declared = events.require_declared

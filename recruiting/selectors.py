@@ -60,11 +60,6 @@ def client_list(*, membership: Membership) -> list[Client]:
     )
 
 
-def client_choices() -> QuerySet[Client]:
-    """The organization's clients by name, for pickers (membership and invitation forms)."""
-    return Client.objects.order_by("name")
-
-
 def client_get(*, membership: Membership, public_id) -> Client:
     """The client, or Client.DoesNotExist when it is not visible to the member."""
     return (
