@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, hash_token
 from accounts.permissions import client_scope
 from engagements.models import (
     ActionLink,
+    ClockKind,
     ClockOutcome,
     Notification,
     Nudge,
@@ -19,7 +20,7 @@ from engagements.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from recruiting.models import Client
+from recruiting.models import OPEN_STAGES, Client, CultureStatus, Stage, Submission
 
 ACTION_TOKEN_SETTING = "rapport.action_token_hash"  # noqa: S105 - a setting name
 DUE_SOON_WINDOW = timedelta(hours=48)
@@ -187,3 +188,87 @@ def webhook_delivery_list(*, endpoint: WebhookEndpoint | None = None) -> QuerySe
 
 def webhook_delivery_get(*, public_id) -> WebhookDelivery:
     return webhook_delivery_list().get(public_id=public_id)
+
+
+# --- What the client owes: the hiring manager's and HR's queues ------------------
+
+
+def open_clock(*, submission: Submission, kind: str) -> ResponseClock | None:
+    return ResponseClock.objects.filter(
+        submission=submission, kind=kind, closed_at__isnull=True
+    ).first()
+
+
+def hm_review_queue(*, membership: Membership) -> list[Submission]:
+    """Submissions waiting for the hiring manager's skills review, most urgent first.
+
+    One query for the submissions with their role, agreement and candidate, one for
+    their open review clocks; the waiting time is read from the clock.
+    """
+    # A submission whose review clock is closed waits for the recruiter's answer to
+    # the hiring manager's question (`info_requested`), not for the hiring manager.
+    awaiting_review = Exists(
+        ResponseClock.objects.filter(
+            submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
+        )
+    )
+    submissions = list(
+        _scoped(Submission.objects.filter(awaiting_review, stage=Stage.HM_REVIEW), membership)
+        .select_related("role__agreement", "candidate", "client")
+        .prefetch_related(
+            Prefetch(
+                "clocks",
+                queryset=ResponseClock.objects.filter(
+                    kind=ClockKind.HM_REVIEW, closed_at__isnull=True
+                ),
+                to_attr="open_review_clocks",
+            )
+        )
+    )
+    return sorted(submissions, key=_urgency("open_review_clocks"))
+
+
+def hr_approval_queue(*, membership: Membership) -> list[Submission]:
+    """Submissions whose culture-fit notes wait for HR, most urgent first."""
+    submissions = list(
+        _scoped(
+            Submission.objects.filter(culture_status=CultureStatus.PENDING, stage__in=OPEN_STAGES),
+            membership,
+        )
+        .select_related("role__agreement", "candidate", "client")
+        .prefetch_related(
+            Prefetch(
+                "clocks",
+                queryset=ResponseClock.objects.filter(
+                    kind=ClockKind.HR_APPROVAL, closed_at__isnull=True
+                ),
+                to_attr="open_approval_clocks",
+            )
+        )
+    )
+    return sorted(submissions, key=_urgency("open_approval_clocks"))
+
+
+def _urgency(attribute: str):
+    far_future = timezone.now() + timedelta(days=3650)
+
+    def key(submission: Submission):
+        clocks = getattr(submission, attribute)
+        return clocks[0].due_at if clocks else far_future
+
+    return key
+
+
+def info_requested(*, membership: Membership) -> list[Submission]:
+    """Submissions in review whose hiring manager asked for more information: the
+    recruiter owes the answer (the review clock restarts when it comes)."""
+    awaiting_review = Exists(
+        ResponseClock.objects.filter(
+            submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
+        )
+    )
+    return list(
+        _scoped(Submission.objects.filter(~awaiting_review, stage=Stage.HM_REVIEW), membership)
+        .select_related("role", "candidate")
+        .order_by("updated_at")
+    )

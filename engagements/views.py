@@ -53,17 +53,17 @@ def home(request: HttpRequest) -> HttpResponse:
             if clock.owed_by == membership.role
         ]
         if membership.role == MembershipRole.HIRING_MANAGER:
-            queue = recruiting_selectors.hm_review_queue(membership=membership)
+            queue = selectors.hm_review_queue(membership=membership)
             clocks = [s.open_review_clocks[0] for s in queue if s.open_review_clocks]
         else:
-            queue = recruiting_selectors.hr_approval_queue(membership=membership)
+            queue = selectors.hr_approval_queue(membership=membership)
             clocks = [s.open_approval_clocks[0] for s in queue if s.open_approval_clocks]
         context["queue_count"] = len(queue)
         context["queue_overdue"] = sum(1 for clock in clocks if clock.due_at <= now)
     else:
         context["attention"] = selectors.attention_clocks(membership=membership)
         context["changes_requested"] = recruiting_selectors.changes_requested(membership=membership)
-        context["info_requested"] = recruiting_selectors.info_requested(membership=membership)
+        context["info_requested"] = selectors.info_requested(membership=membership)
         context["activities"] = activity_selectors.timeline(
             membership=membership, limit=RECENT_ACTIVITY_LIMIT
         )

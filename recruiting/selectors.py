@@ -2,14 +2,11 @@
 hiring managers and HR to their client (`accounts.permissions.client_scope`)."""
 
 from collections import OrderedDict
-from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, client_scope
-from engagements.models import ClockKind, ResponseClock
 from recruiting.models import (
     OPEN_STAGES,
     Candidate,
@@ -175,87 +172,6 @@ def _reviews(relation: str) -> QuerySet:
     model = Submission._meta.get_field(relation).related_model
     person = "author__user" if relation == "interview_feedback" else "reviewer__user"
     return model.objects.select_related(person).order_by("-created_at")
-
-
-def open_clock(*, submission: Submission, kind: str) -> ResponseClock | None:
-    return ResponseClock.objects.filter(
-        submission=submission, kind=kind, closed_at__isnull=True
-    ).first()
-
-
-def hm_review_queue(*, membership: Membership) -> list[Submission]:
-    """Submissions waiting for the hiring manager's skills review, most urgent first.
-
-    One query for the submissions with their role, agreement and candidate, one for
-    their open review clocks; the waiting time is read from the clock.
-    """
-    # A submission whose review clock is closed waits for the recruiter's answer to
-    # the hiring manager's question (`info_requested`), not for the hiring manager.
-    awaiting_review = Exists(
-        ResponseClock.objects.filter(
-            submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
-        )
-    )
-    submissions = list(
-        _scoped(Submission.objects.filter(awaiting_review, stage=Stage.HM_REVIEW), membership)
-        .select_related("role__agreement", "candidate", "client")
-        .prefetch_related(
-            Prefetch(
-                "clocks",
-                queryset=ResponseClock.objects.filter(
-                    kind=ClockKind.HM_REVIEW, closed_at__isnull=True
-                ),
-                to_attr="open_review_clocks",
-            )
-        )
-    )
-    return sorted(submissions, key=_urgency("open_review_clocks"))
-
-
-def hr_approval_queue(*, membership: Membership) -> list[Submission]:
-    """Submissions whose culture-fit notes wait for HR, most urgent first."""
-    submissions = list(
-        _scoped(
-            Submission.objects.filter(culture_status=CultureStatus.PENDING, stage__in=OPEN_STAGES),
-            membership,
-        )
-        .select_related("role__agreement", "candidate", "client")
-        .prefetch_related(
-            Prefetch(
-                "clocks",
-                queryset=ResponseClock.objects.filter(
-                    kind=ClockKind.HR_APPROVAL, closed_at__isnull=True
-                ),
-                to_attr="open_approval_clocks",
-            )
-        )
-    )
-    return sorted(submissions, key=_urgency("open_approval_clocks"))
-
-
-def _urgency(attribute: str):
-    far_future = timezone.now() + timedelta(days=3650)
-
-    def key(submission: Submission):
-        clocks = getattr(submission, attribute)
-        return clocks[0].due_at if clocks else far_future
-
-    return key
-
-
-def info_requested(*, membership: Membership) -> list[Submission]:
-    """Submissions in review whose hiring manager asked for more information: the
-    recruiter owes the answer (the review clock restarts when it comes)."""
-    awaiting_review = Exists(
-        ResponseClock.objects.filter(
-            submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
-        )
-    )
-    return list(
-        _scoped(Submission.objects.filter(~awaiting_review, stage=Stage.HM_REVIEW), membership)
-        .select_related("role", "candidate")
-        .order_by("updated_at")
-    )
 
 
 def changes_requested(*, membership: Membership) -> list[Submission]:

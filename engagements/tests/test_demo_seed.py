@@ -13,11 +13,10 @@ from django.utils import timezone
 from accounts.models import Membership, MembershipRole, Organization, User
 from engagements.demo import HM_EMAIL, HR_EMAIL, OWNER_EMAIL, RECRUITER_EMAIL
 from engagements.models import ResponseClock
-from engagements.selectors import attention_clocks
+from engagements.selectors import attention_clocks, hm_review_queue, hr_approval_queue
 from intake.models import AgreementStatus
 from lib.tenancy import organization_context, user_context
 from recruiting.models import Candidate, Client, Contact, ContactKind, Role, Stage, Submission
-from recruiting.selectors import hm_review_queue, hr_approval_queue
 
 
 def test_seed_demo_gives_every_demo_user_real_work_with_a_history(db):

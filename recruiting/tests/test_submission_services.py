@@ -410,7 +410,7 @@ def test_hr_rejects_after_the_culture_interview_through_feedback(
 def test_a_question_from_the_hiring_manager_leaves_the_queue_until_answered(
     in_organization, recruiter, hiring_manager, role, candidate
 ):
-    from recruiting import selectors
+    from engagements import selectors
 
     submission = _submit(recruiter, role, candidate)
     services.skills_review_submit(

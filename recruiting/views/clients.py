@@ -8,41 +8,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import require_membership
-from accounts.permissions import AGENCY, Action, can
-from accounts.selectors import member_list, pending_invitation_list
-from activity import selectors as activity_selectors
-from engagements import selectors as engagement_selectors
-from intake.selectors import latest_agreements_by_role
+from accounts.permissions import AGENCY, Action
+from accounts.selectors import member_list
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from recruiting import selectors, services
 from recruiting.access import get_client, get_contact_for_editing, require_action
-from recruiting.forms.clients import WEEKDAY_CHOICES, ClientEditForm, ClientForm, ContactForm
-from recruiting.models import ContactKind
-
-INVITABLE_KINDS = frozenset({ContactKind.HIRING_MANAGER, ContactKind.HR})
-WEEKDAY_NAMES = dict(WEEKDAY_CHOICES)
+from recruiting.forms.clients import ClientEditForm, ClientForm, ContactForm
 
 
 def _agency_members(organization_id) -> list:
     """Who may own a client relationship: the agency's own people, never client users."""
     return [m for m in member_list(organization_id=organization_id) if m.role in AGENCY]
-
-
-@login_required
-def client_list(request: HttpRequest) -> HttpResponse:
-    membership = require_membership(request)
-    clients = selectors.client_list(membership=membership)
-    # One query for every row's responsiveness, whatever the number of clients.
-    responsiveness = engagement_selectors.responsiveness_by_client(
-        client_ids=[client.pk for client in clients]
-    )
-    rows = [(client, responsiveness[client.pk]) for client in clients]
-    context = {
-        "rows": rows,
-        "can_edit": can(membership, Action.EDIT_CLIENTS_AND_ROLES),
-    }
-    return render(request, "recruiting/client_list.html", context)
 
 
 @login_required
@@ -60,41 +37,6 @@ def client_create(request: HttpRequest) -> HttpResponse:
             return redirect("recruiting:client-detail", public_id=client.public_id)
     status = 400 if form.errors else 200
     return render(request, "recruiting/client_form.html", {"form": form}, status=status)
-
-
-@login_required
-def client_detail(request: HttpRequest, public_id) -> HttpResponse:
-    client = get_client(request, public_id)
-    membership = require_membership(request)
-    roles = selectors.client_roles(client=client)
-    latest = latest_agreements_by_role(role_ids=[role.pk for role in roles])
-    can_edit = can(membership, Action.EDIT_CLIENTS_AND_ROLES)
-    contacts = selectors.client_contacts(client=client)
-    invited = set()
-    if can_edit:
-        # One query: who already has an invitation waiting, so nobody is invited twice.
-        # Emails are compared case-insensitively, as accounts compares them.
-        pending = {
-            invitation.email.casefold()
-            for invitation in pending_invitation_list(organization_id=client.organization_id)
-        }
-        invited = {contact.pk for contact in contacts if contact.email.casefold() in pending}
-    context = {
-        "client": client,
-        "workdays": [WEEKDAY_NAMES[day] for day in client.workdays],
-        "contacts": contacts,
-        "invited": invited,
-        "role_rows": [(role, latest.get(role.pk)) for role in roles],
-        "responsiveness": engagement_selectors.responsiveness_by_client(client_ids=[client.pk])[
-            client.pk
-        ],
-        "activities": activity_selectors.timeline(membership=membership, client=client),
-        "can_edit": can_edit,
-        # Inviting creates a membership: the members page's rule (owners and admins).
-        "can_invite": can(membership, Action.MANAGE_ORGANIZATION),
-        "invitable_kinds": INVITABLE_KINDS,
-    }
-    return render(request, "recruiting/client_detail.html", context)
 
 
 @login_required

@@ -25,7 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, Action, can
 from activity import selectors as activity_selectors
+from engagements import selectors as engagement_selectors
 from engagements.models import ClockKind
+from engagements.pages.queues import (
+    clock_status,
+    culture_approval_form,
+    skills_review_form,
+    skills_rows,
+)
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from recruiting import selectors, services
@@ -47,12 +54,6 @@ from recruiting.models import (
 )
 from recruiting.services.submissions import MOVE_ROLES
 from recruiting.terms import role_terms
-from recruiting.views.queues import (
-    clock_status,
-    culture_approval_form,
-    skills_review_form,
-    skills_rows,
-)
 
 # What a decision did, for the message after it (the choices' labels are imperatives).
 REVIEW_OUTCOMES = {
@@ -198,7 +199,7 @@ def _render_detail(
     open_clocks = {}
     for kind in _clock_kinds(submission):
         status_of_clock = clock_status(
-            selectors.open_clock(submission=submission, kind=kind),
+            engagement_selectors.open_clock(submission=submission, kind=kind),
             calendar=client.calendar,
             now=now,
         )

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Action
+from engagements import selectors
 from engagements.models import ResponseClock
 from lib.business_hours import BusinessCalendar, business_hours_between
-from recruiting import selectors
 from recruiting.access import require_action
 from recruiting.forms.submissions import CultureApprovalForm, SkillsReviewForm
 from recruiting.models import Submission

@@ -1,0 +1,80 @@
+"""The role list and a role's page: its agreement, pipeline, open clocks and timeline."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.access import require_membership
+from accounts.permissions import Action, can
+from activity import selectors as activity_selectors
+from engagements import selectors as engagement_selectors
+from intake.selectors import latest_agreements_by_role, latest_proposal
+from recruiting import selectors
+from recruiting.access import get_role
+from recruiting.forms.roles import ROLE_STATUS_FILTERS, RoleFilterForm
+from recruiting.models import ROLE_STATUS_MOVES, RoleStatus, Stage
+
+# How a status change reads on its button.
+STATUS_ACTIONS = {
+    RoleStatus.OPEN: "Reopen",
+    RoleStatus.ON_HOLD: "Put on hold",
+    RoleStatus.FILLED: "Mark filled",
+    RoleStatus.CANCELLED: "Cancel role",
+}
+
+
+@login_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    filter_form = RoleFilterForm(request.GET)
+    status = filter_form.status_filter()
+    roles = selectors.role_list(membership=membership, status=status)
+    latest = latest_agreements_by_role(role_ids=[role.pk for role in roles])
+    context = {
+        "role_rows": [(role, latest.get(role.pk)) for role in roles],
+        "status": status or "all",
+        "status_label": dict(ROLE_STATUS_FILTERS)[status or "all"],
+        "status_filters": ROLE_STATUS_FILTERS,
+        "show_client": not membership.is_client_user,
+    }
+    return render(request, "recruiting/role_list.html", context)
+
+
+@login_required
+def role_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The role's page. A constant number of queries whatever its size (see
+    recruiting/tests/test_role_pages.py::test_role_detail_query_count_stays_constant):
+    the role with its client, agreement, contacts and owner; its submissions with
+    their candidates; the latest proposal; its open clocks with their candidates;
+    its timeline with the actors."""
+    role = get_role(request, public_id)
+    membership = require_membership(request)
+    proposal = latest_proposal(role=role)
+    in_force = role.agreement
+    if proposal is not None and in_force is not None and proposal.version < in_force.version:
+        proposal = None
+    pipeline = [
+        (Stage(stage), submissions)
+        for stage, submissions in selectors.role_pipeline(role=role).items()
+    ]
+    context = {
+        "role": role,
+        "client": role.client,
+        "pipeline": pipeline,
+        # Phones list the empty stages on one line instead of a box each.
+        "empty_stages": [stage.label for stage, submissions in pipeline if not submissions],
+        # Show what is agreed; before anything is, what is proposed.
+        "summary": in_force or proposal,
+        "proposal": proposal,
+        "clocks": engagement_selectors.open_clocks_for_role(role=role),
+        "activities": activity_selectors.timeline(membership=membership, role=role),
+        "is_agency": not membership.is_client_user,
+        "can_edit": can(membership, Action.EDIT_CLIENTS_AND_ROLES),
+        "can_submit": can(membership, Action.CREATE_SUBMISSION) and role.status == RoleStatus.OPEN,
+        "status_moves": [
+            (status, STATUS_ACTIONS[status])
+            for status in RoleStatus
+            if status in ROLE_STATUS_MOVES.get(role.status, frozenset())
+        ],
+    }
+    return render(request, "recruiting/role_detail.html", context)
