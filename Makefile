@@ -33,9 +33,10 @@ test: $(INSTALLED) ## Run the whole test suite against PostgreSQL
 test-calendar: $(INSTALLED) ## The suite as if today were a weekend, a DST change, 1 and 5 years ahead
 	$(PY) scripts/with_database.py $(PY) scripts/test_calendar.py -n auto $(PYTEST_ARGS)
 
-lint: $(INSTALLED) ## ruff lint and format check
+lint: $(INSTALLED) ## ruff lint and format check; import-linter's layer and cycle contracts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(INSTALLED) ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .

@@ -32,7 +32,7 @@ from lib import events
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.mail import send_mail
 from lib.tasks import enqueue
-from lib.tenancy import organization_context, require_organization_id
+from lib.tenancy import organization_context, require_organization_id, require_same_organization
 
 SLUG_ATTEMPTS = 20
 
@@ -43,13 +43,6 @@ events.declare(INVITATION_ACCEPTED, "Someone accepted an invitation and is now a
 def _require_admin(membership: Membership) -> None:
     if membership.role not in ADMIN_ROLES:
         raise PermissionDenied("Only the organization's owners and admins can do this.")
-
-
-def _require_same_organization(actor: Membership, target: Membership | Invitation) -> None:
-    """Foreign keys and primary-key lookups are not filtered by row-level security
-    on their own, so a service never trusts an object it was handed."""
-    if target.organization_id != actor.organization_id:
-        raise PermissionDenied("That belongs to another organization.")
 
 
 # --- Organizations ---------------------------------------------------------------
@@ -98,7 +91,7 @@ def membership_change_role(
     *, actor: Membership, membership: Membership, role: str, client=None
 ) -> Membership:
     _require_admin(actor)
-    _require_same_organization(actor, membership)
+    require_same_organization(actor, membership)
     if role not in MembershipRole.values:
         raise ValidationError({"role": f"“{role}” is not a role."})
     if role == MembershipRole.OWNER and actor.role != MembershipRole.OWNER:
@@ -118,7 +111,7 @@ def membership_change_role(
 
 def membership_remove(*, actor: Membership, membership: Membership) -> None:
     _require_admin(actor)
-    _require_same_organization(actor, membership)
+    require_same_organization(actor, membership)
     if membership.role == MembershipRole.OWNER:
         if actor.role != MembershipRole.OWNER:
             raise PermissionDenied("Only an owner can remove another owner.")
@@ -157,8 +150,7 @@ def _validate_client_binding(actor: Membership, role: str, client) -> None:
         raise ValidationError({"client": "Choose the client this person works for."})
     if role not in CLIENT_ROLES and client is not None:
         raise ValidationError({"client": "Only hiring managers and HR belong to a client."})
-    if client is not None and client.organization_id != actor.organization_id:
-        raise PermissionDenied("That client belongs to another organization.")
+    require_same_organization(actor, client)
 
 
 def invitation_create(*, actor: Membership, email: str, role: str, client=None) -> Invitation:
@@ -245,7 +237,7 @@ def invitations_resend_unsent(*, now=None) -> int:
 
 def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
     _require_admin(actor)
-    _require_same_organization(actor, invitation)
+    require_same_organization(actor, invitation)
     if invitation.accepted_at is not None:
         raise ApplicationError("This invitation was already accepted.")
     if invitation.revoked_at is None:
@@ -352,7 +344,7 @@ def api_key_create(
     """
     _require_admin(actor)
     acting_as = acting_as or actor
-    _require_same_organization(actor, acting_as)
+    require_same_organization(actor, acting_as)
     errors = {}
     name = name.strip()
     if not name:
@@ -378,7 +370,7 @@ def api_key_create(
 
 def api_key_revoke(*, actor: Membership, api_key: ApiKey) -> ApiKey:
     _require_admin(actor)
-    _require_same_organization(actor, api_key)
+    require_same_organization(actor, api_key)
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at", "updated_at"])

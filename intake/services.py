@@ -21,8 +21,9 @@ from intake.models import (
 )
 from intake.selectors import agreement_latest
 from lib.exceptions import ApplicationError
+from lib.tenancy import require_same_organization
 from recruiting.models import Contact, Role
-from recruiting.services._common import clean_text_list, require_same_organization
+from recruiting.services._common import clean_text_list
 
 AGREEMENT_TERMS = (
     "submissions_per_week",

@@ -14,5 +14,9 @@ class PermissionDenied(ApplicationError):
     """The user is known to the organization but their role may not do this."""
 
 
+class OtherOrganization(PermissionDenied):
+    """A service was handed an object of another organization than the actor's."""
+
+
 class TenantContextMissing(RuntimeError):
     """Tenant data was queried with no organization active: a programming error."""

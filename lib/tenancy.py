@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from uuid import UUID
 
-from lib.exceptions import TenantContextMissing
+from lib.exceptions import OtherOrganization, TenantContextMissing
 
 ORGANIZATION_SETTING = "rapport.organization_id"
 USER_SETTING = "rapport.user_id"
@@ -112,3 +112,15 @@ def install_tenant_wrapper(sender, connection, **kwargs) -> None:
         and _with_tenant_settings not in connection.execute_wrappers
     ):
         connection.execute_wrappers.append(_with_tenant_settings)
+
+
+def require_same_organization(actor, *objects) -> None:
+    """Refuse any object of another organization than the actor's (None is skipped).
+
+    Row-level security hides other organizations' rows from queries, but an object a
+    service is handed (a foreign key, a row loaded elsewhere) is not re-read, so every
+    service checks what it was given here.
+    """
+    for obj in objects:
+        if obj is not None and obj.organization_id != actor.organization_id:
+            raise OtherOrganization("That belongs to another organization.")

@@ -18,6 +18,7 @@ from activity.services import activity_record
 from engagements.models import NudgeChannel, NudgePolicy, NudgeRecipient, ResponseClock
 from engagements.services.schedule import next_nudge_schedule, policy_levels
 from lib.exceptions import ApplicationError
+from lib.tenancy import require_same_organization
 
 MAX_LEVELS = 3
 MAX_BUSINESS_DAYS = Decimal(10)
@@ -127,7 +128,7 @@ def nudge_policy_save(*, actor: Membership, client=None, levels: list[dict]) -> 
     """Save the organization's default ladder (no client) or one client's override,
     then reschedule the open clocks it governs."""
     require(actor, Action.MANAGE_ORGANIZATION)
-    _require_own_client(actor, client)
+    require_same_organization(actor, client)
     cleaned = nudge_levels_clean(levels)
     with transaction.atomic():
         # The unique constraints (one default per organization, one policy per
@@ -155,7 +156,7 @@ def nudge_policy_save(*, actor: Membership, client=None, levels: list[dict]) -> 
 def nudge_policy_remove(*, actor: Membership, client) -> PolicyChange:
     """Remove a client's override: its clocks follow the organization's default again."""
     require(actor, Action.MANAGE_ORGANIZATION)
-    _require_own_client(actor, client)
+    require_same_organization(actor, client)
     with transaction.atomic():
         deleted, _ = NudgePolicy.objects.filter(client=client).delete()
         if not deleted:
@@ -168,11 +169,6 @@ def nudge_policy_remove(*, actor: Membership, client) -> PolicyChange:
             internal=True,
         )
     return PolicyChange(None, _reschedule(client=client, levels=policy_levels(client=client)))
-
-
-def _require_own_client(actor: Membership, client) -> None:
-    if client is not None and client.organization_id != actor.organization_id:
-        raise ApplicationError("That client belongs to another organization.")
 
 
 def _reschedule(*, client, levels: list[dict]) -> int:

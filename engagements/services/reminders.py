@@ -47,9 +47,8 @@ from engagements.models import CheckIn, Notification, Reminder, ReminderKind
 from intake.models import AgreementStatus, Cadence, ExpectationAgreement
 from lib.business_hours import add_business_hours
 from lib.mail import send_mail
-from lib.tenancy import organization_context
+from lib.tenancy import organization_context, require_same_organization
 from recruiting.models import Role, RoleStatus, Submission
-from recruiting.services._common import require_same_organization
 
 logger = logging.getLogger(__name__)
 

@@ -53,7 +53,7 @@ from lib import outbound
 from lib.exceptions import ApplicationError
 from lib.mail import send_mail
 from lib.tasks import enqueue
-from lib.tenancy import organization_context
+from lib.tenancy import organization_context, require_same_organization
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,7 @@ def webhook_secret_generate() -> str:
 
 def _require_manager(actor: Membership, endpoint: WebhookEndpoint | None = None) -> None:
     require(actor, Action.MANAGE_ORGANIZATION)
-    if endpoint is not None and endpoint.organization_id != actor.organization_id:
-        raise ApplicationError("That endpoint belongs to another organization.")
+    require_same_organization(actor, endpoint)
 
 
 def _url_error(url: str) -> str | None:

@@ -7,16 +7,6 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from accounts.models import Membership
-
-
-def require_same_organization(actor: Membership, *objects) -> None:
-    """Foreign keys are not filtered by row-level security, so every object a
-    service is handed is checked against the actor's organization."""
-    for obj in objects:
-        if obj is not None and obj.organization_id != actor.organization_id:
-            raise ValidationError("That belongs to another organization.")
-
 
 def validate_timezone(name: str) -> str:
     if name not in zoneinfo.available_timezones():

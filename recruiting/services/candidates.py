@@ -9,12 +9,9 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.permissions import Action, require
 from activity.services import activity_record
+from lib.tenancy import require_same_organization
 from recruiting.models import Candidate
-from recruiting.services._common import (
-    clean_text_list,
-    external_reference_checked,
-    require_same_organization,
-)
+from recruiting.services._common import clean_text_list, external_reference_checked
 
 CANDIDATE_FIELDS = (
     "full_name",

@@ -9,12 +9,9 @@ from accounts.models import Invitation, Membership, MembershipRole
 from accounts.permissions import Action, require
 from accounts.services import invitation_create
 from activity.services import activity_record
+from lib.tenancy import require_same_organization
 from recruiting.models import Client, Contact, ContactKind
-from recruiting.services._common import (
-    external_reference_checked,
-    require_same_organization,
-    validate_timezone,
-)
+from recruiting.services._common import external_reference_checked, validate_timezone
 
 CLIENT_FIELDS = (
     "name",

@@ -7,8 +7,9 @@ from accounts.models import Membership
 from accounts.permissions import Action, require
 from activity.services import activity_record
 from lib.exceptions import ApplicationError
+from lib.tenancy import require_same_organization
 from recruiting.models import ROLE_STATUS_MOVES, Client, Contact, ContactKind, Role
-from recruiting.services._common import external_reference_checked, require_same_organization
+from recruiting.services._common import external_reference_checked
 
 ROLE_FIELDS = (
     "title",

@@ -16,6 +16,7 @@ from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, EVERYONE, Action, require, require_client_access
 from activity.services import activity_record
 from lib.exceptions import ApplicationError, PermissionDenied
+from lib.tenancy import require_same_organization
 from recruiting.models import (
     Candidate,
     CultureStatus,
@@ -25,7 +26,7 @@ from recruiting.models import (
     Stage,
     Submission,
 )
-from recruiting.services._common import external_reference_checked, require_same_organization
+from recruiting.services._common import external_reference_checked
 from recruiting.terms import role_terms
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from activity.models import Activity
 from engagements.models import ClockKind, ResponseClock
 from lib.business_hours import add_business_hours
-from lib.exceptions import ApplicationError, PermissionDenied
+from lib.exceptions import ApplicationError, OtherOrganization, PermissionDenied
 from lib.tenancy import organization_context
 from recruiting import services
 from recruiting.models import CultureStatus, LostReason, Stage, Submission
@@ -269,7 +269,7 @@ def test_a_submission_cannot_mix_organizations(
     in_organization, recruiter, role, other_organization
 ):
     foreign_candidate = CandidateFactory(organization=other_organization)
-    with pytest.raises(ValidationError, match="another organization"):
+    with pytest.raises(OtherOrganization, match="another organization"):
         _submit(recruiter, role, foreign_candidate)
 
 
