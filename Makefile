@@ -45,7 +45,7 @@ format: $(INSTALLED) ## Format and fix what ruff can
 migrate: $(INSTALLED) ## Apply migrations as the owner role and grant the application role
 	$(PY) scripts/with_database.py $(PY) manage.py migrate --noinput
 
-bench: bench-nudges bench-api ## Run every benchmark (DESIGN §8 budgets; BENCH_ARGS=--write records them)
+bench: bench-nudges bench-api ## Run every benchmark (docs/performance.md; BENCH_ARGS=--write records them)
 
 bench-nudges: $(INSTALLED) ## Time the nudge scan: 1,000,000 open clocks, then 10,000 due
 	$(PY) scripts/with_database.py $(PY) -m bench.nudges $(BENCH_ARGS)

@@ -1,4 +1,4 @@
-"""The permission matrix of the product (DESIGN §2), in one table.
+"""The permission matrix of the product (docs/design.md#23-permission-matrix), in one table.
 
 Services call `require(membership, Action.X)`; pages and templates call `can`.
 Object-level rules (a hiring manager sees only their client) are in

@@ -1,1 +1,4 @@
-"""Benchmarks against the budgets of DESIGN §8: `make bench`. Results: docs/performance.md."""
+"""Benchmarks against the budgets (docs/design.md#10-budgets): `make bench`.
+
+Results: docs/performance.md.
+"""

@@ -1,4 +1,4 @@
-"""The API at scale (DESIGN §8, issue 5): `make bench-api`.
+"""The API at scale (docs/design.md#10-budgets, issue 5): `make bench-api`.
 
 Seeds the scale data set (`manage.py seed_scale`: 20 organizations, the largest
 with 150,000 submissions and 400,000 activities) and times pages of 50 of every
@@ -54,8 +54,8 @@ SQL_RUNS = 5  # requests per URL whose queries are captured (not timed)
 TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
 LAST_USED_UPDATE = 'UPDATE "accounts_apikey" SET "last_used_at"'
 
-TARGET_P95_MS = 60  # DESIGN §8: API list endpoints, a 50-item page at scale
-TARGET_SEED_SECONDS = 180  # DESIGN §8: seeding the scale data set
+TARGET_P95_MS = 60  # docs/design.md#10-budgets: API list endpoints, a 50-item page at scale
+TARGET_SEED_SECONDS = 180  # docs/design.md#10-budgets: seeding the scale data set
 
 
 @dataclass

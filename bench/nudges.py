@@ -1,4 +1,4 @@
-"""The nudge scan at scale (DESIGN §8, issue 4): `make bench-nudges`.
+"""The nudge scan at scale (docs/design.md#10-budgets, issue 4): `make bench-nudges`.
 
 1,000,000 open clocks across 20 organizations, none due: how long one scan
 takes. Then 10,000 of them made due: how fast one scan claims them. The report
@@ -64,7 +64,7 @@ QUERY_SAMPLE = 100
 # Deliveries published without the rest of nudges_enqueue, to split its cost.
 PUBLISH_SAMPLE = 1_000
 
-TARGET_SCAN_MS = 50  # DESIGN §8: 1,000,000 open clocks, none due, one scan
+TARGET_SCAN_MS = 50  # docs/design.md#10-budgets: 1,000,000 open clocks, none due, one scan
 TARGET_CLAIMS_PER_SECOND = 2_000  # issue 4
 
 # --- Data: generated inside PostgreSQL, as the owner ---------------------------------

@@ -117,8 +117,9 @@ class NudgeChannel(models.TextChoices):
 
 
 def default_ladder() -> list[dict]:
-    """DESIGN §4: at the due time the owing party; a business day later, cc the
-    counterpart and the recruiter; two business days later, escalate."""
+    """The built-in ladder (docs/nudges.md#the-ladder): at the due time the owing party;
+    a business day later, cc the counterpart and the recruiter; two business days
+    later, escalate."""
     return [
         {
             "level": 1,

@@ -1,4 +1,5 @@
-"""The permission matrix of DESIGN §2, role by action, through the services.
+"""The permission matrix (docs/design.md#23-permission-matrix), role by action, through
+the services.
 
 The expected table is written out here from the design, independently of
 `accounts.permissions.MATRIX`, so a change to either shows up as a failure.
@@ -95,7 +96,7 @@ def log_offer(actor, data):
     services.submission_move(actor=actor, submission=data["interviewing"], to_stage=Stage.OFFER)
 
 
-# DESIGN §2, row by row: which roles may do it.
+# docs/design.md#23-permission-matrix, row by row: which roles may do it.
 EXPECTED = {
     manage_members: {"owner", "admin"},
     edit_clients: {"owner", "admin", "recruiter"},

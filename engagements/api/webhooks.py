@@ -34,7 +34,8 @@ EVENT_TYPE_CHOICES = sorted(WEBHOOK_EVENT_TYPES.items())
 
 
 class MayManageWebhooks(BasePermission):
-    """Webhooks are organization settings: owners and admins only (DESIGN §2)."""
+    """Webhooks are organization settings: owners and admins only (the permission matrix,
+    docs/design.md#23-permission-matrix)."""
 
     message = "Only owners and admins can manage webhooks."
 

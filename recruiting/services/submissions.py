@@ -54,7 +54,7 @@ MOVE_ROLES: dict[str, frozenset[str]] = {
     Stage.HM_REVIEW: AGENCY,
     # Only the hiring manager's skills review advances a candidate to interviews.
     Stage.INTERVIEWING: frozenset({MembershipRole.HIRING_MANAGER}),
-    # DESIGN §2: anyone logs offers and hires.
+    # Anyone logs offers and hires (docs/design.md#23-permission-matrix).
     Stage.OFFER: EVERYONE,
     Stage.HIRED: EVERYONE,
     # The client rejects through its reviews (skills review, interview feedback);

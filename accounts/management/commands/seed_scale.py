@@ -1,4 +1,5 @@
-"""`python manage.py seed_scale`: the scale data set of DESIGN §8, for the benchmarks.
+"""`python manage.py seed_scale`: the scale data set of the budgets, for the benchmarks
+(docs/design.md#10-budgets, docs/performance.md).
 
 Twenty organizations. The largest has 300 clients, 3,000 roles, 50,000
 candidates, 150,000 submissions and 400,000 activities; each next one is
@@ -70,7 +71,7 @@ ORGANIZATIONS = 20
 RATIO = 0.7  # each organization's size relative to the previous one
 HISTORY = timedelta(days=540)  # how long ago the agencies started
 
-# The largest organization (DESIGN §8).
+# The largest organization (docs/design.md#10-budgets).
 LARGEST = {
     "clients": 300,
     "roles": 3_000,
@@ -1351,8 +1352,9 @@ class Progress:
 
 class Command(BaseCommand):
     help = (
-        "Build the scale data set of DESIGN §8 (20 organizations, the largest with 150,000 "
-        "submissions) in an empty database, as the application role under row-level security."
+        "Build the benchmarks' scale data set (docs/design.md#10-budgets: 20 organizations, "
+        "the largest with 150,000 submissions) in an empty database, as the application role "
+        "under row-level security."
     )
 
     def add_arguments(self, parser) -> None:
