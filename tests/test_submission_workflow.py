@@ -13,7 +13,7 @@ from lib.exceptions import ApplicationError, OtherOrganization, PermissionDenied
 from lib.tenancy import organization_context
 from recruiting import services
 from recruiting.models import CultureStatus, LostReason, Stage, Submission
-from recruiting.services.submissions import STAGE_MOVES, InvalidStageMove
+from recruiting.stages import STAGE_MOVES, InvalidStageMove
 from tests.factories import AgreementFactory, CandidateFactory, RoleFactory, SubmissionFactory
 
 # A Wednesday morning in London, inside business hours (09:00–17:30).

@@ -52,7 +52,7 @@ from recruiting.models import (
     Stage,
     Submission,
 )
-from recruiting.services.submissions import MOVE_ROLES
+from recruiting.stages import stage_move_targets
 from recruiting.terms import role_terms
 
 # What a decision did, for the message after it (the choices' labels are imperatives).
@@ -117,18 +117,8 @@ def submission_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _move_targets(membership: Membership, submission: Submission) -> list[str]:
-    """Stages this member may move the submission to from here. Interviews are reached
-    through the hiring manager's review, and review only once HR approved the notes."""
-    blocked = {Stage.INTERVIEWING}
-    if submission.culture_status in {CultureStatus.PENDING, CultureStatus.CHANGES_REQUESTED}:
-        blocked.add(Stage.HM_REVIEW)
-    allowed = services.STAGE_MOVES.get(submission.stage, frozenset())
-    # In pipeline order (the table holds sets), so the choices read the same every time.
-    return [
-        stage
-        for stage in Stage.values
-        if stage in allowed and stage not in blocked and membership.role in MOVE_ROLES[stage]
-    ]
+    """Stages this member may move the submission to from here."""
+    return stage_move_targets(role=membership.role, submission=submission)
 
 
 def _available_forms(

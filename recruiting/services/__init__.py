@@ -15,7 +15,6 @@ from recruiting.services.reviews import (
 )
 from recruiting.services.roles import role_change_status, role_create, role_update
 from recruiting.services.submissions import (
-    STAGE_MOVES,
     submission_answer_info_request,
     submission_create,
     submission_move,
@@ -25,7 +24,6 @@ from recruiting.services.submissions import (
 )
 
 __all__ = [
-    "STAGE_MOVES",
     "candidate_create",
     "candidate_update",
     "client_create",

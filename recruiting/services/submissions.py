@@ -1,8 +1,8 @@
 """Submissions and their stage machine.
 
 Every move of a submission's stage goes through `submission_move`, which
-checks it against `STAGE_MOVES` (what may follow what) and `MOVE_ROLES` (who
-may make it) and records an activity; the engagements app, subscribed to that
+checks it against the stage machine (recruiting/stages.py: what may follow what,
+who may make it) and records an activity; the engagements app, subscribed to that
 event, opens or closes the response clocks the new stage implies.
 """
 
@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Membership, MembershipRole
-from accounts.permissions import AGENCY, EVERYONE, Action, require, require_client_access
+from accounts.models import Membership
+from accounts.permissions import Action, require, require_client_access
 from activity.services import activity_record
-from lib.exceptions import ApplicationError, PermissionDenied
+from lib.exceptions import ApplicationError
 from lib.tenancy import require_same_organization
 from recruiting.models import (
     Candidate,
@@ -27,42 +27,8 @@ from recruiting.models import (
     Submission,
 )
 from recruiting.services._common import external_reference_checked
+from recruiting.stages import stage_move_refusal
 from recruiting.terms import role_terms
-
-
-class InvalidStageMove(ApplicationError):
-    """A stage change the pipeline does not allow."""
-
-
-CLOSED_TO_ALL = frozenset({Stage.REJECTED, Stage.WITHDRAWN, Stage.LOST})
-
-# What may follow what. Terminal stages allow nothing.
-STAGE_MOVES: dict[str, frozenset[str]] = {
-    Stage.SUBMITTED: frozenset({Stage.HM_REVIEW}) | CLOSED_TO_ALL,
-    Stage.HM_REVIEW: frozenset({Stage.INTERVIEWING}) | CLOSED_TO_ALL,
-    Stage.INTERVIEWING: frozenset({Stage.OFFER}) | CLOSED_TO_ALL,
-    Stage.OFFER: frozenset({Stage.HIRED}) | CLOSED_TO_ALL,
-    Stage.HIRED: frozenset(),
-    Stage.REJECTED: frozenset(),
-    Stage.WITHDRAWN: frozenset(),
-    Stage.LOST: frozenset(),
-}
-
-# Who may move a submission into each stage.
-MOVE_ROLES: dict[str, frozenset[str]] = {
-    # The recruiter sends it on once HR approved the notes (or none were needed).
-    Stage.HM_REVIEW: AGENCY,
-    # Only the hiring manager's skills review advances a candidate to interviews.
-    Stage.INTERVIEWING: frozenset({MembershipRole.HIRING_MANAGER}),
-    # Anyone logs offers and hires (docs/design.md#23-permission-matrix).
-    Stage.OFFER: EVERYONE,
-    Stage.HIRED: EVERYONE,
-    # The client rejects through its reviews (skills review, interview feedback);
-    # a direct move is the agency recording a decision the client gave elsewhere.
-    Stage.REJECTED: AGENCY,
-    Stage.WITHDRAWN: AGENCY,
-    Stage.LOST: AGENCY,
-}
 
 
 def _require_visible(actor: Membership, submission: Submission) -> None:
@@ -207,10 +173,8 @@ def submission_move(
 ) -> Submission:
     """Move the submission to `to_stage`, if the pipeline and the actor's role allow it."""
     _require_visible(actor, submission)
-    if to_stage == Stage.INTERVIEWING:
-        raise PermissionDenied(
-            "Candidates advance to interviews through the hiring manager's review."
-        )
+    if to_stage == Stage.INTERVIEWING:  # refused before the form's fields are read
+        raise stage_move_refusal(role=actor.role, submission=submission, to_stage=to_stage)
     if to_stage == Stage.LOST and lost_reason not in LostReason.values:
         raise ValidationError({"lost_reason": "Say why the candidate was lost."})
     if to_stage in {Stage.REJECTED, Stage.WITHDRAWN} and not reason.strip():
@@ -231,28 +195,17 @@ def _move(
     lost_reason: str = "",
     follows_from_review: bool = False,
 ) -> None:
-    """The one place a stage changes. The caller holds the row (or just created it).
-
-    `follows_from_review` marks a move that is the consequence of a review the
-    actor was entitled to give (HR's approval releases a submission to the hiring
-    manager; a skills review or interview feedback rejects), so the actor's own
-    right to make the move directly is not asked.
-    """
-    if to_stage not in STAGE_MOVES.get(submission.stage, frozenset()):
-        raise InvalidStageMove(
-            f"A submission in “{submission.get_stage_display()}” cannot move to "
-            f"“{Stage(to_stage).label}”."
-        )
-    if not follows_from_review and actor.role not in MOVE_ROLES[to_stage]:
-        raise PermissionDenied(
-            f"As {actor.get_role_display().lower()} you cannot move a submission to "
-            f"“{Stage(to_stage).label}”."
-        )
-    if to_stage == Stage.HM_REVIEW and submission.culture_status in {
-        CultureStatus.PENDING,
-        CultureStatus.CHANGES_REQUESTED,
-    }:
-        raise InvalidStageMove("HR has not approved the culture-fit notes yet.")
+    """The one place a stage changes. The caller holds the row (or just created it);
+    `follows_from_review` as in `stage_move_refusal`."""
+    refusal = stage_move_refusal(
+        role=actor.role,
+        submission=submission,
+        to_stage=to_stage,
+        direct=False,  # submission_move refused a direct move to interviews already
+        follows_from_review=follows_from_review,
+    )
+    if refusal is not None:
+        raise refusal
     previous = submission.stage
     submission.stage = to_stage
     submission.stage_changed_at = timezone.now()

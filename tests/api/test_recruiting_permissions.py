@@ -18,7 +18,7 @@ from accounts.models import Membership
 from accounts.permissions import Action, can
 from lib.tenancy import organization_context
 from recruiting.models import CultureStatus, Stage, Submission
-from recruiting.services.submissions import MOVE_ROLES, STAGE_MOVES
+from recruiting.stages import MOVE_ROLES, STAGE_MOVES
 from tests.factories import CandidateFactory, RoleFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
