@@ -202,10 +202,10 @@ def run(args, source_url: str) -> str:
     from django.test import Client as TestClient
     from django.utils import timezone
 
-    from accounts.management.commands.seed_scale import Command as SeedScale
     from accounts.models import ApiKeyScope, Membership, MembershipRole, Organization
     from accounts.services import api_key_create
     from activity.models import Activity
+    from demo.management.commands.seed_scale import Command as SeedScale
     from engagements.models import ClockKind, Nudge, ResponseClock, WebhookDelivery
     from intake.models import ExpectationAgreement
     from lib.serving import prepare_for_serving

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "recruiting",
     "intake",
     "engagements",
+    "demo",
 ]
 
 MIDDLEWARE = [

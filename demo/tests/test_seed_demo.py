@@ -1,6 +1,8 @@
-"""The demo agency: one seeding, then every promise the demo makes, checked on it.
+"""The demo agency: one seeding, then every promise the demo makes, checked on it; and
+a second seeding that changes nothing.
 
-Seeding takes a few seconds, so one test seeds once and asserts everything.
+Seeding takes a few seconds, so each test seeds once (twice for idempotency) and
+asserts everything it can.
 """
 
 from collections import Counter
@@ -10,11 +12,12 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import Membership, MembershipRole, Organization, User
-from engagements.demo import HM_EMAIL, HR_EMAIL, OWNER_EMAIL, RECRUITER_EMAIL
+from accounts.models import Invitation, Membership, MembershipRole, Organization, User
+from activity.models import Activity
+from demo.story.agency import DEMO_PEOPLE, HM_EMAIL, HR_EMAIL, OWNER_EMAIL, RECRUITER_EMAIL
 from engagements.models import ResponseClock
 from engagements.selectors import attention_clocks, hm_review_queue, hr_approval_queue
-from intake.models import AgreementStatus
+from intake.models import AgreementStatus, ExpectationAgreement
 from lib.tenancy import organization_context, user_context
 from recruiting.models import Candidate, Client, Contact, ContactKind, Role, Stage, Submission
 
@@ -85,3 +88,40 @@ def test_seed_demo_gives_every_demo_user_real_work_with_a_history(db):
     output = out.getvalue()
     assert HM_EMAIL in output
     assert "hm2@demo.rapport.test" in output
+
+
+def _demo_counts() -> dict[str, int]:
+    owner = User.objects.get(email=DEMO_PEOPLE[0][0])
+    with user_context(owner.pk):
+        (organization,) = Organization.objects.all()
+    with organization_context(organization.id):
+        counts = {
+            model.__name__: model.objects.count()
+            for model in (
+                Membership,
+                Invitation,
+                Client,
+                Contact,
+                Role,
+                ExpectationAgreement,
+                Candidate,
+                Submission,
+                ResponseClock,
+                Activity,
+            )
+        }
+        roles = set(Membership.objects.values_list("role", flat=True))
+    counts["User"] = User.objects.count()
+    assert roles >= {role for _, _, role in DEMO_PEOPLE}
+    return counts
+
+
+def test_seed_demo_is_idempotent(db):
+    call_command("seed_demo", stdout=StringIO())
+    first = _demo_counts()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert _demo_counts() == first
+    assert "already seeded" in out.getvalue()
+    assert first["Submission"] == 120

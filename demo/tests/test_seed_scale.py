@@ -16,11 +16,11 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.management.commands.seed_scale import Command as SeedScale
 from accounts.models import Membership, MembershipRole, Organization
 from accounts.selectors import all_organization_ids
 from accounts.services import api_key_authenticate
 from activity.models import Activity
+from demo.management.commands.seed_scale import Command as SeedScale
 from engagements.models import (
     Nudge,
     NudgeStatus,

@@ -1,3 +1,5 @@
+"""`python manage.py seed_demo`: the demo agency that `make run` opens on, made once."""
+
 import time
 
 import time_machine
@@ -7,18 +9,16 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import MembershipRole
 from accounts.selectors import member_list, memberships_for_user
-from engagements.demo import (
+from demo.story.agency import (
     DEMO_AGENCY,
     DEMO_AGENCY_TIMEZONE,
     DEMO_PASSWORD,
     DEMO_PEOPLE,
-    DemoBuilder,
     agency_founded_at,
 )
+from demo.story.builder import DemoBuilder
 from lib.tenancy import organization_context, user_context
 from recruiting.selectors import client_list
-
-__all__ = ["DEMO_PASSWORD", "DEMO_PEOPLE", "Command"]
 
 
 class Command(BaseCommand):
