@@ -1,8 +1,10 @@
 """The event registry: declared types only, handlers in the recording transaction."""
 
+import re
 from collections import defaultdict
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from activity import events
@@ -70,3 +72,11 @@ def test_a_failing_handler_rolls_the_event_back_with_the_change(
         with pytest.raises(RuntimeError), transaction.atomic():
             activity_record(actor=recruiter, verb="client.updated", summary="Updated")
         assert not Activity.objects.exists()
+
+
+def test_the_api_guide_lists_exactly_the_webhook_event_types():
+    guide = (settings.BASE_DIR / "docs" / "api.md").read_text()
+    paragraph = guide[guide.index("**Events** come from the activity log") :]
+    paragraph = paragraph[: paragraph.index("\n\n")]
+    listed = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", paragraph))
+    assert listed == set(WEBHOOK_EVENT_TYPES)
