@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 
 from engagements.models import ClockKind, Nudge, NudgePolicy, NudgeStatus, ResponseClock
-from engagements.services import clock_open, nudges, schedule
+from engagements.services import clock_open, clocks_close, nudges, schedule
 from lib.tenancy import organization_context
 from tests.factories import ClientFactory, RoleFactory, SubmissionFactory
 
@@ -218,3 +218,82 @@ def test_the_organization_default_policy_applies_to_clients_without_their_own(or
     clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
     # Due Wednesday 11:00; one business day (8.5 h) later is Thursday 11:00.
     assert clock.next_nudge_at == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
+
+
+# --- The claim re-checks what the scan saw --------------------------------------------
+# The scan's list of due clocks is read before the claim locks them: in between, the
+# client may answer or the next nudge may be rescheduled. The claim's locked select
+# asks again (open, next nudge due), and the unique (clock, level) constraint is the
+# last word should two claims of one level ever reach the insert.
+
+NOON = WEDNESDAY_10AM + timedelta(hours=2)  # the clock below fell due at 11:00
+
+
+def _due_clock(organization, london):
+    """A clock whose first nudge is due at NOON, as the scan sees it."""
+    with time_machine.travel(WEDNESDAY_10AM, tick=False):
+        clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    with time_machine.travel(NOON, tick=False):
+        assert nudges.due_clock_ids(now=NOON) == [(clock.pk, str(organization.id))]
+    return clock
+
+
+def _claim(organization, clock, capture):
+    with (
+        time_machine.travel(NOON, tick=False),
+        organization_context(organization.id),
+        capture() as enqueued,
+    ):
+        claimed = nudges.nudges_claim_batch(clock_ids=[clock.pk], now=NOON)
+    return claimed, enqueued
+
+
+def test_a_clock_answered_between_the_scan_and_the_claim_is_not_nudged(
+    organization, london, hiring_manager, django_capture_on_commit_callbacks
+):
+    clock = _due_clock(organization, london)
+    with time_machine.travel(NOON, tick=False), organization_context(organization.id):
+        clocks_close(submission=clock.submission, by=hiring_manager)
+
+    claimed, enqueued = _claim(organization, clock, django_capture_on_commit_callbacks)
+
+    assert claimed == []
+    assert enqueued == []
+    assert _nudges(organization) == []
+
+
+def test_a_nudge_rescheduled_later_between_the_scan_and_the_claim_is_not_claimed_yet(
+    organization, london, django_capture_on_commit_callbacks
+):
+    clock = _due_clock(organization, london)
+    later = NOON + timedelta(days=1)
+    with organization_context(organization.id):
+        ResponseClock.objects.filter(pk=clock.pk).update(next_nudge_at=later)
+
+    claimed, enqueued = _claim(organization, clock, django_capture_on_commit_callbacks)
+
+    assert claimed == []
+    assert enqueued == []
+    assert _nudges(organization) == []
+    with organization_context(organization.id):
+        clock.refresh_from_db()
+    assert (clock.nudge_level, clock.next_nudge_at) == (0, later)
+
+
+def test_a_level_already_inserted_is_neither_inserted_again_nor_enqueued(
+    organization, london, django_capture_on_commit_callbacks
+):
+    """Another claim's row for (clock, level 1) is there when this claim inserts: the
+    unique constraint keeps one row, and only an insert that happened is delivered."""
+    clock = _due_clock(organization, london)
+    with time_machine.travel(NOON, tick=False), organization_context(organization.id):
+        first = Nudge.objects.create(organization=organization, clock=clock, level=1)
+
+    claimed, enqueued = _claim(organization, clock, django_capture_on_commit_callbacks)
+
+    assert claimed == []
+    assert enqueued == []
+    with organization_context(organization.id):
+        assert list(Nudge.objects.values_list("pk", "clock_id", "level", "status")) == [
+            (first.pk, clock.pk, 1, NudgeStatus.PENDING)
+        ]
