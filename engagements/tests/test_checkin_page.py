@@ -78,10 +78,19 @@ def test_held_at_is_read_in_the_clients_timezone(organization, recruiter, client
     assert _check_ins(organization)[0][0] == datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 
 
-def test_owners_and_admins_may_log_one_too(role, owner, admin, client_for):
-    for member in (owner, admin):
-        response = client_for(member).post(_url(role), {"held_at": "2026-11-24T10:00"})
+def test_owners_and_admins_may_log_one_too(organization, role, owner, admin, client_for):
+    for member, held_at in ((owner, "2026-11-24T10:00"), (admin, "2026-11-24T15:30")):
+        response = client_for(member).post(
+            _url(role), {"held_at": held_at, "notes": f"Logged by the {member.role}."}
+        )
         assert response.status_code == 302
+    # London is on UTC in November.
+    assert sorted(_check_ins(organization)) == [
+        (datetime(2026, 11, 24, 10, 0, tzinfo=UTC), "Logged by the owner.", owner.pk),
+        (datetime(2026, 11, 24, 15, 30, tzinfo=UTC), "Logged by the admin.", admin.pk),
+    ]
+    with organization_context(organization.id):
+        assert set(CheckIn.objects.values_list("role_id", flat=True)) == {role.pk}
 
 
 def test_the_role_page_links_to_it_for_the_agency_only(role, recruiter, hiring_manager, client_for):
