@@ -190,9 +190,9 @@ def invitation_create(*, actor: Membership, email: str, role: str, client=None) 
 
 
 def _enqueue_invitation_email(invitation: Invitation) -> bool:
-    from accounts.tasks import send_invitation_email  # tasks import this module
-
-    return enqueue(send_invitation_email, str(invitation.organization_id), invitation.pk)
+    return enqueue(
+        "accounts.tasks.send_invitation_email", str(invitation.organization_id), invitation.pk
+    )
 
 
 def invitation_send_email(*, invitation: Invitation) -> None:

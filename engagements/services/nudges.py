@@ -202,11 +202,9 @@ def nudges_enqueue(*, organization_id: str, nudge_ids: list[int]) -> None:
     A broker failure is logged, not raised: what was not published stays
     pending with no `enqueued_at`, and the sweeper enqueues it again.
     """
-    from engagements.tasks import deliver_nudge  # tasks import this module
-
     published = []
     for nudge_id in nudge_ids:
-        if not enqueue(deliver_nudge, organization_id, nudge_id):
+        if not enqueue("engagements.tasks.deliver_nudge", organization_id, nudge_id):
             break
         published.append(nudge_id)
     if published:

@@ -294,14 +294,11 @@ def webhook_deliveries_enqueue(
 ) -> None:
     """Hand attempts to the workers and note when. A broker failure is logged, not
     raised: what was not published is found by the sweep."""
-    from engagements.tasks import deliver_webhook  # tasks import this module
-
     published = []
     for delivery_id in delivery_ids:
-        message = deliver_webhook.s(organization_id, delivery_id).set(
-            countdown=countdown.total_seconds()
-        )
-        if not enqueue(message):
+        if not enqueue(
+            "engagements.tasks.deliver_webhook", organization_id, delivery_id, countdown=countdown
+        ):
             break
         published.append(delivery_id)
     if published:
