@@ -9,7 +9,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from accounts.models import ADMIN_ROLES, ApiKey, Invitation, Membership
+from accounts.models import ADMIN_ROLES, Invitation, Membership
 
 
 def require_membership(request: HttpRequest) -> Membership:
@@ -26,7 +26,8 @@ def require_admin(request: HttpRequest) -> Membership:
     return membership
 
 
-def _get_or_404(queryset, **lookup):
+def get_or_404(queryset, **lookup):
+    """The one object `lookup` finds in `queryset`, else 404 (a malformed id too)."""
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError) as error:
@@ -35,7 +36,7 @@ def _get_or_404(queryset, **lookup):
 
 def get_membership_for_admin(request: HttpRequest, public_id: UUID) -> Membership:
     actor = require_admin(request)
-    return _get_or_404(
+    return get_or_404(
         Membership.objects.select_related("user"),
         organization_id=actor.organization_id,
         public_id=public_id,
@@ -44,11 +45,6 @@ def get_membership_for_admin(request: HttpRequest, public_id: UUID) -> Membershi
 
 def get_invitation_for_admin(request: HttpRequest, public_id: UUID) -> Invitation:
     actor = require_admin(request)
-    return _get_or_404(
+    return get_or_404(
         Invitation.objects, organization_id=actor.organization_id, public_id=public_id
     )
-
-
-def get_api_key_for_admin(request: HttpRequest, public_id: UUID) -> ApiKey:
-    actor = require_admin(request)
-    return _get_or_404(ApiKey.objects, organization_id=actor.organization_id, public_id=public_id)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import ApiKey, Invitation, Membership, Organization, User
+from accounts.models import Invitation, Membership, Organization, User
 from lib.admin import TenantAdmin
 
 
@@ -41,19 +41,3 @@ class InvitationAdmin(TenantAdmin):
     list_filter = ("role",)
     search_fields = ("email",)
     readonly_fields = ("token_hash", "token_nonce", "accepted_at", "accepted_by")
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(TenantAdmin):
-    """Listed for support; keys are issued and revoked on the API keys page, which shows
-    a new key once. The hash has no use on screen."""
-
-    list_display = ("name", "prefix", "scopes", "membership", "last_used_at", "revoked_at")
-    exclude = ("organization", "key_hash")
-    raw_id_fields = ("membership", "created_by")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

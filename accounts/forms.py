@@ -3,10 +3,9 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import TIMEZONE_CHOICES, ApiKeyScope, MembershipRole, User
+from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
 from accounts.selectors import client_choices
 from accounts.services import organization_create
-from lib.forms import ObjectChoiceField
 
 
 class AgencySignupForm(forms.Form):
@@ -78,30 +77,3 @@ class NewUserInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-
-class ApiKeyForm(forms.Form):
-    name = forms.CharField(
-        max_length=80, help_text="Name it after the integration, e.g. “Greenhouse sync”."
-    )
-    scopes = forms.MultipleChoiceField(
-        choices=ApiKeyScope.choices,
-        initial=[ApiKeyScope.READ],
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Write lets the integration create and change data as well as read it.",
-    )
-    acting_as = ObjectChoiceField(
-        label="Acts as",
-        empty_label=None,
-        help_text=(
-            "The key can do what this member can. A hiring manager's key sees only their client."
-        ),
-    )
-
-    def __init__(self, *args, members, actor, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["acting_as"].label_from = lambda member: (
-            f"{member.user.get_full_name()} · {member.get_role_display()}"
-        )
-        self.fields["acting_as"].set_objects(members)
-        self.fields["acting_as"].initial = str(actor.public_id)

@@ -6,7 +6,6 @@ import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -218,90 +217,3 @@ class Invitation(TenantModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-
-class ApiKeyScope(models.TextChoices):
-    READ = "read", "Read"
-    WRITE = "write", "Write"
-
-
-API_KEY_PREFIX_SETTING = "rapport.api_key_prefix"
-
-
-class ApiKeyLookup(models.Manager):
-    """Finds a key by the prefix it was presented with, before any organization is active.
-
-    Row-level security lets a row through when its `prefix` equals the
-    transaction's `rapport.api_key_prefix` setting: the prefix names one key
-    and reveals nothing else; the caller still compares the secret's hash.
-    """
-
-    def get_by_prefix(self, prefix: str) -> "ApiKey | None":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, %s, true)", [API_KEY_PREFIX_SETTING, prefix])
-            return self.get_queryset().filter(prefix=prefix).first()
-
-
-class ApiKey(TenantModel):
-    """A per-organization credential for integrations, acting as one member.
-
-    The key itself is shown once; only its SHA-256 is stored (a random 256-bit
-    secret needs no slow hash). The member it acts as bounds what it may do:
-    the permission matrix and client scoping apply exactly as for that person.
-    """
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=80)
-    prefix = models.CharField(max_length=16, unique=True)
-    key_hash = models.CharField(max_length=64)
-    scopes = ArrayField(models.CharField(max_length=10, choices=ApiKeyScope.choices))
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_keys")
-    created_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    by_prefix = ApiKeyLookup()
-
-    class Meta:
-        default_manager_name = "objects"
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["organization", "-created_at"], name="apikey_org_created_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-    def allows(self, *, write: bool) -> bool:
-        """Write implies read: an integration that writes also reads back what it wrote."""
-        if write:
-            return ApiKeyScope.WRITE in self.scopes
-        return bool(set(self.scopes) & {ApiKeyScope.READ, ApiKeyScope.WRITE})
-
-
-class IdempotencyRecord(TenantModel):
-    """The stored response to a POST sent with an `Idempotency-Key`, kept 24 hours.
-
-    A retry with the same key and the same request gets this response again
-    instead of doing the work twice; the same key with another request is refused.
-    """
-
-    key = models.CharField(max_length=255)
-    request_fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_content_type = models.CharField(max_length=100)
-    response_body = models.TextField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "key"], name="idempotency_key_per_org"),
-        ]
-        indexes = [
-            models.Index(fields=["organization", "created_at"], name="idempotency_org_created_idx"),
-        ]

@@ -1,17 +1,13 @@
 """Reads for people and tenants."""
 
-from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import (
     CLIENT_ROLES,
-    ApiKey,
-    IdempotencyRecord,
     Invitation,
     Membership,
     Organization,
@@ -83,27 +79,6 @@ def all_organization_ids() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM rapport_organization_ids() AS id")
         return [str(row[0]) for row in cursor.fetchall()]
-
-
-def api_key_list(*, organization_id: UUID) -> QuerySet[ApiKey]:
-    return (
-        ApiKey.objects.filter(organization_id=organization_id)
-        .select_related("membership__user", "created_by__user")
-        .order_by("revoked_at", "-created_at")
-    )
-
-
-def api_key_get(*, public_id) -> ApiKey:
-    return ApiKey.objects.get(public_id=public_id)
-
-
-def idempotency_cutoff() -> datetime:
-    return timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-
-
-def idempotency_record_get(*, key: str) -> IdempotencyRecord | None:
-    """The live stored response for `key` in the active organization, if any."""
-    return IdempotencyRecord.objects.filter(key=key, created_at__gte=idempotency_cutoff()).first()
 
 
 def member_list_visible(*, membership: Membership) -> QuerySet[Membership]:

@@ -1,4 +1,4 @@
-"""Writes for people and tenants: organizations, memberships, invitations, API keys."""
+"""Writes for people and tenants: organizations, memberships, invitations."""
 
 import base64
 import hmac
@@ -17,9 +17,6 @@ from django.utils.text import slugify
 from accounts.models import (
     ADMIN_ROLES,
     CLIENT_ROLES,
-    ApiKey,
-    ApiKeyScope,
-    IdempotencyRecord,
     Invitation,
     Membership,
     MembershipRole,
@@ -27,12 +24,12 @@ from accounts.models import (
     User,
     hash_token,
 )
-from accounts.selectors import all_organization_ids, idempotency_cutoff
+from accounts.selectors import all_organization_ids
 from lib import events
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.mail import send_mail
 from lib.tasks import enqueue
-from lib.tenancy import organization_context, require_organization_id, require_same_organization
+from lib.tenancy import organization_context, require_same_organization
 
 SLUG_ATTEMPTS = 20
 
@@ -322,121 +319,3 @@ def membership_ensure(*, organization: Organization, user: User, role: str) -> M
             organization=organization, user=user, defaults={"role": role}
         )
     return membership
-
-
-# --- API keys ---------------------------------------------------------------------
-
-API_KEY_TAG = "rk"  # so a leaked key is recognisable by secret scanners
-LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-def api_key_create(
-    *,
-    actor: Membership,
-    name: str,
-    scopes: list[str],
-    acting_as: Membership | None = None,
-) -> tuple[ApiKey, str]:
-    """Issue a key and return it with its secret, which is shown once and never stored.
-
-    The key acts as `acting_as` (the creating admin by default): a hiring
-    manager's key sees only that hiring manager's client.
-    """
-    _require_admin(actor)
-    acting_as = acting_as or actor
-    require_same_organization(actor, acting_as)
-    errors = {}
-    name = name.strip()
-    if not name:
-        errors["name"] = "Name the key after the integration that will use it."
-    unknown = set(scopes) - set(ApiKeyScope.values)
-    if not scopes or unknown:
-        errors["scopes"] = "Choose read, write or both."
-    if errors:
-        raise ValidationError(errors)
-    prefix = secrets.token_hex(6)
-    key = f"{API_KEY_TAG}_{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(
-        organization_id=actor.organization_id,
-        name=name,
-        prefix=prefix,
-        key_hash=hash_token(key),
-        scopes=sorted(set(scopes)),
-        membership=acting_as,
-        created_by=actor,
-    )
-    return api_key, key
-
-
-def api_key_revoke(*, actor: Membership, api_key: ApiKey) -> ApiKey:
-    _require_admin(actor)
-    require_same_organization(actor, api_key)
-    if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at", "updated_at"])
-    return api_key
-
-
-def api_key_authenticate(*, key: str) -> ApiKey | None:
-    """The active key `key` is, with the member it acts as, or None.
-
-    Called with no tenant context (the key says which organization); the
-    last-used time is written at most once a minute per key.
-    """
-    tag, _, rest = key.partition("_")
-    prefix, _, _secret = rest.partition("_")
-    if tag != API_KEY_TAG or not prefix:
-        return None
-    api_key = ApiKey.by_prefix.get_by_prefix(prefix)
-    if (
-        api_key is None
-        or api_key.revoked_at is not None
-        or not hmac.compare_digest(api_key.key_hash, hash_token(key))
-    ):
-        return None
-    with organization_context(api_key.organization_id):
-        api_key.membership = (
-            Membership.objects.select_related("user", "organization", "client")
-            .filter(pk=api_key.membership_id, user__is_active=True)
-            .first()
-        )
-        if api_key.membership is None:
-            return None
-        now = timezone.now()
-        if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_PRECISION:
-            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-            api_key.last_used_at = now
-    return api_key
-
-
-# --- Idempotency keys -------------------------------------------------------------
-
-
-def idempotency_record(
-    *, key: str, fingerprint: str, status: int, content_type: str, body: str
-) -> IdempotencyRecord:
-    """Store a POST's response under its key (in the active organization).
-
-    An expired record with the same key is replaced; a live one makes the insert
-    fail with IntegrityError, which the caller treats as a concurrent duplicate.
-    """
-    organization_id = require_organization_id()
-    IdempotencyRecord.objects.filter(key=key, created_at__lt=idempotency_cutoff()).delete()
-    return IdempotencyRecord.objects.create(
-        organization_id=organization_id,
-        key=key,
-        request_fingerprint=fingerprint,
-        response_status=status,
-        response_content_type=content_type,
-        response_body=body,
-    )
-
-
-def idempotency_records_purge() -> int:
-    """Delete every organization's records older than the retention window."""
-    deleted = 0
-    cutoff = idempotency_cutoff()
-    for organization_id in all_organization_ids():
-        with organization_context(organization_id):
-            deleted += IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()[0]
-    return deleted

@@ -25,8 +25,3 @@ def send_invitation_email(organization_id: str, invitation_id: int) -> None:
 @shared_task(acks_late=True)
 def resend_unsent_invitation_emails() -> int:
     return services.invitations_resend_unsent()
-
-
-@shared_task
-def purge_idempotency_records() -> int:
-    return services.idempotency_records_purge()

@@ -19,7 +19,5 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation-revoke",
     ),
-    path("settings/api-keys/", views.api_keys, name="api-keys"),
-    path("settings/api-keys/<uuid:public_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]

@@ -1,4 +1,4 @@
-"""Pages for the organization: members and invitations, API keys, settings, switching."""
+"""Pages for the organization: members and invitations, settings, switching."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,13 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.access import (
-    get_api_key_for_admin,
     get_invitation_for_admin,
     get_membership_for_admin,
     require_admin,
 )
 from accounts.forms import (
-    ApiKeyForm,
     InvitationForm,
     MembershipRoleForm,
     NewUserInvitationForm,
@@ -193,38 +191,3 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     context = {"invitation": invitation, "form": form, "has_account": has_account}
     status = 400 if form is not None and form.errors else 200
     return render(request, "accounts/invitation_accept.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def api_keys(request: HttpRequest) -> HttpResponse:
-    """Admins issue and revoke the organization's API keys; a new key is shown once, here."""
-    actor = require_admin(request)
-    members = list(selectors.member_list(organization_id=actor.organization_id))
-    form = ApiKeyForm(request.POST or None, members=members, actor=actor)
-    new_key = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            api_key, new_key = services.api_key_create(actor=actor, **form.cleaned_data)
-        except (ApplicationError, ValidationError) as error:
-            add_service_errors(form, error)
-        else:
-            form = ApiKeyForm(members=members, actor=actor)
-            messages.success(request, f"Created the key {api_key.name}. Copy it now.")
-    context = {
-        "form": form,
-        "new_key": new_key,
-        "api_keys": selectors.api_key_list(organization_id=actor.organization_id),
-    }
-    status = 400 if form.errors else 200
-    return render(request, "accounts/api_keys.html", context, status=status)
-
-
-@login_required
-@require_POST
-def api_key_revoke(request: HttpRequest, public_id) -> HttpResponse:
-    actor = require_admin(request)
-    api_key = get_api_key_for_admin(request, public_id)
-    services.api_key_revoke(actor=actor, api_key=api_key)
-    messages.success(request, f"Revoked the key {api_key.name}; it no longer works.")
-    return redirect("accounts:api-keys")

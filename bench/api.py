@@ -202,12 +202,13 @@ def run(args, source_url: str) -> str:
     from django.test import Client as TestClient
     from django.utils import timezone
 
-    from accounts.models import ApiKeyScope, Membership, MembershipRole, Organization
-    from accounts.services import api_key_create
+    from accounts.models import Membership, MembershipRole, Organization
     from activity.models import Activity
     from demo.management.commands.seed_scale import Command as SeedScale
-    from engagements.models import ClockKind, Nudge, ResponseClock, WebhookDelivery
+    from engagements.models import ClockKind, Nudge, ResponseClock
     from intake.models import ExpectationAgreement
+    from integrations.models import ApiKeyScope, WebhookDelivery
+    from integrations.services import api_key_create
     from lib.serving import prepare_for_serving
     from lib.tenancy import organization_context
     from recruiting.models import (

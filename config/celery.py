@@ -35,12 +35,12 @@ app.conf.beat_schedule = {
     # Webhook attempts due after a long wait (30 min to 10 h), or whose message was
     # lost (broker down, worker killed); an attempt claims its number, so overlap is safe.
     "requeue-due-webhook-deliveries": {
-        "task": "engagements.tasks.requeue_due_webhook_deliveries",
+        "task": "integrations.tasks.requeue_due_webhook_deliveries",
         "schedule": 60.0,
     },
     # Idempotency keys answer retries for 24 hours; older records are dropped hourly.
     "purge-idempotency-records": {
-        "task": "accounts.tasks.purge_idempotency_records",
+        "task": "integrations.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
 }

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import urls as accounts_urls
+from engagements import urls as engagements_urls
 from engagements import views as engagement_views
 from engagements.pages.urls import urlpatterns as engagement_pages
+from integrations import urls as integrations_urls
 from lib import health
 from recruiting.urls import urlpatterns as recruiting_pages
 
@@ -12,11 +15,29 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("accounts/", include("allauth.urls")),
-    path("", include("accounts.urls")),
+    # The integrations pages keep their names in the namespaces they began in
+    # (`accounts:api-keys`, `engagements:webhooks`), so templates and links stay as they were.
+    path(
+        "",
+        include(
+            (
+                accounts_urls.urlpatterns + integrations_urls.api_key_urlpatterns,
+                accounts_urls.app_name,
+            )
+        ),
+    ),
     # One namespace for the pages about clients, roles, candidates and submissions:
     # recruiting serves the forms, engagements the pages that show what each side owes.
     path("", include((recruiting_pages + engagement_pages, "recruiting"))),
     path("", include("intake.urls")),
-    path("", include("engagements.urls")),
+    path(
+        "",
+        include(
+            (
+                engagements_urls.urlpatterns + integrations_urls.webhook_urlpatterns,
+                engagements_urls.app_name,
+            )
+        ),
+    ),
     path("", engagement_views.home, name="home"),
 ]

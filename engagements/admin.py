@@ -8,11 +8,8 @@ from engagements.models import (
     NudgeDelivery,
     NudgePolicy,
     ResponseClock,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
 )
-from lib.admin import TenantAdmin
+from lib.admin import ReadOnlyTenantAdmin, TenantAdmin
 
 
 @admin.register(ResponseClock)
@@ -22,19 +19,6 @@ class ResponseClockAdmin(TenantAdmin):
     raw_id_fields = ("submission", "client", "role", "closed_by")
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyTenantAdmin(TenantAdmin):
-    """Written by the nudge services only: the admin lists and shows, never edits."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -78,27 +62,3 @@ class ActionLinkAdmin(ReadOnlyTenantAdmin):
 class DigestLogAdmin(ReadOnlyTenantAdmin):
     list_display = ("membership", "local_date", "created_at")
     raw_id_fields = ("membership",)
-
-
-@admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(ReadOnlyTenantAdmin):
-    """Managed on the Webhooks settings page, which checks the address; the signing
-    secret is never shown again after it is issued."""
-
-    list_display = ("url", "enabled", "failing_since", "created_at")
-    list_filter = ("enabled",)
-    exclude = ("organization", "secret", "previous_secret")
-    raw_id_fields = ("created_by",)
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyTenantAdmin):
-    list_display = ("event_type", "endpoint", "status", "attempt_count", "next_attempt_at")
-    list_filter = ("status", "event_type")
-    raw_id_fields = ("endpoint", "activity")
-
-
-@admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(ReadOnlyTenantAdmin):
-    list_display = ("delivery", "number", "status_code", "created_at", "finished_at")
-    raw_id_fields = ("delivery",)

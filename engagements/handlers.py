@@ -15,7 +15,6 @@ from engagements.services.clocks import (
     clocks_close,
     owed_by_for_stage,
 )
-from engagements.services.webhooks import webhook_deliveries_create
 from recruiting.models import CultureStatus, InterviewOutcome, ReviewDecision, Stage
 from recruiting.terms import role_terms
 
@@ -118,9 +117,3 @@ def next_interview_clock(activity: Activity) -> None:
             kind=ClockKind.OFFER_DECISION,
             sla_hours=terms.offer_decision_sla_hours,
         )
-
-
-@subscribe()
-def queue_webhooks(activity: Activity) -> None:
-    """Every event goes to the webhook endpoints subscribed to its type."""
-    webhook_deliveries_create(activity=activity)

@@ -17,8 +17,6 @@ from engagements.models import (
     Nudge,
     NudgePolicy,
     ResponseClock,
-    WebhookDelivery,
-    WebhookEndpoint,
 )
 from recruiting.models import OPEN_STAGES, Client, CultureStatus, Stage, Submission
 
@@ -163,31 +161,6 @@ def nudge_policies() -> tuple[NudgePolicy | None, list[NudgePolicy]]:
 def nudge_policy_clients() -> list[Client]:
     """Every client of the organization, for the override picker (names only)."""
     return list(Client.objects.only("public_id", "name").order_by("name"))
-
-
-# --- Webhooks (admins only: the views check the role) --------------------------------
-
-
-def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
-    """The organization's webhook endpoints; unordered."""
-    return WebhookEndpoint.objects.all()
-
-
-def webhook_endpoint_get(*, public_id) -> WebhookEndpoint:
-    return WebhookEndpoint.objects.get(public_id=public_id)
-
-
-def webhook_delivery_list(*, endpoint: WebhookEndpoint | None = None) -> QuerySet[WebhookDelivery]:
-    """Deliveries (all, or one endpoint's) with their endpoint, their activity and
-    their attempts in order: two queries for a page of any length; unordered."""
-    queryset = WebhookDelivery.objects.select_related("endpoint", "activity").prefetch_related(
-        "attempts"
-    )
-    return queryset if endpoint is None else queryset.filter(endpoint=endpoint)
-
-
-def webhook_delivery_get(*, public_id) -> WebhookDelivery:
-    return webhook_delivery_list().get(public_id=public_id)
 
 
 # --- What the client owes: the hiring manager's and HR's queues ------------------

@@ -1,10 +1,10 @@
-"""Background work for nudges, reminders, digests and webhooks. Tasks take ids, enter
+"""Background work for nudges, reminders and digests. Tasks take ids, enter
 the right organization and call one service; the services make every step safe to
 run twice."""
 
 from celery import shared_task
 
-from engagements.services import digests, nudges, reminders, webhooks
+from engagements.services import digests, nudges, reminders
 from lib.tenancy import organization_context
 
 
@@ -44,18 +44,3 @@ def send_daily_digests() -> int:
 def scan_reminders() -> int:
     """Claim missed check-ins and targets behind; each claim is mailed after commit."""
     return len(reminders.reminders_scan())
-
-
-@shared_task(acks_late=True)
-def deliver_webhook(organization_id: str, delivery_id: int) -> None:
-    """One attempt of one delivery. Retries are not Celery's: the service records the
-    next attempt's time in the database (Standard Webhooks' schedule over about a day)
-    and enqueues it, so a restart or a lost message delays an attempt, never drops it."""
-    with organization_context(organization_id):
-        webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
-
-
-@shared_task(acks_late=True)
-def requeue_due_webhook_deliveries() -> int:
-    """The safety net and the long waits: due deliveries whose message never came."""
-    return webhooks.webhook_deliveries_requeue_due()

@@ -11,3 +11,17 @@ class TenantAdmin(admin.ModelAdmin):
         if not change:
             obj.organization_id = request.organization.pk
         super().save_model(request, obj, form, change)
+
+
+class ReadOnlyTenantAdmin(TenantAdmin):
+    """Rows that only services write (nudges, webhook deliveries): the admin lists and
+    shows them, never edits."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

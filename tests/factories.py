@@ -164,7 +164,7 @@ class SubmissionFactory(TenantFactory):
 
 
 def _webhook_secret() -> str:
-    from engagements.services.webhooks import webhook_secret_generate
+    from integrations.services.webhooks import webhook_secret_generate
 
     return webhook_secret_generate()
 
@@ -173,7 +173,7 @@ class WebhookEndpointFactory(TenantFactory):
     """An endpoint created directly, without the service's check of its address."""
 
     class Meta:
-        model = "engagements.WebhookEndpoint"
+        model = "integrations.WebhookEndpoint"
 
     url = "https://93.184.215.14/rapport-webhooks"  # a public address literal: no DNS
     event_types = factory.LazyFunction(lambda: ["submission.created"])

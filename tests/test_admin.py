@@ -41,7 +41,7 @@ def test_admin_lists_and_opens_only_the_active_organizations_rows(
 def test_the_admin_never_shows_an_api_key_hash_nor_a_signing_secret(
     client_for, staff_member, organization
 ):
-    from accounts.services import api_key_create
+    from integrations.services import api_key_create
     from lib.tenancy import organization_context
     from tests.factories import WebhookEndpointFactory
 

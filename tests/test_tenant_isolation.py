@@ -11,7 +11,6 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
-from accounts.services import idempotency_record
 from engagements.models import (
     ActionLink,
     CheckIn,
@@ -21,7 +20,6 @@ from engagements.models import (
     NudgePolicy,
     Reminder,
     ReminderKind,
-    WebhookAttempt,
 )
 from intake.models import (
     AgreementAcknowledgement,
@@ -30,6 +28,8 @@ from intake.models import (
     IntakeMeeting,
     Party,
 )
+from integrations.models import WebhookAttempt
+from integrations.services import idempotency_record
 from lib.exceptions import TenantContextMissing
 from lib.models import TenantManager, TenantModel
 from lib.tenancy import organization_context, user_context
@@ -266,7 +266,7 @@ def populate_every_tenant_table(organization) -> None:
             scheduled_for=now,
         )
         WebhookAttempt.objects.create(
-            organization=organization, delivery=ours["engagements.WebhookDelivery"], number=1
+            organization=organization, delivery=ours["integrations.WebhookDelivery"], number=1
         )
 
 

@@ -1,7 +1,7 @@
 """Webhook events made the real way, for the webhook tests of both test folders."""
 
-from engagements.models import WebhookDelivery
-from engagements.services import webhooks
+from integrations.models import WebhookDelivery
+from integrations.services import webhooks
 from lib.tenancy import organization_context
 from recruiting.models import Submission
 from recruiting.services import submission_create

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "recruiting",
     "intake",
     "engagements",
+    "integrations",
     "demo",
 ]
 
@@ -49,8 +50,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An API key decides whom an API request acts for; otherwise the session does.
+    "integrations.middleware.ApiKeyMiddleware",
     "accounts.middleware.TenantMiddleware",
-    "accounts.middleware.IdempotencyMiddleware",
+    "integrations.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -252,7 +255,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # --- REST API (docs/api.md) ------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.api.authentication.ApiKeyAuthentication",
+        "integrations.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -310,7 +313,7 @@ SPECTACULAR_SETTINGS = {
 
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
 
-# --- Outgoing webhooks (engagements/services/webhooks.py) -----------------------------
+# --- Outgoing webhooks (integrations/services/webhooks.py) -----------------------------
 # Seconds to wait before each attempt: Standard Webhooks' schedule (immediately, 5 s,
 # 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), about 28 hours in all; then the delivery fails.
 WEBHOOK_RETRY_SCHEDULE = env.list(
@@ -320,7 +323,7 @@ WEBHOOK_RETRY_SCHEDULE = env.list(
 WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
 # Connecting, and waiting for each read of the answer, may take this long.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
-# Webhooks go to public addresses only (lib/outbound.py: server-side request forgery).
+# Webhooks go to public addresses only (integrations/outbound.py: server-side request forgery).
 # Networks listed here (e.g. "10.20.0.0/16") are allowed anyway, for receivers on the
 # operator's own network. Leave empty unless you need it.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])

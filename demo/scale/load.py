@@ -8,7 +8,7 @@ from demo.scale import history, organization, roles, submissions, webhooks
 from demo.scale.progress import Progress
 from demo.scale.sizes import HISTORY, Plan
 from demo.scale.sql import Step
-from engagements.services.webhooks import webhook_secret_generate
+from integrations.services.webhooks import webhook_secret_generate
 from lib.tenancy import organization_context
 
 

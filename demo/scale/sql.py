@@ -10,14 +10,9 @@ from django.db.models.fields import AutoFieldMixin
 from accounts.models import Membership, Organization, User
 from activity.models import Activity
 from demo.scale.words import FIRST_NAMES, LAST_NAMES
-from engagements.models import (
-    Nudge,
-    ResponseClock,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from engagements.models import Nudge, ResponseClock
 from intake.models import AgreementAcknowledgement, ExpectationAgreement
+from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from recruiting.models import (
     Candidate,
     Client,

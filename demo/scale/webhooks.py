@@ -2,7 +2,7 @@
 from the start: every event it subscribed to, delivered at the first attempt."""
 
 from demo.scale.sql import FOUNDED, ORG, Step, insert_select
-from engagements.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 # The largest organization's one webhook endpoint: an ATS following the pipeline.
 WEBHOOK_EVENTS = [

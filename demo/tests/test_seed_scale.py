@@ -18,20 +18,13 @@ from django.utils import timezone
 
 from accounts.models import Membership, MembershipRole, Organization
 from accounts.selectors import all_organization_ids
-from accounts.services import api_key_authenticate
 from activity.models import Activity
 from demo.management.commands.seed_scale import Command as SeedScale
-from engagements.models import (
-    Nudge,
-    NudgeStatus,
-    ResponseClock,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
-    default_ladder,
-)
-from engagements.services.webhooks import webhook_event_body
+from engagements.models import Nudge, NudgeStatus, ResponseClock, default_ladder
 from intake.models import AgreementAcknowledgement, AgreementStatus, ExpectationAgreement
+from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from integrations.services import api_key_authenticate
+from integrations.services.webhooks import webhook_event_body
 from lib.tenancy import organization_context
 from recruiting.models import (
     OPEN_STAGES,

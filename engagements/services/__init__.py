@@ -9,13 +9,6 @@ from engagements.services.clocks import (
     clocks_close,
     owed_by_for_stage,
 )
-from engagements.services.webhooks import (
-    webhook_delivery_replay,
-    webhook_endpoint_create,
-    webhook_endpoint_delete,
-    webhook_endpoint_rotate_secret,
-    webhook_endpoint_update,
-)
 
 __all__ = [
     "OWED_BY_KIND",
@@ -25,9 +18,4 @@ __all__ = [
     "clocks_apply_competing_deadline",
     "clocks_close",
     "owed_by_for_stage",
-    "webhook_delivery_replay",
-    "webhook_endpoint_create",
-    "webhook_endpoint_delete",
-    "webhook_endpoint_rotate_secret",
-    "webhook_endpoint_update",
 ]

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import ADMIN_ROLES, Membership
-from accounts.services import api_key_create
+from integrations.services import api_key_create
 from lib.tenancy import organization_context
 
 

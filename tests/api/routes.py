@@ -11,7 +11,7 @@ NOT_TENANT_OBJECTS = {
     "api/v1/docs/": "public description of the API",
 }
 # Resources that only owners and admins may use: other members get 403 before any lookup.
-ADMIN_ONLY = {"engagements.WebhookEndpoint", "engagements.WebhookDelivery"}
+ADMIN_ONLY = {"integrations.WebhookEndpoint", "integrations.WebhookDelivery"}
 
 
 @dataclass(frozen=True)

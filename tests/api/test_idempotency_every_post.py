@@ -18,8 +18,8 @@ from django.db import connection
 from django.urls import resolve
 from django.utils import timezone
 
-from engagements.models import WebhookDelivery
 from intake.models import AgreementStatus
+from integrations.models import WebhookDelivery
 from lib.models import TenantModel
 from lib.tenancy import organization_context
 from recruiting.models import CultureStatus, Stage

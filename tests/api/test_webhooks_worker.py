@@ -5,8 +5,8 @@ one successful delivery, every request signed and verifiable."""
 import pytest
 from standardwebhooks import Webhook
 
-from engagements.models import WebhookDelivery, WebhookDeliveryStatus
-from engagements.services import webhooks
+from integrations.models import WebhookDelivery, WebhookDeliveryStatus
+from integrations.services import webhooks
 from lib.tenancy import organization_context
 from tests.webhook_events import submit
 from tests.webhook_receiver import receiving

@@ -10,13 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.models import ApiKeyScope, Membership, MembershipRole
+from accounts.models import Membership, MembershipRole
 from accounts.selectors import all_organization_ids
-from accounts.services import api_key_create
 from demo.scale.load import all_steps, seed_organization
 from demo.scale.progress import Progress
 from demo.scale.sizes import ORGANIZATIONS, Plan, plans
 from demo.scale.sql import insert_defaults
+from integrations.models import ApiKeyScope
+from integrations.services import api_key_create
 from lib.db_roles import owner_connection
 from lib.tenancy import organization_context
 

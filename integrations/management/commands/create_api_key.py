@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import ADMIN_ROLES, Membership
 from accounts.selectors import organization_by_slug
-from accounts.services import api_key_create
+from integrations.services import api_key_create
 from lib.tenancy import organization_context
 
 

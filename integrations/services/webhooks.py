@@ -1,7 +1,7 @@
 """Outgoing webhooks: endpoints, the outbox of deliveries, signed attempts and retries.
 
 The activity log is the source of events. Every recorded activity is published to
-`webhook_deliveries_create` (engagements/handlers.py), which writes one
+`webhook_deliveries_create` (integrations/handlers.py), which writes one
 `WebhookDelivery` per subscribed endpoint in the activity's own transaction (an
 outbox: a broker outage loses nothing) and enqueues them after commit. An attempt
 claims its number under a row lock and a unique constraint, sends outside any
@@ -13,7 +13,7 @@ whose attempts have failed for WEBHOOK_DISABLE_AFTER_DAYS is disabled and its
 admins told.
 
 Requests are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`,
-`webhook-signature`) and sent through `lib.outbound`, which refuses destinations
+`webhook-signature`) and sent through `integrations.outbound`, which refuses destinations
 on private addresses at registration and again at every attempt.
 """
 
@@ -42,14 +42,14 @@ from accounts.permissions import Action, require
 from activity.events import WEBHOOK_EVENT_TYPES
 from activity.models import Activity
 from activity.services import activity_record
-from engagements.models import (
-    Notification,
+from engagements.models import Notification
+from integrations import outbound
+from integrations.models import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
-from lib import outbound
 from lib.exceptions import ApplicationError
 from lib.mail import send_mail
 from lib.tasks import enqueue
@@ -297,7 +297,7 @@ def webhook_deliveries_enqueue(
     published = []
     for delivery_id in delivery_ids:
         if not enqueue(
-            "engagements.tasks.deliver_webhook", organization_id, delivery_id, countdown=countdown
+            "integrations.tasks.deliver_webhook", organization_id, delivery_id, countdown=countdown
         ):
             break
         published.append(delivery_id)

@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import ApiKey
-from accounts.services import api_key_authenticate, api_key_create, api_key_revoke
+from integrations.models import ApiKey
+from integrations.services import api_key_authenticate, api_key_create, api_key_revoke
 from lib.exceptions import PermissionDenied
 from lib.tenancy import organization_context
 from tests.api.conftest import issue_key, key_client

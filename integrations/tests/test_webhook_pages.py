@@ -6,7 +6,7 @@ import re
 import pytest
 
 from activity.models import Activity
-from engagements.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
+from integrations.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 from lib.tenancy import organization_context
 from tests.factories import WebhookEndpointFactory
 from tests.webhook_events import delivered, submit

@@ -9,8 +9,8 @@ import time_machine
 from django.db import connection, connections
 from django.utils import timezone
 
-from accounts.models import IdempotencyRecord
-from accounts.services import idempotency_records_purge
+from integrations.models import IdempotencyRecord
+from integrations.services import idempotency_records_purge
 from lib.tenancy import organization_context
 from recruiting.models import Client
 from tests.workers import wait_until

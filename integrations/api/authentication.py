@@ -1,4 +1,4 @@
-"""`Authorization: Api-Key <key>`: the tenant middleware resolves the key, DRF reports it."""
+"""`Authorization: Api-Key <key>`: the API key middleware resolves the key, DRF reports it."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
@@ -16,7 +16,7 @@ def presented_api_key(request) -> str | None:
 
 
 class ApiKeyAuthentication(BaseAuthentication):
-    """The key was looked up once, by `accounts.middleware.TenantMiddleware`, which
+    """The key was looked up once, by `integrations.middleware.ApiKeyMiddleware`, which
     also set the organization context; here it only becomes `request.auth`."""
 
     def authenticate(self, request):

@@ -7,9 +7,9 @@ import pytest
 import requests
 from django.core.exceptions import ValidationError
 
-from engagements.models import WebhookDelivery, WebhookDeliveryStatus
-from engagements.services import webhooks
-from lib import outbound
+from integrations import outbound
+from integrations.models import WebhookDelivery, WebhookDeliveryStatus
+from integrations.services import webhooks
 from lib.tenancy import organization_context
 from tests.factories import WebhookEndpointFactory
 from tests.webhook_events import submit

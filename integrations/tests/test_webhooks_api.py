@@ -7,8 +7,8 @@ import base64
 import pytest
 from standardwebhooks import Webhook
 
-from engagements.models import WebhookDelivery
-from engagements.services import webhooks
+from integrations.models import WebhookDelivery
+from integrations.services import webhooks
 from lib.tenancy import organization_context
 from tests.factories import WebhookEndpointFactory
 from tests.webhook_events import delivered, submit

@@ -1,9 +1,12 @@
-"""The webhook settings pages: owners and admins register endpoints, read each one's
-delivery log, replay a delivery and rotate the signing secret, which is shown once."""
+"""The integrations settings pages, for owners and admins.
+
+API keys: issue one (shown once) and revoke it. Webhooks: register endpoints, read
+each one's delivery log, replay a delivery and rotate the signing secret, which is
+shown once.
+"""
 
 import json
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,35 +18,56 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import require_admin
 from accounts.models import Membership
-from activity.events import WEBHOOK_EVENT_TYPES
-from engagements import selectors, services
-from engagements.models import WebhookDelivery, WebhookEndpoint
+from accounts.selectors import member_list
+from integrations import selectors, services
+from integrations.access import get_api_key_for_admin
+from integrations.forms import ApiKeyForm, WebhookEndpointForm
+from integrations.models import WebhookDelivery, WebhookEndpoint
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 
 DELIVERIES_PER_PAGE = 25
 
 
-class WebhookEndpointForm(forms.Form):
-    """Shape only: the service checks that the URL is http(s) on a public address."""
+# --- API keys ---------------------------------------------------------------------------
 
-    url = forms.URLField(
-        label="URL",
-        max_length=2000,
-        assume_scheme="https",
-        help_text="Rapport POSTs each event here as JSON. It must be reachable on the internet.",
-    )
-    description = forms.CharField(
-        required=False, max_length=200, help_text="For you: what receives these events."
-    )
-    event_types = forms.MultipleChoiceField(
-        label="Events",
-        choices=[(verb, f"{verb}: {about}") for verb, about in WEBHOOK_EVENT_TYPES.items()],
-        widget=forms.CheckboxSelectMultiple,
-    )
-    enabled = forms.BooleanField(
-        required=False, initial=True, help_text="Disabled endpoints receive nothing."
-    )
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """Admins issue and revoke the organization's API keys; a new key is shown once, here."""
+    actor = require_admin(request)
+    members = list(member_list(organization_id=actor.organization_id))
+    form = ApiKeyForm(request.POST or None, members=members, actor=actor)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_key, new_key = services.api_key_create(actor=actor, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiKeyForm(members=members, actor=actor)
+            messages.success(request, f"Created the key {api_key.name}. Copy it now.")
+    context = {
+        "form": form,
+        "new_key": new_key,
+        "api_keys": selectors.api_key_list(organization_id=actor.organization_id),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "integrations/api_keys.html", context, status=status)
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, public_id) -> HttpResponse:
+    actor = require_admin(request)
+    api_key = get_api_key_for_admin(request, public_id)
+    services.api_key_revoke(actor=actor, api_key=api_key)
+    messages.success(request, f"Revoked the key {api_key.name}; it no longer works.")
+    return redirect("accounts:api-keys")
+
+
+# --- Webhooks ---------------------------------------------------------------------------
 
 
 def _endpoint_for_admin(request: HttpRequest, public_id) -> tuple[Membership, WebhookEndpoint]:
@@ -86,7 +110,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
         "disable_after_days": settings.WEBHOOK_DISABLE_AFTER_DAYS,
     }
     return render(
-        request, "engagements/webhooks/list.html", context, status=400 if form.errors else 200
+        request, "integrations/webhooks/list.html", context, status=400 if form.errors else 200
     )
 
 
@@ -111,7 +135,7 @@ def _detail_page(
     page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"endpoint": endpoint, "form": form, "new_secret": new_secret, "page": page}
     return render(
-        request, "engagements/webhooks/detail.html", context, status=400 if form.errors else 200
+        request, "integrations/webhooks/detail.html", context, status=400 if form.errors else 200
     )
 
 
@@ -165,7 +189,7 @@ def webhook_delivery_detail(request: HttpRequest, public_id) -> HttpResponse:
         "endpoint": delivery.endpoint,
         "payload": json.dumps(json.loads(delivery.body), indent=2),
     }
-    return render(request, "engagements/webhooks/delivery.html", context)
+    return render(request, "integrations/webhooks/delivery.html", context)
 
 
 @login_required

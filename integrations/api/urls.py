@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from engagements.api import webhooks
+from integrations.api import webhooks
 
 router = SimpleRouter(use_regex_path=False)
 router.register("webhook-endpoints", webhooks.WebhookEndpointViewSet, basename="webhook-endpoint")

@@ -3,8 +3,8 @@
 An endpoint receives the events it subscribed to, signed per Standard Webhooks
 with a secret that the create and rotate-secret responses show once. Every
 other member (and their keys) gets 403; another organization's endpoints and
-deliveries are 404. Writes go through `engagements.services.webhooks`, reads
-through `engagements.selectors`, as on the settings pages.
+deliveries are 404. Writes go through `integrations.services.webhooks`, reads
+through `integrations.selectors`, as on the settings pages.
 """
 
 import json
@@ -20,8 +20,8 @@ from rest_framework.settings import api_settings
 
 from accounts.permissions import Action, can
 from activity.events import WEBHOOK_EVENT_TYPES
-from engagements import selectors, services
-from engagements.models import (
+from integrations import selectors, services
+from integrations.models import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookDeliveryStatus,

@@ -15,14 +15,14 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from activity.models import Activity
 from activity.services import activity_record
-from engagements.models import (
-    Notification,
+from engagements.models import Notification
+from integrations.models import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
-from engagements.services import webhooks
+from integrations.services import webhooks
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.tenancy import organization_context
 from tests.factories import (

@@ -1,0 +1,58 @@
+"""Reads for integrations: API keys, stored idempotent responses, webhooks."""
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from integrations.models import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookEndpoint
+
+# --- API keys and idempotency keys ---------------------------------------------------
+
+
+def api_key_list(*, organization_id: UUID) -> QuerySet[ApiKey]:
+    return (
+        ApiKey.objects.filter(organization_id=organization_id)
+        .select_related("membership__user", "created_by__user")
+        .order_by("revoked_at", "-created_at")
+    )
+
+
+def api_key_get(*, public_id) -> ApiKey:
+    return ApiKey.objects.get(public_id=public_id)
+
+
+def idempotency_cutoff() -> datetime:
+    return timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotency_record_get(*, key: str) -> IdempotencyRecord | None:
+    """The live stored response for `key` in the active organization, if any."""
+    return IdempotencyRecord.objects.filter(key=key, created_at__gte=idempotency_cutoff()).first()
+
+
+# --- Webhooks (admins only: the views check the role) --------------------------------
+
+
+def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
+    """The organization's webhook endpoints; unordered."""
+    return WebhookEndpoint.objects.all()
+
+
+def webhook_endpoint_get(*, public_id) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.get(public_id=public_id)
+
+
+def webhook_delivery_list(*, endpoint: WebhookEndpoint | None = None) -> QuerySet[WebhookDelivery]:
+    """Deliveries (all, or one endpoint's) with their endpoint, their activity and
+    their attempts in order: two queries for a page of any length; unordered."""
+    queryset = WebhookDelivery.objects.select_related("endpoint", "activity").prefetch_related(
+        "attempts"
+    )
+    return queryset if endpoint is None else queryset.filter(endpoint=endpoint)
+
+
+def webhook_delivery_get(*, public_id) -> WebhookDelivery:
+    return webhook_delivery_list().get(public_id=public_id)
