@@ -6,11 +6,12 @@ each by inserting a `Nudge` under a unique constraint while holding the clock's
 row, and enqueues delivery only after that commits. Delivery re-checks
 everything under locks, sends each recipient's mail at most once and records it
 right after; a sweeper re-enqueues claimed nudges whose delivery never ran
-(broker down, worker killed). See docs/nudges.md.
+(broker down, worker killed). The claim, the hand-over after commit and the sweep
+are the outbox's (lib/outbox.py); a recipient's copy is sent while its clock is
+locked, so an answer and a nudge never cross. See docs/nudges.md.
 """
 
 import hashlib
-import json
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -36,8 +37,8 @@ from engagements.models import (
     ResponseClock,
 )
 from engagements.services.schedule import next_nudge_schedule, policy_levels_by_client
+from lib import outbox
 from lib.mail import send_mail
-from lib.tasks import enqueue
 from lib.tenancy import organization_context
 
 # Clocks per scan round: claimed per organization, a few statements per batch.
@@ -45,6 +46,15 @@ SCAN_BATCH = 2000
 # A claimed nudge not delivered after this long is handed to a worker again.
 STALE_AFTER = timedelta(minutes=5)
 ACTION_LINK_VALIDITY = timedelta(days=7)
+
+# Claimed nudges: delivered one per task; the stale ones are those still pending and
+# not enqueued for STALE_AFTER (the one cross-organization read of the sweep,
+# engagements/migrations/0005).
+NUDGES = outbox.Outbox(
+    model=Nudge,
+    task="engagements.tasks.deliver_nudge",
+    stale_claims_sql="SELECT nudge_id, organization_id FROM rapport_stale_nudges(%s, %s)",
+)
 
 
 # --- Claim -------------------------------------------------------------------------
@@ -134,31 +144,26 @@ def _advance_clocks(clocks: list[ResponseClock], *, now: datetime) -> None:
 
 def _insert_nudges(claims: list[tuple[ResponseClock, dict]]) -> list[Claimed]:
     """Insert the claimed (clock, level) rows; returns those actually inserted."""
-    if not claims:
-        return []
-    rows = ", ".join(["(%s, %s, %s, 'pending', %s::jsonb, %s::jsonb, now(), now())"] * len(claims))
-    params = []
-    for clock, level in claims:
-        params += [
-            clock.organization_id,
-            clock.pk,
-            level["level"],
-            json.dumps(level["recipients"]),
-            json.dumps(level["channels"]),
-        ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO engagements_nudge (organization_id, clock_id, level, status, "  # noqa: S608
-            "recipients, channels, created_at, updated_at) "
-            f"VALUES {rows} "
-            "ON CONFLICT ON CONSTRAINT nudge_once_per_clock_level DO NOTHING "
-            "RETURNING id, organization_id, clock_id, level",
-            params,
-        )
-        return [
-            Claimed(str(organization_id), nudge_id, clock_id, level)
-            for nudge_id, organization_id, clock_id, level in cursor.fetchall()
-        ]
+    inserted = outbox.insert_claims(
+        Nudge,
+        [
+            {
+                "organization_id": clock.organization_id,
+                "clock_id": clock.pk,
+                "level": level["level"],
+                "status": NudgeStatus.PENDING,
+                "recipients": level["recipients"],
+                "channels": level["channels"],
+            }
+            for clock, level in claims
+        ],
+        constraint="nudge_once_per_clock_level",
+        returning=("id", "organization", "clock", "level"),
+    )
+    return [
+        Claimed(str(organization_id), nudge_id, clock_id, level)
+        for nudge_id, organization_id, clock_id, level in inserted
+    ]
 
 
 def nudge_claim(*, clock_id: int, now: datetime) -> Claimed | None:
@@ -202,31 +207,13 @@ def nudges_enqueue(*, organization_id: str, nudge_ids: list[int]) -> None:
     A broker failure is logged, not raised: what was not published stays
     pending with no `enqueued_at`, and the sweeper enqueues it again.
     """
-    published = []
-    for nudge_id in nudge_ids:
-        if not enqueue("engagements.tasks.deliver_nudge", organization_id, nudge_id):
-            break
-        published.append(nudge_id)
-    if published:
-        with organization_context(organization_id):
-            Nudge.objects.filter(pk__in=published).update(enqueued_at=timezone.now())
+    NUDGES.enqueue(organization_id=organization_id, ids=nudge_ids)
 
 
 def nudges_requeue_stale(*, now: datetime | None = None) -> int:
     """Enqueue again every claimed nudge whose delivery has not happened in time."""
     now = now or timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nudge_id, organization_id FROM rapport_stale_nudges(%s, %s)",
-            [now - STALE_AFTER, SCAN_BATCH],
-        )
-        stale = cursor.fetchall()
-    by_organization: dict[str, list[int]] = defaultdict(list)
-    for nudge_id, organization_id in stale:
-        by_organization[str(organization_id)].append(nudge_id)
-    for organization_id, nudge_ids in by_organization.items():
-        nudges_enqueue(organization_id=organization_id, nudge_ids=nudge_ids)
-    return len(stale)
+    return NUDGES.requeue_stale(now - STALE_AFTER, SCAN_BATCH)
 
 
 # --- Deliver -------------------------------------------------------------------------
@@ -324,10 +311,15 @@ def nudge_deliver(*, nudge_id: int) -> Nudge | None:
         # skipped, not delivered, when the client answered in the meantime.
         if not NudgeDelivery.objects.filter(nudge=nudge).exists() and _skipped_if_answered(nudge):
             return nudge
-        updated = Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.PENDING).update(
-            status=NudgeStatus.DELIVERED, delivered_at=timezone.now(), updated_at=timezone.now()
+        delivered = outbox.claim(
+            Nudge.objects,
+            pk=nudge.pk,
+            expect={"status": NudgeStatus.PENDING},
+            status=NudgeStatus.DELIVERED,
+            delivered_at=timezone.now(),
+            updated_at=timezone.now(),
         )
-        if updated:
+        if delivered:
             activity_record(
                 actor=None,
                 verb="nudge.sent",
@@ -343,8 +335,12 @@ def _skipped_if_answered(nudge: Nudge) -> bool:
     clock = ResponseClock.objects.select_for_update().get(pk=nudge.clock_id)
     if clock.closed_at is None:
         return False
-    Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.PENDING).update(
-        status=NudgeStatus.SKIPPED, updated_at=timezone.now()
+    outbox.claim(
+        Nudge.objects,
+        pk=nudge.pk,
+        expect={"status": NudgeStatus.PENDING},
+        status=NudgeStatus.SKIPPED,
+        updated_at=timezone.now(),
     )
     return True
 

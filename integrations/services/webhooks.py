@@ -4,8 +4,9 @@ The activity log is the source of events. Every recorded activity is published t
 `webhook_deliveries_create` (integrations/handlers.py), which writes one
 `WebhookDelivery` per subscribed endpoint in the activity's own transaction (an
 outbox: a broker outage loses nothing) and enqueues them after commit. An attempt
-claims its number under a row lock and a unique constraint, sends outside any
-transaction, then records the answer and schedules the next attempt from
+claims its number with a conditional update (the attempt's unique number is the
+backstop), sends outside any transaction, then records the answer and schedules
+the next attempt from
 WEBHOOK_RETRY_SCHEDULE (Standard Webhooks': immediately, 5 s, 5 min, 30 min, 2 h,
 5 h, 10 h, 10 h). Short waits are Celery countdowns; longer ones, and any message
 lost on the way, are picked up by a periodic sweep of due deliveries. An endpoint
@@ -13,8 +14,11 @@ whose attempts have failed for WEBHOOK_DISABLE_AFTER_DAYS is disabled and its
 admins told.
 
 Requests are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`,
-`webhook-signature`) and sent through `integrations.outbound`, which refuses destinations
-on private addresses at registration and again at every attempt.
+`webhook-signature`) and sent through `integrations.outbound`, which refuses
+destinations on private addresses at registration and again at every attempt.
+
+The claim, the hand-over after commit, the backoff and the sweep are the outbox's
+(lib/outbox.py); signing, the receiver's answer and disabling are this module's.
 """
 
 import base64
@@ -24,7 +28,6 @@ import json
 import logging
 import secrets
 import time
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 import requests
@@ -32,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from urllib3.exceptions import NewConnectionError
@@ -50,10 +53,10 @@ from integrations.models import (
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
+from lib import outbox
 from lib.exceptions import ApplicationError
 from lib.mail import send_mail
-from lib.tasks import enqueue
-from lib.tenancy import organization_context, require_same_organization
+from lib.tenancy import require_same_organization
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +67,22 @@ PREVIOUS_SECRET_VALIDITY = timedelta(hours=24)
 # An attempt still unfinished after this long was abandoned (its worker died): the
 # sweep enqueues the delivery again. Far longer than a request may take.
 ATTEMPT_LEASE = timedelta(minutes=5)
-# Waits up to this long are Celery countdowns; longer ones are left to the sweep.
-COUNTDOWN_LIMIT = timedelta(minutes=10)
 # The sweep takes deliveries due this long ago and not enqueued for as long: their
 # message was lost (broker down, worker killed) rather than merely on its way.
 SWEEP_GRACE = timedelta(minutes=2)
 SWEEP_BATCH = 1000
 URL_MAX_LENGTH = 2000
+
+# The sweep finds due deliveries whose message never came through
+# `rapport_due_webhook_deliveries` (engagements/migrations/0010): the one read across
+# organizations, identifiers only.
+DELIVERIES = outbox.Outbox(
+    model=WebhookDelivery,
+    task="integrations.tasks.deliver_webhook",
+    stale_claims_sql=(
+        "SELECT delivery_id, organization_id FROM rapport_due_webhook_deliveries(%s, %s, %s)"
+    ),
+)
 
 
 # --- Endpoints ------------------------------------------------------------------------
@@ -294,16 +306,7 @@ def webhook_deliveries_enqueue(
 ) -> None:
     """Hand attempts to the workers and note when. A broker failure is logged, not
     raised: what was not published is found by the sweep."""
-    published = []
-    for delivery_id in delivery_ids:
-        if not enqueue(
-            "integrations.tasks.deliver_webhook", organization_id, delivery_id, countdown=countdown
-        ):
-            break
-        published.append(delivery_id)
-    if published:
-        with organization_context(organization_id):
-            WebhookDelivery.objects.filter(pk__in=published).update(enqueued_at=timezone.now())
+    DELIVERIES.enqueue(organization_id=organization_id, ids=delivery_ids, countdown=countdown)
 
 
 def webhook_deliveries_requeue_due(*, now: datetime | None = None) -> int:
@@ -311,27 +314,12 @@ def webhook_deliveries_requeue_due(*, now: datetime | None = None) -> int:
     broker was down, the worker died mid-attempt, or the wait was too long for a
     countdown. Running it twice is harmless: an attempt claims its number."""
     now = now or timezone.now()
-    # The one cross-organization read: identifiers only (engagements/migrations/0010).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT delivery_id, organization_id FROM rapport_due_webhook_deliveries(%s, %s, %s)",
-            [now - SWEEP_GRACE, now - SWEEP_GRACE, SWEEP_BATCH],
-        )
-        due = cursor.fetchall()
-    by_organization: dict[str, list[int]] = defaultdict(list)
-    for delivery_id, organization_id in due:
-        by_organization[str(organization_id)].append(delivery_id)
-    for organization_id, delivery_ids in by_organization.items():
-        webhook_deliveries_enqueue(organization_id=organization_id, delivery_ids=delivery_ids)
-    return len(due)
+    return DELIVERIES.requeue_stale(now - SWEEP_GRACE, now - SWEEP_GRACE, SWEEP_BATCH)
 
 
 def _retry_delay(attempts_made: int) -> timedelta | None:
     """The wait before the next attempt, or None when the schedule is exhausted."""
-    schedule = settings.WEBHOOK_RETRY_SCHEDULE
-    if attempts_made >= len(schedule):
-        return None
-    return timedelta(seconds=schedule[attempts_made])
+    return outbox.retry_delay(attempts_made, settings.WEBHOOK_RETRY_SCHEDULE)
 
 
 # --- Signing ---------------------------------------------------------------------------
@@ -421,19 +409,15 @@ def _failure_message(failure: requests.RequestException) -> str:
 def _attempt_claim(*, delivery_id: int) -> tuple[WebhookDelivery, WebhookAttempt] | None:
     """Take the next attempt number of a due delivery, or None.
 
-    The delivery row is locked with SKIP LOCKED, so a second worker holding a
-    duplicate message passes it by. The claim moves `next_attempt_at` to the end of
-    a lease: a duplicate message arriving later finds nothing due, and the sweep
-    takes the delivery up again only if this attempt's worker died.
+    The claim is a conditional update of the delivery as it was read: a second worker
+    holding a duplicate message matches nothing. It moves `next_attempt_at` to the end
+    of a lease, so a duplicate arriving later finds nothing due, and the sweep takes
+    the delivery up again only if this attempt's worker died. The attempt row is
+    written in the same transaction, before the request is sent.
     """
     now = timezone.now()
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("endpoint")
-            .filter(pk=delivery_id)
-            .first()
-        )
+        delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
         if (
             delivery is None
             or delivery.status != WebhookDeliveryStatus.PENDING
@@ -441,26 +425,45 @@ def _attempt_claim(*, delivery_id: int) -> tuple[WebhookDelivery, WebhookAttempt
             or delivery.next_attempt_at > now
         ):
             return None
+        as_read = {
+            "status": WebhookDeliveryStatus.PENDING,
+            "attempt_count": delivery.attempt_count,
+            "manual_attempt": delivery.manual_attempt,
+            "next_attempt_at": delivery.next_attempt_at,
+        }
         # A disabled endpoint receives nothing; nor does a delivery whose schedule is
         # spent (attempts that never finished count too, so they cannot loop forever).
         spent = not delivery.manual_attempt and _retry_delay(delivery.attempt_count) is None
         if not delivery.endpoint.enabled or spent:
-            delivery.status = WebhookDeliveryStatus.FAILED
-            delivery.next_attempt_at = None
-            delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
+            outbox.claim(
+                WebhookDelivery.objects,
+                pk=delivery.pk,
+                expect=as_read,
+                status=WebhookDeliveryStatus.FAILED,
+                next_attempt_at=None,
+                updated_at=now,
+            )
             return None
+        number, lease_ends = delivery.attempt_count + 1, now + ATTEMPT_LEASE
+        if not outbox.claim(
+            WebhookDelivery.objects,
+            pk=delivery.pk,
+            expect=as_read,
+            attempt_count=number,
+            manual_attempt=False,
+            next_attempt_at=lease_ends,
+            updated_at=now,
+        ):
+            return None  # another worker claimed it first
         attempt = WebhookAttempt.objects.create(
             organization_id=delivery.organization_id,
             delivery=delivery,
-            number=delivery.attempt_count + 1,
+            number=number,
             manual=delivery.manual_attempt,
         )
-        delivery.attempt_count = attempt.number
+        delivery.attempt_count = number
         delivery.manual_attempt = False
-        delivery.next_attempt_at = now + ATTEMPT_LEASE
-        delivery.save(
-            update_fields=["attempt_count", "manual_attempt", "next_attempt_at", "updated_at"]
-        )
+        delivery.next_attempt_at = lease_ends
     return delivery, attempt
 
 
@@ -505,7 +508,7 @@ def _attempt_record(*, delivery_id: int, attempt: WebhookAttempt) -> WebhookAtte
                     delivery.next_attempt_at = None
                 else:
                     delivery.next_attempt_at = now + delay
-                    if delay <= COUNTDOWN_LIMIT:
+                    if delay <= outbox.COUNTDOWN_LIMIT:
                         _enqueue_after_commit(delivery, countdown=delay)
             if disable:
                 _endpoint_disable_failing(endpoint, failing_since=failing_since, now=now)
