@@ -35,7 +35,7 @@ class TenantModel(TimeStampedModel):
     """A row owned by one organization (one agency).
 
     Every subclass's table gets row-level security from its migration
-    (`lib.migrations.EnableRowLevelSecurity`); a test enumerates subclasses
+    (`lib.row_level_security.EnableRowLevelSecurity`); a test enumerates subclasses
     and fails for any table without it.
     """
 

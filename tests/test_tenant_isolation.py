@@ -319,7 +319,7 @@ ACTIVE_ORGANIZATION = (
 )
 ROW_OF_ACTIVE_ORGANIZATION = f"(organization_id = {ACTIVE_ORGANIZATION})"
 ACTIVE_USER = "(NULLIF(current_setting('rapport.user_id'::text, true), ''::text))::bigint"
-# The narrow reads outside the active organization (`read_also` in lib/migrations.py),
+# The narrow reads outside the active organization (`read_also` in lib/row_level_security.py),
 # each revealing what one setting names and nothing else.
 READ_ALSO = {
     "accounts_membership": f"(user_id = {ACTIVE_USER})",

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import accounts.models
-from lib.migrations import CURRENT_ORGANIZATION, CURRENT_USER, EnableRowLevelSecurity
+from lib.row_level_security import CURRENT_ORGANIZATION, CURRENT_USER, EnableRowLevelSecurity
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 from django.db import migrations, models
 
-from lib.migrations import EnableRowLevelSecurity
+from lib.row_level_security import EnableRowLevelSecurity
 
 
 class Migration(migrations.Migration):

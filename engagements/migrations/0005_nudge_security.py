@@ -10,7 +10,7 @@ as the owner role, which a role-specific policy lets read those two tables.
 
 from django.db import migrations
 
-from lib.migrations import EnableRowLevelSecurity
+from lib.row_level_security import EnableRowLevelSecurity
 
 FUNCTIONS = [
     """CREATE FUNCTION rapport_due_nudges(as_of timestamptz, max_rows integer)

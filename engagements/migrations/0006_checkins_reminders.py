@@ -5,7 +5,7 @@ with row-level security on both tables."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from lib.migrations import EnableRowLevelSecurity
+from lib.row_level_security import EnableRowLevelSecurity
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,7 @@ import django.contrib.postgres.functions
 import django.db.models.deletion
 from django.db import migrations, models
 
-from lib.migrations import EnableRowLevelSecurity
+from lib.row_level_security import EnableRowLevelSecurity
 
 FUNCTION = """CREATE FUNCTION rapport_due_webhook_deliveries(
         due_before timestamptz, enqueued_before timestamptz, max_rows integer)

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from lib.migrations import EnableRowLevelSecurity
+from lib.row_level_security import EnableRowLevelSecurity
 
 
 class Migration(migrations.Migration):
