@@ -1,7 +1,7 @@
 """Reads for the engagement record: what needs attention, timelines, responsiveness."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -125,9 +125,15 @@ def unread_notification_count(*, membership: Membership, cap: int = UNREAD_COUNT
     return Notification.objects.filter(membership=membership, read_at__isnull=True)[:cap].count()
 
 
-def notification_list(*, membership: Membership) -> QuerySet[Notification]:
-    """The member's notifications, newest first (the page paginates it)."""
-    return Notification.objects.filter(membership=membership).order_by("-created_at", "-id")
+def notification_list(
+    *, membership: Membership, until: datetime | None = None
+) -> QuerySet[Notification]:
+    """The member's notifications, newest first (the page paginates it); with `until`,
+    only those created by then."""
+    notifications = Notification.objects.filter(membership=membership)
+    if until is not None:
+        notifications = notifications.filter(created_at__lte=until)
+    return notifications.order_by("-created_at", "-id")
 
 
 def action_link_for_token(*, token: str) -> ActionLink | None:

@@ -1,6 +1,8 @@
 """The home page (what needs the signed-in member's attention now), notifications,
 the nudges' one-click links and the nudge policy settings."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -128,13 +131,44 @@ NOTIFICATIONS_PER_PAGE = 30
 def _notifications_page(
     request: HttpRequest, membership, *, form: NotificationReadForm | None = None, status=200
 ) -> HttpResponse:
-    """Two queries whatever the number of notifications: the count and the page."""
+    """Two queries whatever the number of notifications: the count and the page.
+
+    The pages hold still from the moment the first was rendered (`until`): else a
+    notification arriving meanwhile would push one already read onto the next page
+    too. "Older notifications" loads the next page; asked by htmx, the answer is
+    that page's items alone, appended to the list, and the page links again (out
+    of band, counting from `first`, the page the list began with).
+    """
+    until = _moment(request.GET.get("until", "")) or timezone.now()
     paginator = Paginator(
-        selectors.notification_list(membership=membership), NOTIFICATIONS_PER_PAGE
+        selectors.notification_list(membership=membership, until=until), NOTIFICATIONS_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
-    context = {"page": page, "notifications": page.object_list, "form": form}
-    return render(request, "engagements/notifications.html", context, status=status)
+    appended = bool(request.htmx) and form is None
+    first = page.number
+    if appended and request.GET.get("first", "").isdigit():
+        first = min(max(int(request.GET["first"]), 1), page.number)
+    context = {
+        "page": page,
+        "notifications": page.object_list,
+        "form": form,
+        "until": until.isoformat(),
+        "first": first,
+        "appended": appended,
+    }
+    template = (
+        "engagements/notifications_more.html" if appended else "engagements/notifications.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _moment(text: str) -> datetime | None:
+    """An ISO 8601 time with its offset, or None."""
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    return moment if moment is not None and timezone.is_aware(moment) else None
 
 
 @login_required

@@ -3,21 +3,35 @@ culture-fit approvals, each one card per submission with a one-step decision for
 
 The presentation helpers at the top (waiting time against the SLA, evidence
 next to the must-haves) are shared with the submission page.
+
+With JavaScript, htmx makes two things happen in place (without it, the same
+forms and links do full page loads):
+
+- A decision posted from a card answers with that card's replacement
+  (`inline_decision`): a note saying what was done, or the card again with the
+  form's errors. The decision views themselves live with the submission's actions.
+- Every minute the page asks whether anything arrived since it was rendered
+  (`?since=`) and, if so, says how many, with a link to load them. It never
+  replaces the cards on its own: the reader may be halfway through a comment.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Action
 from engagements import selectors
-from engagements.models import ResponseClock
+from engagements.models import ClockKind, ResponseClock
 from lib.business_hours import BusinessCalendar, business_hours_between
 from recruiting.access import require_action
 from recruiting.forms.submissions import CultureApprovalForm, SkillsReviewForm
@@ -127,8 +141,182 @@ class QueueCard:
         return list(self.terms.agreement.culture_traits) if self.terms.agreement else []
 
 
-def _overdue_count(cards: list[QueueCard]) -> int:
-    return sum(1 for card in cards if card.status and card.status.is_overdue)
+def _first(clocks: list[ResponseClock]) -> ResponseClock | None:
+    return clocks[0] if clocks else None
+
+
+def hm_card(
+    submission: Submission,
+    clock: ResponseClock | None,
+    *,
+    now: datetime,
+    form: SkillsReviewForm | None = None,
+) -> QueueCard:
+    terms = role_terms(submission.role)
+    return QueueCard(
+        submission=submission,
+        terms=terms,
+        status=clock_status(clock, calendar=submission.client.calendar, now=now),
+        form=form or skills_review_form(submission, terms),
+        skills=skills_rows(submission, terms.must_haves),
+    )
+
+
+def hr_card(
+    submission: Submission,
+    clock: ResponseClock | None,
+    *,
+    now: datetime,
+    form: CultureApprovalForm | None = None,
+) -> QueueCard:
+    return QueueCard(
+        submission=submission,
+        terms=role_terms(submission.role),
+        status=clock_status(clock, calendar=submission.client.calendar, now=now),
+        form=form or culture_approval_form(submission),
+        skills=[],
+    )
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What differs between the two queues, for their pages and inline decisions."""
+
+    name: str  # "hm" or "hr", for the wording the two share a template for
+    url_name: str
+    action: Action
+    page_template: str
+    card_template: str
+    summary_template: str
+    select: Callable[..., list[Submission]]
+    # The selector's prefetched open clocks, and their kind for a single submission.
+    clocks: str
+    clock_kind: str
+    card: Callable[..., QueueCard]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+    def open_clock(self, submission: Submission) -> ResponseClock | None:
+        return _first(getattr(submission, self.clocks))
+
+    def overdue_count(self, submissions: list[Submission], *, now: datetime) -> int:
+        """As `ClockStatus.is_overdue` counts them, without computing waiting times."""
+        return sum(
+            1
+            for submission in submissions
+            if (clock := self.open_clock(submission)) is not None and clock.due_at <= now
+        )
+
+
+HM_QUEUE = Queue(
+    name="hm",
+    url_name="recruiting:hm-queue",
+    action=Action.REVIEW_SKILLS,
+    page_template="recruiting/queue_hm.html",
+    card_template="recruiting/queue_hm_card.html",
+    summary_template="recruiting/queue_hm_summary.html",
+    select=selectors.hm_review_queue,
+    clocks="open_review_clocks",
+    clock_kind=ClockKind.HM_REVIEW,
+    card=hm_card,
+)
+
+HR_QUEUE = Queue(
+    name="hr",
+    url_name="recruiting:hr-queue",
+    action=Action.APPROVE_CULTURE_NOTES,
+    page_template="recruiting/queue_hr.html",
+    card_template="recruiting/queue_hr_card.html",
+    summary_template="recruiting/queue_hr_summary.html",
+    select=selectors.hr_approval_queue,
+    clocks="open_approval_clocks",
+    clock_kind=ClockKind.HR_APPROVAL,
+    card=hr_card,
+)
+
+
+def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
+    membership = require_action(request, queue.action)
+    now = timezone.now()
+    submissions = queue.select(membership=membership)
+    if request.htmx and "since" in request.GET:
+        return _arrivals(request, queue, submissions)
+    cards = [queue.card(s, queue.open_clock(s), now=now) for s in submissions]
+    context = {
+        "cards": cards,
+        "count": len(cards),
+        "overdue_count": queue.overdue_count(submissions, now=now),
+        "queue_url": queue.url,
+        "arrivals_url": f"{queue.url}?{urlencode({'since': now.isoformat()})}",
+    }
+    return render(request, queue.page_template, context)
+
+
+def _arrivals(request: HttpRequest, queue: Queue, submissions: list[Submission]) -> HttpResponse:
+    """The page's poll: how many submissions joined the queue after `since`, the moment
+    the page was rendered. A clock opens when one does (again, after the recruiter
+    answered a question or revised the notes); without a clock, its creation counts.
+    Nothing new is a 204, which htmx does not swap."""
+    try:
+        since = parse_datetime(request.GET["since"])
+    except ValueError:  # well-formed, but no such time (month 13)
+        since = None
+    if since is None or timezone.is_naive(since):
+        return HttpResponseBadRequest("`since` must be an ISO 8601 time with its offset.")
+    arrived = 0
+    for submission in submissions:
+        clock = queue.open_clock(submission)
+        if (clock.opened_at if clock else submission.created_at) > since:
+            arrived += 1
+    if not arrived:
+        return HttpResponse(status=204)
+    context = {"count": arrived, "queue": queue.name, "queue_url": queue.url}
+    return render(request, "recruiting/queue_arrivals.html", context)
+
+
+def inline_decision(
+    request: HttpRequest,
+    *,
+    queue: Queue,
+    submission: Submission,
+    form: forms.Form,
+    message: str = "",
+    refused: bool = False,
+) -> HttpResponse:
+    """The htmx answer to a decision posted from one of the queue's cards.
+
+    With a `message`, the decision was saved (200) or the service refused it
+    (`refused`, 409: the submission moved on meanwhile): the card gives way to a
+    note saying so, and the line under the page's heading is recounted (an
+    out-of-band swap; two queries). Without one, the form has errors (422): the
+    card comes back with the answers given and the errors next to them, the
+    first field in error focused.
+    """
+    context = {"queue_url": queue.url, "submission": submission}
+    if message:
+        now = timezone.now()
+        remaining = queue.select(membership=request.membership)
+        context |= {
+            "message": message,
+            "refused": refused,
+            "summary_template": queue.summary_template,
+            "count": len(remaining),
+            "overdue_count": queue.overdue_count(remaining, now=now),
+        }
+        return render(
+            request, "recruiting/queue_decided.html", context, status=409 if refused else 200
+        )
+    focus = next((name for name in form.errors if name in form.fields and name != "decision"), None)
+    if focus is not None:
+        form.fields[focus].widget.attrs["autofocus"] = True
+    clock = selectors.open_clock(submission=submission, kind=queue.clock_kind)
+    context |= {
+        "card": queue.card(submission, clock, now=timezone.now(), form=form),
+        "focus_card": focus is None,
+    }
+    return render(request, queue.card_template, context, status=422)
 
 
 # --- Hiring manager: skills reviews ---------------------------------------------------
@@ -142,30 +330,9 @@ def hm_review_queue(request: HttpRequest) -> HttpResponse:
 
     Queries: the submissions with role, agreement, candidate and client (one),
     their open review clocks (one). Terms, calendars and waiting times are
-    computed from those rows.
+    computed from those rows. The minute's poll (`?since=`) costs the same two.
     """
-    membership = require_action(request, Action.REVIEW_SKILLS)
-    now = timezone.now()
-    cards = []
-    for submission in selectors.hm_review_queue(membership=membership):
-        terms = role_terms(submission.role)
-        clocks = submission.open_review_clocks
-        cards.append(
-            QueueCard(
-                submission=submission,
-                terms=terms,
-                status=clock_status(
-                    clocks[0] if clocks else None, calendar=submission.client.calendar, now=now
-                ),
-                form=skills_review_form(submission, terms),
-                skills=skills_rows(submission, terms.must_haves),
-            )
-        )
-    return render(
-        request,
-        "recruiting/queue_hm.html",
-        {"cards": cards, "overdue_count": _overdue_count(cards)},
-    )
+    return _queue_page(request, HM_QUEUE)
 
 
 # --- HR: culture-fit approvals --------------------------------------------------------
@@ -178,27 +345,6 @@ def hr_approval_queue(request: HttpRequest) -> HttpResponse:
     with a message and the card's anchor.
 
     Queries: the pending submissions with role, agreement, candidate and client
-    (one), their open approval clocks (one).
+    (one), their open approval clocks (one). The minute's poll costs the same two.
     """
-    membership = require_action(request, Action.APPROVE_CULTURE_NOTES)
-    now = timezone.now()
-    cards = []
-    for submission in selectors.hr_approval_queue(membership=membership):
-        terms = role_terms(submission.role)
-        clocks = submission.open_approval_clocks
-        cards.append(
-            QueueCard(
-                submission=submission,
-                terms=terms,
-                status=clock_status(
-                    clocks[0] if clocks else None, calendar=submission.client.calendar, now=now
-                ),
-                form=culture_approval_form(submission),
-                skills=[],
-            )
-        )
-    return render(
-        request,
-        "recruiting/queue_hr.html",
-        {"cards": cards, "overdue_count": _overdue_count(cards)},
-    )
+    return _queue_page(request, HR_QUEUE)

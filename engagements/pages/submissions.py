@@ -28,8 +28,12 @@ from activity import selectors as activity_selectors
 from engagements import selectors as engagement_selectors
 from engagements.models import ClockKind
 from engagements.pages.queues import (
+    HM_QUEUE,
+    HR_QUEUE,
+    Queue,
     clock_status,
     culture_approval_form,
+    inline_decision,
     skills_review_form,
     skills_rows,
 )
@@ -238,19 +242,23 @@ def _act(
     name: str,
     make_form: Callable[[Submission], forms.Form],
     perform: Callable[[Membership, Submission, forms.Form], str],
-    queue: str | None = None,
+    queue: Queue | None = None,
 ) -> HttpResponse:
     """Run one action on a submission: look it up (404 if not visible), check the role
     (403), validate the form, call the service, and come back with a message.
 
-    `queue` names the URL of the queue page whose card may have posted the form.
-    Refused input from there goes back to the queue, to the card, with a message
-    naming the candidate and the problem: re-rendering the whole queue at the
-    action's URL would leave the reviewer on a page they cannot reload or bookmark.
+    `queue` is the queue page whose card may have posted the form. Refused input
+    from there goes back to the queue, to the card, with a message naming the
+    candidate and the problem: re-rendering the whole queue at the action's URL
+    would leave the reviewer on a page they cannot reload or bookmark. Posted by
+    htmx from a card, the answer is that card's replacement instead, and no
+    flash message is left for a later page (`queues.inline_decision`).
     """
     submission = get_submission(request, public_id)
     membership = require_action(request, action)
     back = _next_url(request, submission)
+    from_queue = queue is not None and back == queue.url
+    inline = from_queue and request.htmx
     form = make_form(submission)
     if form.is_valid():
         try:
@@ -258,14 +266,30 @@ def _act(
         except ValidationError as error:
             add_service_errors(form, error)
         except ApplicationError as error:
+            if inline:
+                return inline_decision(
+                    request,
+                    queue=queue,
+                    submission=submission,
+                    form=form,
+                    message=f"Your decision on {submission.candidate} was not saved: "
+                    f"{error_message(error)}",
+                    refused=True,
+                )
             messages.error(request, error_message(error))
             return redirect(back)
         else:
+            if inline:
+                return inline_decision(
+                    request, queue=queue, submission=submission, form=form, message=success
+                )
             messages.success(request, success)
             return redirect(back)
     # The service may have touched the instance before refusing; show what is stored.
     submission = get_submission(request, public_id)
-    if queue is not None and back == reverse(queue):
+    if inline:
+        return inline_decision(request, queue=queue, submission=submission, form=form)
+    if from_queue:
         messages.error(
             request,
             f"Your decision on {submission.candidate} was not saved: {_problems(form)}",
@@ -414,7 +438,7 @@ def skills_review(request: HttpRequest, public_id) -> HttpResponse:
             submission, role_terms(submission.role), request.POST
         ),
         perform=perform,
-        queue="recruiting:hm-queue",
+        queue=HM_QUEUE,
     )
 
 
@@ -436,7 +460,7 @@ def culture_approval(request: HttpRequest, public_id) -> HttpResponse:
         name="culture_approval",
         make_form=lambda submission: culture_approval_form(submission, request.POST),
         perform=perform,
-        queue="recruiting:hr-queue",
+        queue=HR_QUEUE,
     )
 
 

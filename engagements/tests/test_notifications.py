@@ -258,3 +258,87 @@ def test_the_list_runs_a_constant_number_of_queries(
 
     with django_assert_max_num_queries(LIST_QUERIES):
         assert client.get(LIST).status_code == 200
+
+
+# --- Older notifications, appended in place (htmx) --------------------------------------
+
+HX = {"HX-Request": "true"}
+
+
+def test_the_next_page_is_a_plain_link_held_at_the_moment_the_list_was_rendered(
+    client_for, hiring_manager
+):
+    for number in range(35):
+        _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+    moment = timezone.now().replace(microsecond=0)
+
+    with time_machine.travel(moment, tick=False):
+        content = client_for(hiring_manager).get(LIST).content.decode()
+
+    link = f"?page=2&amp;until={moment.isoformat().replace(':', '%3A').replace('+', '%2B')}"
+    assert f'rel="next" href="{link}"' in content
+    assert f'hx-get="{link}&amp;first=1"' in content
+    assert 'hx-target="#notification-list" hx-swap="beforeend">Older notifications</a>' in content
+
+
+def test_with_htmx_older_notifications_come_as_items_to_append(client_for, hiring_manager):
+    for number in range(35):
+        _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+
+    response = client_for(hiring_manager).get(LIST, {"page": "2", "first": "1"}, headers=HX)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert content.count('class="attention-item notification') == 5
+    assert "Notice number 30" in content
+    assert "Notice number 34" in content
+    assert "Notice number 29" not in content
+    # The first new item takes the focus; the page links are swapped out of band.
+    assert content.split('class="attention-item notification')[1].count("autofocus") == 1
+    assert 'id="notification-pages" aria-label="Pages" hx-swap-oob="true"' in content
+    assert "Pages 1–2 of 2" in content
+    assert "Older notifications" not in content
+
+
+def test_the_pages_hold_still_when_a_notification_arrives(client_for, hiring_manager):
+    for number in range(35):
+        _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+    until = timezone.now().isoformat()
+    _notify(hiring_manager, "Brand new")
+    client = client_for(hiring_manager)
+
+    held = client.get(LIST, {"page": "2", "until": until}, headers=HX).content.decode()
+    shifted = client.get(LIST, {"page": "2"}, headers=HX).content.decode()
+
+    # Without the moment, the newcomer would push the first page's last one onto this one.
+    assert "Notice number 29" not in held
+    assert "Notice number 29" in shifted
+    assert "Brand new" not in held
+
+
+def test_nobody_else_gets_my_older_notifications(client_for, hiring_manager, hr, outsider):
+    for number in range(35):
+        _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+
+    for someone in (hr, outsider):
+        content = client_for(someone).get(LIST, {"page": "2"}, headers=HX).content.decode()
+        assert "Notice number" not in content
+
+
+# Older notifications with htmx: 1 session, 2 user, 3 the user's memberships,
+# 4 the count, 5 the page (no page around them: no header queries).
+MORE_QUERIES = 5
+
+
+def test_older_notifications_run_a_constant_number_of_queries(
+    client_for, hiring_manager, django_assert_max_num_queries
+):
+    for number in range(70):
+        _notify(hiring_manager, f"Notice {number}", ago=timedelta(minutes=number))
+    client = client_for(hiring_manager)
+
+    with django_assert_max_num_queries(MORE_QUERIES):
+        response = client.get(LIST, {"page": "2", "first": "1"}, headers=HX)
+
+    assert response.content.decode().count('class="attention-item notification') == 30

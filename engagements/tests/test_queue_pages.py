@@ -424,3 +424,301 @@ def test_the_approvals_queue_runs_a_constant_number_of_queries(
         response = client.get(HR_QUEUE)
 
     assert response.content.decode().count('class="card queue-card') == count
+
+
+# --- Deciding in place (htmx) ---------------------------------------------------------
+
+HX = {"HX-Request": "true"}
+
+
+def _review_url(submission):
+    return f"/submissions/{submission.public_id}/review/"
+
+
+def _approval_url(submission):
+    return f"/submissions/{submission.public_id}/culture-approval/"
+
+
+def test_an_htmx_decision_answers_with_the_card_replaced_and_the_queue_recounted(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+    _submit(recruiter, role, name="Ada Lovelace")
+    client = client_for(hiring_manager)
+
+    response = client.post(
+        _review_url(submission),
+        {"decision": "advance", "rating_0": "5", "next": HM_QUEUE},
+        headers=HX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert content.count(f'id="submission-{submission.public_id}"') == 1
+    assert "Review of Grace Hopper saved: advanced to interviews." in content
+    assert 'id="queue-summary" hx-swap-oob="true"' in content
+    assert "1 candidate waiting for your skills review" in content
+    assert _reload(submission).stage == Stage.INTERVIEWING
+    # The answer said it: no flash message waits for the next page.
+    assert "Review of Grace Hopper saved" not in client.get(HM_QUEUE).content.decode()
+
+
+def test_the_same_decision_without_javascript_still_redirects_to_the_queue(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+    client = client_for(hiring_manager)
+
+    response = client.post(_review_url(submission), {"decision": "advance", "next": HM_QUEUE})
+
+    assert response.status_code == 302
+    assert response["Location"] == HM_QUEUE
+    assert "Review of Grace Hopper saved" in client.get(HM_QUEUE).content.decode()
+
+
+def test_the_queue_cards_post_with_htmx_and_swap_themselves(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+
+    content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+
+    assert f'hx-post="{_review_url(submission)}"' in content
+    assert f'hx-target="#submission-{submission.public_id}"' in content
+    assert 'hx-swap="outerHTML"' in content
+    # The plain form is still there for browsers without JavaScript.
+    assert f'method="post" action="{_review_url(submission)}"' in content
+
+
+def test_an_htmx_decision_missing_its_comment_comes_back_as_the_card_with_the_error(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+    client = client_for(hiring_manager)
+
+    response = client.post(
+        _review_url(submission),
+        {"decision": "reject", "rating_0": "2", "comment": "", "next": HM_QUEUE},
+        headers=HX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 422
+    assert "<html" not in content
+    assert content.lstrip().startswith("<li")
+    assert "Tell the recruiter why, so the next candidate fits better." in content
+    assert '<option value="2" selected>' in content  # the ratings given are kept
+    assert "autofocus" in content.split('name="comment"')[1].split(">")[0]
+    assert f'hx-post="{_review_url(submission)}"' in content  # and it can be sent again
+    assert _reload(submission).stage == Stage.HM_REVIEW
+    assert "was not saved" not in client.get(HM_QUEUE).content.decode()
+
+
+def test_an_htmx_decision_on_a_submission_that_moved_on_says_so_in_its_place(
+    client_for, recruiter, hiring_manager, role
+):
+    submission = _submit(recruiter, role)
+    client = client_for(hiring_manager)
+    client.post(_review_url(submission), {"decision": "advance"})
+
+    response = client.post(
+        _review_url(submission),
+        {"decision": "reject", "comment": "No.", "next": HM_QUEUE},
+        headers=HX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert "Your decision on Grace Hopper was not saved:" in content
+    assert "not awaiting review" in content
+    assert "Nothing else is waiting for your review." in content
+    assert _reload(submission).stage == Stage.INTERVIEWING
+
+
+def test_an_htmx_post_from_the_submission_page_is_answered_as_before(
+    client_for, recruiter, hiring_manager, role
+):
+    """Only the queue's cards are swapped in place; without `next` there is no queue."""
+    submission = _submit(recruiter, role)
+
+    response = client_for(hiring_manager).post(
+        _review_url(submission), {"decision": "advance"}, headers=HX
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/submissions/{submission.public_id}/"
+
+
+def test_hr_approves_in_place(client_for, recruiter, hr, role):
+    submission = _submit(recruiter, role, notes="Documents every decision.")
+
+    response = client_for(hr).post(
+        _approval_url(submission), {"decision": "approve", "next": HR_QUEUE}, headers=HX
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Culture-fit notes on Grace Hopper approved." in content
+    assert "No other culture-fit notes are waiting for your approval." in content
+    assert _reload(submission).culture_status == CultureStatus.APPROVED
+
+
+def test_hr_requesting_changes_in_place_without_a_comment_gets_the_card_back(
+    client_for, recruiter, hr, role
+):
+    submission = _submit(recruiter, role, notes="Documents every decision.")
+
+    response = client_for(hr).post(
+        _approval_url(submission),
+        {"decision": "request_changes", "comment": "", "next": HR_QUEUE},
+        headers=HX,
+    )
+
+    assert response.status_code == 422
+    assert "Say what should change in the notes." in response.content.decode()
+    assert _reload(submission).culture_status == CultureStatus.PENDING
+
+
+def test_the_outsider_gets_404_for_htmx_decisions_too(
+    client_for, other_organization, recruiter, role
+):
+    under_review = _submit(recruiter, role)
+    pending = _submit(recruiter, role, name="Ada Lovelace", notes="Kind and direct.")
+    their_client = ClientFactory(organization=other_organization)
+    their_hm = MembershipFactory(
+        organization=other_organization, role="hiring_manager", client=their_client
+    )
+    their_hr = MembershipFactory(organization=other_organization, role="hr", client=their_client)
+
+    review = client_for(their_hm).post(
+        _review_url(under_review), {"decision": "advance", "next": HM_QUEUE}, headers=HX
+    )
+    approval = client_for(their_hr).post(
+        _approval_url(pending), {"decision": "approve", "next": HR_QUEUE}, headers=HX
+    )
+
+    assert (review.status_code, approval.status_code) == (404, 404)
+    assert b"Grace Hopper" not in review.content
+    assert _reload(under_review).stage == Stage.HM_REVIEW
+    assert _reload(pending).culture_status == CultureStatus.PENDING
+
+
+def test_a_hiring_manager_of_another_client_cannot_decide_in_place(
+    client_for, organization, recruiter, role
+):
+    submission = _submit(recruiter, role)
+    other_client = ClientFactory(organization=organization, name="Globex")
+    other_hm = MembershipFactory(
+        organization=organization, role="hiring_manager", client=other_client
+    )
+
+    response = client_for(other_hm).post(
+        _review_url(submission), {"decision": "advance", "next": HM_QUEUE}, headers=HX
+    )
+
+    assert response.status_code == 404
+    assert _reload(submission).stage == Stage.HM_REVIEW
+
+
+def test_hr_cannot_decide_a_skills_review_in_place(client_for, recruiter, hr, role):
+    submission = _submit(recruiter, role)
+
+    response = client_for(hr).post(
+        _review_url(submission), {"decision": "advance", "next": HM_QUEUE}, headers=HX
+    )
+
+    assert response.status_code == 403
+    assert _reload(submission).stage == Stage.HM_REVIEW
+
+
+# --- The queue's minute poll (htmx) ---------------------------------------------------
+
+
+def test_the_queue_page_polls_for_arrivals_since_it_was_rendered(
+    client_for, recruiter, hiring_manager, role
+):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+
+    assert 'hx-get="/review-queue/?since=2026-11-23T09%3A00%3A00%2B00%3A00"' in content
+    assert 'hx-trigger="every 60s"' in content
+
+
+def test_the_poll_is_empty_until_a_candidate_arrives_then_says_how_many(
+    client_for, recruiter, hiring_manager, role
+):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        _submit(recruiter, role)
+    rendered = datetime(2026, 11, 23, 10, 0, tzinfo=UTC).isoformat()
+    client = client_for(hiring_manager)
+
+    with time_machine.travel(datetime(2026, 11, 23, 10, 1, tzinfo=UTC), tick=False):
+        quiet = client.get(HM_QUEUE, {"since": rendered}, headers=HX)
+    with time_machine.travel(datetime(2026, 11, 23, 10, 30, tzinfo=UTC), tick=False):
+        _submit(recruiter, role, name="Ada Lovelace")
+        _submit(recruiter, role, name="Linus Torvalds")
+        news = client.get(HM_QUEUE, {"since": rendered}, headers=HX)
+
+    assert quiet.status_code == 204
+    content = news.content.decode()
+    assert news.status_code == 200
+    assert "<html" not in content
+    assert "2 new candidates are waiting for your review." in content
+    assert '<a href="/review-queue/">Show the updated queue</a>' in content
+
+
+def test_the_approvals_poll_counts_new_notes(client_for, recruiter, hr, role):
+    rendered = MONDAY_9AM.isoformat()
+    with time_machine.travel(datetime(2026, 11, 23, 9, 30, tzinfo=UTC), tick=False):
+        _submit(recruiter, role, notes="Kind and direct.")
+
+    response = client_for(hr).get(HR_QUEUE, {"since": rendered}, headers=HX)
+
+    assert "1 new set of culture-fit notes is waiting for your approval." in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "since", ["yesterday", "2026-11-23T09:00:00", "2026-13-01T09:00:00+00:00", ""]
+)
+def test_the_poll_wants_a_time_with_its_offset(client_for, hiring_manager, since):
+    response = client_for(hiring_manager).get(HM_QUEUE, {"since": since}, headers=HX)
+
+    assert response.status_code == 400
+
+
+def test_without_htmx_since_is_ignored_and_the_page_renders(client_for, hiring_manager):
+    response = client_for(hiring_manager).get(HM_QUEUE, {"since": "yesterday"})
+
+    assert response.status_code == 200
+    assert "<html" in response.content.decode()
+
+
+def test_agency_members_and_outsiders_cannot_poll_the_queues(client_for, recruiter, outsider):
+    since = MONDAY_9AM.isoformat()
+    for member in (recruiter, outsider):
+        for url in (HM_QUEUE, HR_QUEUE):
+            assert client_for(member).get(url, {"since": since}, headers=HX).status_code == 403
+
+
+# The poll, whatever the queue's length: 1 session, 2 user, 3 the user's memberships,
+# 4 the submissions, 5 their open clocks (no page around it: no header queries).
+POLL_QUERIES = 5
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_poll_runs_a_constant_number_of_queries(
+    client_for, recruiter, hiring_manager, role, django_assert_max_num_queries, count
+):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        for number in range(count):
+            _submit(recruiter, role, name=f"Candidate {number}")
+    client = client_for(hiring_manager)
+    since = datetime(2026, 11, 23, 8, 0, tzinfo=UTC).isoformat()
+
+    with django_assert_max_num_queries(POLL_QUERIES):
+        response = client.get(HM_QUEUE, {"since": since}, headers=HX)
+
+    assert f"{count} new candidates" in response.content.decode()

@@ -32,6 +32,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 FAVICON = re.compile(r"/favicon\.ico(\?|$)")
 # Auto-waiting limit for every action and assertion: generous for a loaded CI runner.
 TIMEOUT_MS = 15_000
+# axe-core, vendored (tests/browser/vendor/README.md): no download when the tests run.
+AXE_SOURCE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +135,28 @@ class Screenshots:
 @pytest.fixture
 def screenshots() -> Screenshots:
     return Screenshots(ARTIFACTS)
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core finds wrong on the page as it is now (all its default rules, WCAG
+    2.x A and AA and best practices), one line per rule broken; empty when none.
+
+    axe is run through Playwright's `evaluate`, the browser's debugging protocol,
+    which the page's Content Security Policy does not govern: the policy stays
+    exactly as users get it, and the page's own scripts are still checked by it.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SOURCE.read_text())
+    results = page.evaluate("() => window.axe.run(document)")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}: "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in results["violations"]
+    ]
+
+
+def scrolls_sideways(page) -> bool:
+    """Whether the page is wider than the window (a phone user would scroll sideways)."""
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )

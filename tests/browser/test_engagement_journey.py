@@ -2,11 +2,14 @@
 
 An agency recruiter sets up a client, its hiring manager and HR contact and a
 role; the owner invites the two contacts, who join from their e-mails; the intake
-agreement is proposed and acknowledged by both sides; a candidate is submitted,
-HR approves the culture-fit notes and the hiring manager advances the candidate
-to interviews. Only the agency's own people and the candidate are made in
-Python, and the invitation links are read from the outbox; everything else goes
-through the pages, one browser context per person.
+agreement is proposed and acknowledged by both sides; two candidates are
+submitted; HR approves both sets of culture-fit notes and the hiring manager
+decides both reviews, each in place on its queue card (htmx, no page load): one
+rejected on a phone, after the reason the first attempt lacked, the other
+advanced to interviews on a desktop, with axe-core finding nothing wrong on the
+queues at either size. Only the agency's own people and the candidates are made
+in Python, and the invitation links are read from the outbox; everything else
+goes through the pages, one browser context per person.
 """
 
 import re
@@ -20,7 +23,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from config.celery import app as celery_app
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, axe_violations, scrolls_sideways
 from tests.factories import (
     DEFAULT_PASSWORD,
     CandidateFactory,
@@ -36,6 +39,7 @@ CLIENT = "Acme Robotics"
 CLIENT_TIMEZONE = "Europe/London"
 ROLE = "Senior backend engineer"
 CANDIDATE = "Priya Raman"
+SECOND_CANDIDATE = "Tomás Silva"
 HM_NAME, HM_EMAIL = "Hana Okafor", "hana.okafor@acme.test"
 HR_NAME, HR_EMAIL = "Rui Costa", "rui.costa@acme.test"
 INVITEE_PASSWORD = "a-long-invitee-passphrase-42"
@@ -61,7 +65,7 @@ def eager_celery(settings):
 
 @pytest.fixture
 def agency():
-    """The agency's owner and recruiter, able to sign in, and a candidate who consents."""
+    """The agency's owner and recruiter, able to sign in, and two candidates who consent."""
     organization = OrganizationFactory(name=AGENCY)
     people = {}
     for role, name, email in [
@@ -72,12 +76,13 @@ def agency():
         # Sign-in requires a verified address (ACCOUNT_EMAIL_VERIFICATION = mandatory).
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
         people[role] = MembershipFactory(organization=organization, role=role, user=user)
-    CandidateFactory(
-        organization=organization,
-        full_name=CANDIDATE,
-        current_title="Backend engineer",
-        consent_to_represent=True,
-    )
+    for full_name, title in [(CANDIDATE, "Backend engineer"), (SECOND_CANDIDATE, "SRE")]:
+        CandidateFactory(
+            organization=organization,
+            full_name=full_name,
+            current_title=title,
+            consent_to_represent=True,
+        )
     return people
 
 
@@ -88,6 +93,22 @@ def field(page: Page, label: str) -> Locator:
 
 def main_nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Main")
+
+
+def queue_card(page: Page, candidate: str) -> Locator:
+    """The candidate's card on a queue page, while it waits for a decision."""
+    return page.locator("li.queue-card").filter(
+        has=page.get_by_role("heading", name=candidate, level=2)
+    )
+
+
+def mark_page(page: Page) -> None:
+    """Leave a mark in the page's window; a page load would wipe it (see `same_page`)."""
+    page.evaluate("() => { window.journeyMark = 'same page'; }")
+
+
+def same_page(page: Page) -> bool:
+    return page.evaluate("() => window.journeyMark") == "same page"
 
 
 def sign_in(page: Page, email: str, shots, name: str) -> None:
@@ -263,48 +284,112 @@ def test_engagement_journey(browser_users, screenshots, agency, eager_celery, se
     expect(version.get_by_role("listitem").filter(has_text=HM_NAME)).to_be_visible()
     expect(version.get_by_role("listitem").filter(has_text=HR_NAME)).to_be_visible()
 
-    # --- 6. The recruiter submits the candidate. ---
+    # --- 6. The recruiter submits the two candidates. ---
     open_role(recruiter, shots, "recruiter-agreed")
     expect(recruiter.get_by_text("Agreed v1")).to_be_visible()
-    recruiter.get_by_role("link", name="Submit a candidate").click()
-    field(recruiter, "Candidate").select_option(label=CANDIDATE)
-    field(recruiter, "Pitch").fill("Built the payments ledger at a fintech; wants ownership.")
-    field(recruiter, "Python").fill("Eight years of Django in production.")
-    field(recruiter, "PostgreSQL").fill("Ran a 2 TB cluster, partitioning.")
-    field(recruiter, "Culture-fit notes").fill("Documents decisions; calm in incidents.")
-    shots.take(recruiter, "recruiter-submission-form")
-    recruiter.get_by_role("button", name="Submit candidate").click()
-    expect(recruiter.get_by_role("heading", name=CANDIDATE, level=1)).to_be_visible()
-    expect(recruiter.get_by_text("Submitted", exact=True)).to_be_visible()
+    role_url = recruiter.url
+    for number, (candidate, pitch, python, postgresql, notes) in enumerate(
+        [
+            (
+                CANDIDATE,
+                "Built the payments ledger at a fintech; wants ownership.",
+                "Eight years of Django in production.",
+                "Ran a 2 TB cluster, partitioning.",
+                "Documents decisions; calm in incidents.",
+            ),
+            (
+                SECOND_CANDIDATE,
+                "Keeps a logistics platform up; wants to build, not only run.",
+                "Writes the team's tooling in Python.",
+                "Operates PostgreSQL replicas; little schema design.",
+                "Steady on call; mentors juniors.",
+            ),
+        ],
+        start=1,
+    ):
+        recruiter.goto(role_url)
+        recruiter.get_by_role("link", name="Submit a candidate").click()
+        field(recruiter, "Candidate").select_option(label=candidate)
+        field(recruiter, "Pitch").fill(pitch)
+        field(recruiter, "Python").fill(python)
+        field(recruiter, "PostgreSQL").fill(postgresql)
+        field(recruiter, "Culture-fit notes").fill(notes)
+        shots.take(recruiter, f"recruiter-submission-form-{number}")
+        recruiter.get_by_role("button", name="Submit candidate").click()
+        expect(recruiter.get_by_role("heading", name=candidate, level=1)).to_be_visible()
+        expect(recruiter.get_by_text("Submitted", exact=True)).to_be_visible()
     shots.take(recruiter, "recruiter-submission-submitted")
 
-    # --- 7. HR approves the culture-fit notes from the Approvals queue. ---
+    # --- 7. HR approves both sets of notes, each in place on the Approvals queue. ---
     main_nav(hr).get_by_role("link", name="Approvals").click()
     expect(hr.get_by_role("heading", name="Culture-fit approvals")).to_be_visible()
-    expect(hr.get_by_role("link", name=CANDIDATE)).to_be_visible()
+    expect(hr.get_by_text("2 sets of notes waiting for you")).to_be_visible()
+    assert axe_violations(hr) == []
     shots.take(hr, "hr-approvals-queue")
-    hr.get_by_role("button", name="Approve the notes").click()
-    expect(
-        hr.get_by_role("heading", name="No culture-fit notes are waiting for your approval.")
-    ).to_be_visible()
+    mark_page(hr)
+    for candidate, left in [
+        (CANDIDATE, "1 set of notes waiting for you"),
+        (SECOND_CANDIDATE, "No other culture-fit notes are waiting for your approval."),
+    ]:
+        queue_card(hr, candidate).get_by_role("button", name="Approve the notes").click()
+        expect(hr.get_by_text(f"Culture-fit notes on {candidate} approved.")).to_be_visible()
+        expect(hr.get_by_text(left)).to_be_visible()
+    assert same_page(hr)
+    assert axe_violations(hr) == []
     shots.take(hr, "hr-approvals-done")
 
-    # --- 8. The hiring manager rates the must-haves and advances the candidate. ---
+    # --- 8. The hiring manager decides in place: one review on a phone... ---
+    phone = browser_users.new_page(viewport=PHONE, storage_state=hm.context.storage_state())
+    phone.goto("/")
+    main_nav(phone).get_by_role("link", name="Review queue").click()
+    expect(phone.get_by_role("heading", name="Review queue", level=1)).to_be_visible()
+    expect(phone.get_by_text("2 candidates waiting for your skills review")).to_be_visible()
+    second = queue_card(phone, SECOND_CANDIDATE)
+    expect(second.get_by_text("Approved by HR")).to_be_visible()
+    assert axe_violations(phone) == []
+    assert not scrolls_sideways(phone)
+    shots.take(phone, "phone-hm-review-queue")
+    mark_page(phone)
+    # A rejection needs its reason: refused in place, the card keeps what was chosen.
+    field(second, "PostgreSQL").select_option("2")
+    second.get_by_role("button", name="Reject").click()
+    expect(
+        second.get_by_text("Tell the recruiter why, so the next candidate fits better.")
+    ).to_be_visible()
+    expect(field(second, "Comment")).to_be_focused()
+    expect(field(second, "PostgreSQL")).to_have_value("2")
+    assert axe_violations(phone) == []
+    shots.take(phone, "phone-hm-review-refused")
+    field(second, "Comment").fill("We need more schema design than replica care.")
+    second.get_by_role("button", name="Reject").click()
+    expect(phone.get_by_text(f"Review of {SECOND_CANDIDATE} saved: rejected.")).to_be_visible()
+    expect(phone.get_by_text("1 candidate waiting for your skills review")).to_be_visible()
+    expect(phone.locator("li.queue-card--decided")).to_be_focused()
+    expect(queue_card(phone, CANDIDATE)).to_be_visible()
+    assert same_page(phone)
+    assert axe_violations(phone) == []
+    assert not scrolls_sideways(phone)
+    shots.take(phone, "phone-hm-review-decided")
+
+    # --- ...and the other on a desktop, rating the must-haves and advancing. ---
     main_nav(hm).get_by_role("link", name="Review queue").click()
     expect(hm.get_by_role("heading", name="Review queue", level=1)).to_be_visible()
-    expect(hm.get_by_role("link", name=CANDIDATE)).to_be_visible()
-    expect(hm.get_by_text("Approved by HR")).to_be_visible()
+    expect(hm.get_by_role("link", name=SECOND_CANDIDATE)).to_have_count(0)
+    first = queue_card(hm, CANDIDATE)
+    expect(first.get_by_text("Approved by HR")).to_be_visible()
+    assert axe_violations(hm) == []
     shots.take(hm, "hm-review-queue")
-    phone = browser_users.new_page(viewport=PHONE, storage_state=hm.context.storage_state())
-    phone.goto(hm.url)
-    expect(phone.get_by_role("link", name=CANDIDATE)).to_be_visible()
-    shots.take(phone, "phone-hm-review-queue")
-    field(hm, "Python").select_option("5")
-    field(hm, "PostgreSQL").select_option("4")
-    field(hm, "Comment").fill("Strong on data; let's meet.")
-    hm.get_by_role("button", name="Advance to interviews").click()
-    expect(hm.get_by_role("heading", name="Nothing is waiting for your review.")).to_be_visible()
-    shots.take(hm, "hm-review-queue-empty")
+    mark_page(hm)
+    field(first, "Python").select_option("5")
+    field(first, "PostgreSQL").select_option("4")
+    field(first, "Comment").fill("Strong on data; let's meet.")
+    first.get_by_role("button", name="Advance to interviews").click()
+    expect(hm.get_by_text(f"Review of {CANDIDATE} saved: advanced to interviews.")).to_be_visible()
+    expect(hm.get_by_text("Nothing else is waiting for your review.")).to_be_visible()
+    expect(hm.locator("li.queue-card--decided")).to_be_focused()
+    assert same_page(hm)
+    assert axe_violations(hm) == []
+    shots.take(hm, "hm-review-queue-decided")
 
     # --- 9. The recruiter sees the whole story on the submission. ---
     open_role(recruiter, shots, "recruiter-interviewing")
@@ -335,4 +420,8 @@ def test_engagement_journey(browser_users, screenshots, agency, eager_celery, se
     assert None not in positions, f"missing from the timeline: {texts}"
     assert positions == sorted(positions), f"timeline out of order: {texts}"
 
-    assert browser_users.errors == [], "the browser reported errors"
+    # The one error answer was the rejection without its reason: a 422, swapped in place
+    # (as a response and in the console).
+    refused = [error for error in browser_users.errors if "422" in error and "/review/" in error]
+    assert len(refused) == 2, browser_users.errors
+    assert [error for error in browser_users.errors if error not in refused] == []
