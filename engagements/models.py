@@ -39,6 +39,12 @@ class ResponseClock(PublicIdMixin, TenantModel):
     role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=ClockKind.choices)
     owed_by = models.CharField(max_length=20, choices=OwedBy.choices)
+    # Who at the client owes it: the role's hiring manager or HR contact when the clock
+    # opened (`owing_contact_id`), kept so that a later change of the role's contacts
+    # does not move past answers to someone else (the metrics count per contact).
+    contact = models.ForeignKey(
+        "recruiting.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     stage_name = models.CharField(max_length=80, blank=True)  # for interview feedback
     opened_at = models.DateTimeField()
     sla_hours = models.PositiveSmallIntegerField()

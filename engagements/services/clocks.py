@@ -6,9 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
+from engagements.events import CLOCK_CLOSED, CLOCK_DUE_CHANGED, CLOCK_OPENED
 from engagements.models import ClockKind, ClockOutcome, OwedBy, ResponseClock
 from engagements.services.schedule import next_nudge_schedule, policy_levels
 from lib.business_hours import add_business_hours
+from lib.events import publish
 
 OWED_BY_KIND = {
     ClockKind.HM_REVIEW: OwedBy.HIRING_MANAGER,
@@ -54,13 +56,15 @@ def clock_open(
         return existing
     opened_at = opened_at or timezone.now()
     sla_due, due = clock_due_at(submission=submission, sla_hours=sla_hours, opened_at=opened_at)
+    owed_by = owed_by or OWED_BY_KIND[kind]
     clock = ResponseClock(
         organization_id=submission.organization_id,
         submission=submission,
         client_id=submission.client_id,
         role_id=submission.role_id,
         kind=kind,
-        owed_by=owed_by or OWED_BY_KIND[kind],
+        owed_by=owed_by,
+        contact_id=owing_contact_id(role=submission.role, owed_by=owed_by),
         stage_name=stage_name,
         opened_at=opened_at,
         sla_hours=sla_hours,
@@ -69,7 +73,14 @@ def clock_open(
     )
     clock.next_nudge_at = _first_nudge_at(clock)
     clock.save(force_insert=True)
+    publish(CLOCK_OPENED, clock=clock)
     return clock
+
+
+def owing_contact_id(*, role, owed_by: str) -> int | None:
+    """The client's contact who owes an action of `owed_by` on the role's submissions:
+    its HR contact or its hiring manager, as the role names them when the clock opens."""
+    return role.hr_contact_id if owed_by == OwedBy.HR else role.hiring_manager_id
 
 
 def clocks_close(
@@ -88,7 +99,29 @@ def clocks_close(
     if kinds is not None:
         queryset = queryset.filter(kind__in=kinds)
     now = timezone.now()
-    return queryset.update(closed_at=now, closed_by=by, outcome=outcome, updated_at=now)
+    with transaction.atomic():
+        # Locked and read before the update, so that `clock.closed` carries exactly the
+        # clocks this call closed: a concurrent close of the same clock waits here, then
+        # finds it closed and publishes nothing for it.
+        clocks = list(
+            queryset.select_for_update(of=("self",))
+            .select_related("client", "submission")
+            .order_by("id")
+        )
+        if not clocks:
+            return 0
+        ResponseClock.objects.filter(pk__in=[clock.pk for clock in clocks]).update(
+            closed_at=now, closed_by=by, outcome=outcome, updated_at=now
+        )
+        for clock in clocks:
+            clock.closed_at, clock.closed_by, clock.outcome, clock.updated_at = (
+                now,
+                by,
+                outcome,
+                now,
+            )
+        publish(CLOCK_CLOSED, clocks=clocks)
+    return len(clocks)
 
 
 def clocks_apply_competing_deadline(*, submission) -> None:
@@ -98,11 +131,14 @@ def clocks_apply_competing_deadline(*, submission) -> None:
         for clock in ResponseClock.objects.filter(
             submission=submission, closed_at__isnull=True
         ).select_related("client"):
+            previous_due_at = clock.due_at
             clock.due_at = min(clock.sla_due_at, deadline) if deadline else clock.sla_due_at
             clock.next_nudge_at = (
                 _first_nudge_at(clock) if clock.nudge_level == 0 else (clock.next_nudge_at)
             )
             clock.save(update_fields=["due_at", "next_nudge_at", "updated_at"])
+            if clock.due_at != previous_due_at:
+                publish(CLOCK_DUE_CHANGED, clock=clock, previous_due_at=previous_due_at)
 
 
 def _first_nudge_at(clock: ResponseClock):
