@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "recruiting",
     "intake",
     "engagements",
+    "metrics",
     "integrations",
     "demo",
 ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("engagements", "0012_activity_moves_to_its_own_app"),
+        ("engagements", "0013_webhooks_move_to_integrations"),
         ("recruiting", "0005_api_list_indexes"),
     ]
 

@@ -1,0 +1,204 @@
+"""The rollups follow the events that change them, in the events' own transactions.
+
+Subscribed from MetricsConfig.ready(). Each handler works out what the change adds
+(`metrics.facts`, the same functions the rebuild uses) and upserts it
+(`metrics.rollups.rollup_add`): a few indexed reads and one upsert statement per
+event. docs/metrics.md#how-the-rollups-are-kept says which event feeds which figure.
+"""
+
+from datetime import datetime
+
+from activity.events import subscribe as on_activity
+from activity.models import Activity
+from engagements.events import CLOCK_CLOSED, CLOCK_DUE_CHANGED, CLOCK_OPENED
+from engagements.models import ClockOutcome, ResponseClock
+from intake.models import IntakeMeeting
+from lib import events
+from metrics import facts
+from metrics.models import DelayLoss, TargetPeriod
+from metrics.rollups import rollup_add
+from recruiting.models import RoleStatus, Stage, Submission
+
+STAGE_CHANGED = "submission.stage_changed"
+
+
+@events.subscribe(CLOCK_OPENED)
+def count_opened_clock(*, clock: ResponseClock) -> None:
+    rollup_add(organization_id=clock.organization_id, deltas=facts.clock_opened(clock))
+
+
+@events.subscribe(CLOCK_DUE_CHANGED)
+def move_clock_to_its_new_due_day(*, clock: ResponseClock, previous_due_at) -> None:
+    if facts.day(previous_due_at) != facts.day(clock.due_at):
+        rollup_add(
+            organization_id=clock.organization_id,
+            deltas=facts.clock_due_moved(clock, previous_due_at),
+        )
+
+
+@events.subscribe(CLOCK_CLOSED)
+def count_closed_clocks(*, clocks: list[ResponseClock]) -> None:
+    """Each closed clock's outcome; and the submission's first feedback, when one of
+    them is the client's first answer on it."""
+    first = clocks[0]
+    calendar = first.client.calendar
+    deltas = [delta for clock in clocks for delta in facts.clock_closed(clock, calendar)]
+    answer = facts.earliest_answer(clocks)
+    if answer is not None:
+        answered_before = (
+            ResponseClock.objects.filter(
+                submission_id=answer.submission_id,
+                kind__in=facts.FIRST_FEEDBACK_KINDS,
+                outcome=ClockOutcome.ANSWERED,
+            )
+            .exclude(pk__in=[clock.pk for clock in clocks])
+            .exists()
+        )
+        if not answered_before:
+            deltas += facts.first_feedback(
+                submission_created_at=answer.submission.created_at,
+                clock=answer,
+                calendar=calendar,
+            )
+    rollup_add(organization_id=first.organization_id, deltas=deltas)
+
+
+@on_activity("submission.created")
+def count_submission(activity: Activity) -> None:
+    submission = activity.submission
+    deltas = facts.submission_created(submission)
+    is_first = (
+        not Submission.objects.filter(role_id=submission.role_id).exclude(pk=submission.pk).exists()
+    )
+    if is_first:
+        deltas += facts.first_submission(submission, _intake_held_before(submission))
+    rollup_add(organization_id=submission.organization_id, deltas=deltas)
+
+
+def _intake_held_before(submission: Submission):
+    """When the role's latest intake meeting before the submission was held, if any."""
+    return (
+        IntakeMeeting.objects.filter(
+            role_id=submission.role_id,
+            held_at__lte=submission.created_at,
+            created_at__lte=submission.created_at,
+        )
+        .order_by("-held_at")
+        .values_list("held_at", flat=True)
+        .first()
+    )
+
+
+@on_activity(STAGE_CHANGED)
+def count_stage_move(activity: Activity) -> None:
+    """The funnel (the stage reached), the time spent in the stage left, a hire or a
+    loss, and a loss's cost of delay."""
+    submission = activity.submission
+    left, reached = activity.payload.get("from"), activity.payload.get("to")
+    deltas = facts.stage_reached(submission, reached)
+    entered_at = _entered_at(submission, left, before=activity)
+    if entered_at is not None:
+        deltas += facts.stage_left(submission, left, entered_at, activity.created_at)
+    if reached in {Stage.HIRED, *facts.LEFT_THE_PROCESS}:
+        deltas += facts.submission_ended(submission)
+    rollup_add(organization_id=submission.organization_id, deltas=deltas)
+    if reached in facts.LEFT_THE_PROCESS:
+        delay_loss_record(submission)
+
+
+def _entered_at(submission: Submission, stage: str, *, before: Activity):
+    """When the submission entered `stage`: its creation for the first stage, else the
+    latest move into it recorded before `before`."""
+    if stage == Stage.SUBMITTED:
+        return submission.created_at
+    return (
+        Activity.objects.filter(
+            submission=submission, verb=STAGE_CHANGED, payload__to=stage, id__lt=before.pk
+        )
+        .order_by("-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def delay_loss_record(submission: Submission) -> DelayLoss | None:
+    """Record the submission's loss as a cost of delay if it was one (facts.delay_of_loss)."""
+    clocks = list(ResponseClock.objects.filter(submission=submission))
+    delay = facts.delay_of_loss(
+        left_at=submission.stage_changed_at, clocks=clocks, calendar=submission.client.calendar
+    )
+    if delay is None:
+        return None
+    return DelayLoss.objects.create(**delay_loss_fields(submission, delay))
+
+
+def delay_loss_fields(submission: Submission, delay: facts.Delay) -> dict:
+    clock = delay.clock
+    return {
+        "organization_id": submission.organization_id,
+        "submission_id": submission.pk,
+        "client_id": submission.client_id,
+        "role_id": submission.role_id,
+        "contact_id": clock.contact_id,
+        "clock_id": clock.pk,
+        "owed_by": clock.owed_by,
+        "reason": delay.reason,
+        "stage": submission.stage,
+        "lost_at": submission.stage_changed_at,
+        "day": facts.day(submission.stage_changed_at),
+        "business_seconds_late": delay.business_seconds_late,
+        "seconds_late": delay.seconds_late,
+    }
+
+
+@on_activity("checkin.logged")
+def count_checkin(activity: Activity) -> None:
+    held_at = datetime.fromisoformat(activity.payload["held_at"])
+    rollup_add(
+        organization_id=activity.organization_id,
+        deltas=facts.checkin_held(
+            client_id=activity.client_id, role_id=activity.role_id, held_at=held_at
+        ),
+    )
+
+
+@on_activity("agreement.agreed", "role.status_changed")
+def follow_the_target(activity: Activity) -> None:
+    """A new agreement in force, or a role opened or closed, starts or ends the weeks
+    its submissions target and check-in cadence apply to."""
+    role = activity.role
+    agreement = role.agreement
+    moment = agreement.agreed_at if activity.verb == "agreement.agreed" else activity.created_at
+    target_periods_replace(
+        role=role,
+        periods=facts.periods_after_change(
+            target_periods(role=role),
+            moment=moment,
+            agreement=agreement,
+            is_open=role.status == RoleStatus.OPEN,
+        ),
+    )
+
+
+def target_periods(*, role) -> list[facts.Period]:
+    return [
+        facts.Period(p.starts_on, p.ends_on, p.submissions_per_week, p.checkin_cadence)
+        for p in TargetPeriod.objects.filter(role=role).order_by("starts_on")
+    ]
+
+
+def target_periods_replace(*, role, periods: list[facts.Period]) -> None:
+    """A role's periods are few (one per agreement or status change): rewrite them all."""
+    TargetPeriod.objects.filter(role=role).delete()
+    TargetPeriod.objects.bulk_create(
+        TargetPeriod(
+            organization_id=role.organization_id,
+            client_id=role.client_id,
+            role_id=role.pk,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            submissions_per_week=period.submissions_per_week,
+            checkin_cadence=period.checkin_cadence,
+        )
+        for period in periods
+    )

@@ -1,0 +1,293 @@
+"""The metrics rollups: counters per organization × client × role × contact × day.
+
+Every table here is derived data. Handlers of the domain events add to it in the
+event's own transaction (`metrics.rollups.rollup_add`), and `rebuild_metrics`
+recomputes it from the raw rows (`metrics.rebuild`); docs/metrics.md defines each
+figure, the grain and why. A row exists only for a day on which something happened,
+so a table grows with the events, not with the calendar.
+
+Each rollup declares its key (`KEY`, the columns of its unique constraint after the
+organization) and its counters (`COUNTERS`, the columns an upsert adds to), so the one
+upsert and the one rebuild insert serve them all.
+"""
+
+from django.db import models
+
+from lib.models import TenantModel
+
+
+class Rollup(TenantModel):
+    """A table of counters keyed by a grain; see the module docstring."""
+
+    KEY: tuple[str, ...] = ()
+    COUNTERS: tuple[str, ...] = ()
+    UNIQUE: str = ""  # the unique constraint that upserts name in ON CONFLICT
+
+    class Meta:
+        abstract = True
+
+
+def _grain_constraint(name: str, *fields: str) -> models.UniqueConstraint:
+    # NULLS NOT DISTINCT: a clock with no contact at the client still has one row per
+    # grain, so that ON CONFLICT finds it.
+    return models.UniqueConstraint(
+        fields=["organization", *fields], name=name, nulls_distinct=False
+    )
+
+
+def _client_index(name: str) -> models.Index:
+    # A client's figures over a window (a hiring manager's or HR's dashboard, the
+    # client filter): without it, a client's year is read through the whole
+    # organization's year.
+    return models.Index(fields=["organization", "client", "day"], name=name)
+
+
+class ClockRollup(Rollup):
+    """Response clocks by the UTC day of their due time, per contact who owed them.
+
+    `open` is the number of clocks of the grain still open (it goes up when one opens
+    and down when it closes or its due time moves to another day); the other counters
+    say how each closed clock ended: answered at or before its due time, answered
+    after it, cancelled after it (the candidate left while it was overdue), or
+    cancelled before it (not counted in compliance).
+    """
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        "recruiting.Contact", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    owed_by = models.CharField(max_length=20)
+    day = models.DateField()
+    open = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+    cancelled = models.IntegerField(default=0)
+    # Business seconds between due time and answer, over the late answers.
+    late_seconds = models.BigIntegerField(default=0)
+    # The responsiveness score's credit of the late answers, in millionths of a clock.
+    late_credit = models.BigIntegerField(default=0)
+
+    KEY = ("client_id", "role_id", "contact_id", "owed_by", "day")
+    COUNTERS = ("open", "on_time", "late", "missed", "cancelled", "late_seconds", "late_credit")
+    UNIQUE = "metrics_clock_grain"
+
+    class Meta:
+        constraints = [
+            _grain_constraint("metrics_clock_grain", "day", "client", "role", "contact", "owed_by")
+        ]
+        indexes = [_client_index("metrics_clock_client_idx")]
+
+
+class FeedbackRollup(Rollup):
+    """Each submission's first client answer, by the UTC day it came, per contact who
+    gave it: how long after the submission it came, in business and calendar time."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        "recruiting.Contact", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    day = models.DateField()
+    answered = models.IntegerField(default=0)
+    business_seconds = models.BigIntegerField(default=0)
+    calendar_seconds = models.BigIntegerField(default=0)
+
+    KEY = ("client_id", "role_id", "contact_id", "day")
+    COUNTERS = ("answered", "business_seconds", "calendar_seconds")
+    UNIQUE = "metrics_feedback_grain"
+
+    class Meta:
+        constraints = [
+            _grain_constraint("metrics_feedback_grain", "day", "client", "role", "contact")
+        ]
+        indexes = [_client_index("metrics_feedback_client_idx")]
+
+
+class SubmissionRollup(Rollup):
+    """Submissions by the UTC day they were made (a cohort): how many, and how many of
+    them reached each later stage of the funnel or left it, whenever that happened."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    submitted = models.IntegerField(default=0)
+    reached_interviewing = models.IntegerField(default=0)
+    reached_offer = models.IntegerField(default=0)
+    reached_hired = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    lost = models.IntegerField(default=0)
+
+    KEY = ("client_id", "role_id", "day")
+    COUNTERS = (
+        "submitted",
+        "reached_interviewing",
+        "reached_offer",
+        "reached_hired",
+        "rejected",
+        "withdrawn",
+        "lost",
+    )
+    UNIQUE = "metrics_submission_grain"
+
+    class Meta:
+        constraints = [_grain_constraint("metrics_submission_grain", "day", "client", "role")]
+        indexes = [_client_index("metrics_submission_client_idx")]
+
+
+# The stages a submission spends time in before it moves on, in pipeline order.
+TIMED_STAGES = ("submitted", "hm_review", "interviewing", "offer")
+
+
+class RoleRollup(Rollup):
+    """What happened on a role on a UTC day: hires (and how long they took), moves out
+    of each open stage (and how long the submission had been in it), losses, check-ins
+    held, and the role's first submission after its intake meeting."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    hired = models.IntegerField(default=0)
+    hire_seconds = models.BigIntegerField(default=0)
+    left_submitted = models.IntegerField(default=0)
+    submitted_seconds = models.BigIntegerField(default=0)
+    left_hm_review = models.IntegerField(default=0)
+    hm_review_seconds = models.BigIntegerField(default=0)
+    left_interviewing = models.IntegerField(default=0)
+    interviewing_seconds = models.BigIntegerField(default=0)
+    left_offer = models.IntegerField(default=0)
+    offer_seconds = models.BigIntegerField(default=0)
+    lost = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    checkins = models.IntegerField(default=0)
+    first_submissions = models.IntegerField(default=0)
+    intake_to_submit_seconds = models.BigIntegerField(default=0)
+
+    KEY = ("client_id", "role_id", "day")
+    COUNTERS = (
+        "hired",
+        "hire_seconds",
+        "left_submitted",
+        "submitted_seconds",
+        "left_hm_review",
+        "hm_review_seconds",
+        "left_interviewing",
+        "interviewing_seconds",
+        "left_offer",
+        "offer_seconds",
+        "lost",
+        "withdrawn",
+        "checkins",
+        "first_submissions",
+        "intake_to_submit_seconds",
+    )
+    UNIQUE = "metrics_role_grain"
+
+    class Meta:
+        constraints = [_grain_constraint("metrics_role_grain", "day", "client", "role")]
+        indexes = [_client_index("metrics_role_client_idx")]
+
+
+class Measure(models.TextChoices):
+    """The durations kept as histograms, so that medians and p90s can be read from sums."""
+
+    LATENESS = "lateness", "Lateness of late answers, business hours"
+    FEEDBACK_BUSINESS = "feedback_bh", "Time to first feedback, business hours"
+    FEEDBACK_CALENDAR = "feedback_h", "Time to first feedback, calendar hours"
+    TIME_TO_HIRE = "hire_days", "Time to hire, days"
+
+
+class DurationRollup(Rollup):
+    """How many durations of a measure fell in each bucket (`metrics.histograms`), per
+    grain: the histogram that medians and p90s of any window are read from."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        "recruiting.Contact", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    day = models.DateField()
+    measure = models.CharField(max_length=12, choices=Measure.choices)
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    KEY = ("client_id", "role_id", "contact_id", "day", "measure", "bucket")
+    COUNTERS = ("n",)
+    UNIQUE = "metrics_duration_grain"
+
+    class Meta:
+        constraints = [
+            _grain_constraint(
+                "metrics_duration_grain", "day", "client", "role", "contact", "measure", "bucket"
+            )
+        ]
+        indexes = [_client_index("metrics_duration_client_idx")]
+
+
+class DelayReason(models.TextChoices):
+    OVERDUE = "overdue", "Left while a client answer was overdue"
+    LATE_ANSWER = "late_answer", "Left within 7 days of a late answer"
+
+
+class DelayLoss(TenantModel):
+    """A submission lost or withdrawn at a cost of delay: one row per such submission,
+    with the clock that was (or had been) late and by how much at the time."""
+
+    submission = models.ForeignKey(
+        "recruiting.Submission", on_delete=models.CASCADE, related_name="+"
+    )
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        "recruiting.Contact", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    clock = models.ForeignKey(
+        "engagements.ResponseClock", on_delete=models.CASCADE, related_name="+"
+    )
+    owed_by = models.CharField(max_length=20)
+    reason = models.CharField(max_length=12, choices=DelayReason.choices)
+    stage = models.CharField(max_length=20)  # lost or withdrawn
+    lost_at = models.DateTimeField()
+    day = models.DateField()
+    business_seconds_late = models.BigIntegerField()
+    seconds_late = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "submission"], name="metrics_delay_loss_once"
+            )
+        ]
+        indexes = [
+            # The cost-of-delay list and counts of a window, newest first.
+            models.Index(fields=["organization", "-lost_at", "-id"], name="metrics_delay_lost_idx"),
+            models.Index(
+                fields=["organization", "client", "-lost_at"], name="metrics_delay_client_idx"
+            ),
+        ]
+
+
+class TargetPeriod(TenantModel):
+    """A stretch of weeks during which a role was open under an agreed agreement: its
+    weekly submissions target and check-in cadence applied from `starts_on` (a Monday)
+    up to `ends_on` (the Monday after the last such week; null while it goes on)."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True)
+    submissions_per_week = models.PositiveSmallIntegerField()
+    checkin_cadence = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "role", "starts_on"], name="metrics_target_once_a_week"
+            ),
+        ]
+        indexes = [
+            # The periods overlapping a window (ends_on null or after its start).
+            models.Index(fields=["organization", "client", "starts_on"], name="metrics_target_idx"),
+        ]

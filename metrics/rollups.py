@@ -1,0 +1,119 @@
+"""Writing the rollups: upserts in the event's transaction, and the rebuild's bulk load.
+
+Both paths take the same `Delta`s, made by the same functions (`metrics.facts`), so
+an incremental update and a rebuild can only disagree if an event is missed or
+handled twice, which is what the property test looks for.
+
+Concurrency: a rebuild replaces an organization's rows while events keep coming.
+Each upsert first takes a shared advisory lock on the organization, the rebuild an
+exclusive one, both until the end of their transaction. An event that commits before
+the rebuild takes its lock is in the raw rows the rebuild reads; one that comes later
+waits for the rebuild to commit, then adds to the rebuilt rows. Events of one
+organization never wait for each other (the lock is shared), and an organization's
+rebuild holds up no other organization.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+
+from metrics.models import Rollup
+
+# The advisory lock's first key: "metrics" in the lock space of this database.
+LOCK_CLASS = 7_301
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What to add to one row of a rollup: its key (the model's KEY, in order) and the
+    amounts by counter."""
+
+    model: type[Rollup]
+    key: tuple
+    counters: dict[str, int] = field(hash=False)
+
+
+def merged(deltas: Iterable[Delta]) -> dict[type[Rollup], dict[tuple, dict[str, int]]]:
+    """The deltas summed by table and key."""
+    sums: dict[type[Rollup], dict[tuple, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    for delta in deltas:
+        row = sums[delta.model][delta.key]
+        for name, amount in delta.counters.items():
+            row[name] += amount
+    return sums
+
+
+def _columns(model: type[Rollup]) -> list[str]:
+    return ["organization_id", *model.KEY, *model.COUNTERS, "created_at", "updated_at"]
+
+
+def _rows(organization_id, model, keyed: dict[tuple, dict[str, int]], now) -> list[tuple]:
+    return [
+        (organization_id, *key, *(row.get(name, 0) for name in model.COUNTERS), now, now)
+        for key, row in keyed.items()
+    ]
+
+
+def rollup_add(*, organization_id, deltas: Iterable[Delta]) -> None:
+    """Add the deltas to their rows, creating those that do not exist: one
+    `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + EXCLUDED.n` per table touched,
+    after the shared lock that lets a rebuild run alone (module docstring)."""
+    sums = merged(deltas)
+    if not sums:
+        return
+    now = timezone.now()
+    statements, params = [_lock_sql(shared=True)], [LOCK_CLASS, str(organization_id)]
+    for model, keyed in sums.items():
+        columns = _columns(model)
+        rows = _rows(organization_id, model, keyed, now)
+        table = model._meta.db_table
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+        updates = ", ".join(f"{name} = t.{name} + EXCLUDED.{name}" for name in model.COUNTERS)
+        statements.append(
+            f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES {placeholders} "  # noqa: S608 - names from the models
+            f"ON CONFLICT ON CONSTRAINT {model.UNIQUE} DO UPDATE SET {updates}, "
+            "updated_at = EXCLUDED.updated_at"
+        )
+        params += [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        # One round trip for the lock and every table's upsert.
+        cursor.execute("; ".join(statements), params)
+
+
+def _lock_sql(*, shared: bool) -> str:
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    return f"SELECT {function}(%s, hashtext(%s))"
+
+
+def rebuild_lock(*, organization_id) -> None:
+    """The rebuild's exclusive lock on the organization's rollups, held to commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_sql(shared=False), [LOCK_CLASS, str(organization_id)])
+
+
+def rollup_replace(*, organization_id, model: type[Rollup], deltas: Iterable[Delta]) -> int:
+    """Replace the organization's rows of `model` with the sums of `deltas` (the
+    rebuild). Rows whose counters all sum to zero are left out. Returns the rows."""
+    keyed = merged(deltas).get(model, {})
+    keyed = {key: row for key, row in keyed.items() if any(row.values())}
+    table = model._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE organization_id = %s", [organization_id])  # noqa: S608
+        if not keyed:
+            return 0
+        columns = _columns(model)
+        rows = _rows(organization_id, model, keyed, now)
+        # One statement whatever the number of rows: a column array each, unnested.
+        field_types = {f.attname: f.db_type(connection) for f in model._meta.concrete_fields}
+        arrays = ", ".join(f"%s::{field_types[name].split('(')[0]}[]" for name in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays})",  # noqa: S608
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+    return len(keyed)
