@@ -1,0 +1,1023 @@
+"""Reads of the metrics, from the rollups only: the dashboard, the API, exports and the
+weekly report all read these.
+
+Every selector takes the member (their organization is the active tenant context,
+their client scope confines hiring managers and HR to their client), a `Window`
+of UTC days and optional filters (`MetricsFilter`), and returns frozen dataclasses.
+Each runs a fixed number of queries whatever the amount of data: one aggregate per
+rollup table, grouped the way the selector reports (by window, client, contact, role
+or week), plus the page of clients, contacts or roles it describes.
+docs/metrics.md defines every figure.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, Subquery, Sum, Value, When
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import Membership
+from accounts.permissions import client_scope
+from engagements.models import ResponseClock
+from intake.models import Cadence
+from metrics import histograms
+from metrics.facts import FULL_CREDIT, NO_CREDIT_AFTER
+from metrics.models import (
+    ClockRollup,
+    DelayLoss,
+    DurationRollup,
+    FeedbackRollup,
+    Measure,
+    RoleRollup,
+    SubmissionRollup,
+    TargetPeriod,
+)
+from recruiting.models import Client, Contact, ContactKind, Role
+
+T = TypeVar("T")
+
+MAX_WINDOW_DAYS = 366
+TREND_WEEKS = 52
+MAX_PAGE_SIZE = 100
+# Expected check-ins per day of a period, by the agreement's cadence.
+CHECKINS_PER_DAY = {Cadence.WEEKLY: 1 / 7, Cadence.FORTNIGHTLY: 1 / 14, Cadence.MONTHLY: 12 / 365}
+
+
+# --- Inputs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """UTC days from `start` up to, not including, `end`."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def previous(self) -> "Window":
+        """The window of the same length just before this one, for comparison."""
+        return Window(self.start - timedelta(days=self.days), self.start)
+
+
+def metrics_window(*, start: date | None = None, end: date | None = None) -> Window:
+    """A valid window: by default the last 28 days, today included."""
+    today = timezone.now().astimezone(UTC).date()
+    end = end or today + timedelta(days=1)
+    start = start or end - timedelta(days=28)
+    if start >= end:
+        raise ValidationError({"to": "The window must end after it starts."})
+    if (end - start).days > MAX_WINDOW_DAYS:
+        raise ValidationError({"from": f"A window is at most {MAX_WINDOW_DAYS} days long."})
+    return Window(start, end)
+
+
+@dataclass(frozen=True)
+class MetricsFilter:
+    """What the figures are restricted to (ids of rows visible to the member)."""
+
+    client_id: int | None = None
+    role_id: int | None = None
+    contact_id: int | None = None
+
+
+def metrics_filter(*, membership: Membership, client=None, role=None, contact=None):
+    """Resolve public ids of a client, role and contact into a filter, refusing any the
+    member cannot see (another organization's, or another client's for HM and HR) with
+    the same error as one that does not exist."""
+    scope = client_scope(membership)
+    resolved = {}
+    for name, model, value in (
+        ("client", Client, client),
+        ("role", Role, role),
+        ("contact", Contact, contact),
+    ):
+        if value is None:
+            continue
+        rows = model.objects.filter(public_id=value)
+        if scope is not None:
+            rows = rows.filter(pk=scope) if model is Client else rows.filter(client_id=scope)
+        found = rows.values_list("pk", flat=True).first()
+        if found is None:
+            raise ValidationError({name: f"No such {name}."})
+        resolved[f"{name}_id"] = found
+    return MetricsFilter(**resolved)
+
+
+# --- Results --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A duration's median and 90th percentile (from histograms, docs/metrics.md) and
+    its mean (exact), in `unit`."""
+
+    count: int
+    median: float | None
+    p90: float | None
+    mean: float | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class SlaCompliance:
+    """Clocks due in the window that are closed or already past due (`counted`)."""
+
+    counted: int
+    on_time: int
+    answered_late: int
+    missed: int  # cancelled (the candidate left) after the due time
+    overdue_now: int
+    compliance_pct: float | None
+    median_lateness_business_hours: float | None
+
+
+@dataclass(frozen=True)
+class TimeToFeedback:
+    count: int
+    business_hours: Distribution
+    calendar_hours: Distribution
+
+
+@dataclass(frozen=True)
+class Delivery:
+    delivered: int
+    target: float
+    delivered_pct: float | None
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Submissions made in the window and how many of them reached each stage."""
+
+    submitted: int
+    interviewing: int
+    offer: int
+    hired: int
+    rejected: int
+    withdrawn: int
+    lost: int
+    interviewing_pct: float | None  # of submitted
+    offer_pct: float | None  # of interviewing
+    hired_pct: float | None  # of offer
+    overall_pct: float | None  # hired of submitted
+
+
+@dataclass(frozen=True)
+class CostOfDelay:
+    count: int
+    losses: int  # submissions lost or withdrawn in the window
+    share_pct: float | None
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    """The score (docs/metrics.md#responsiveness-score) and its inputs."""
+
+    score: int | None
+    counted: int
+    on_time: int
+    answered_late: int
+    missed: int
+    overdue_now: int
+    late_credit: float  # the late answers' credit, in clocks
+    no_credit_after_business_hours: int
+
+
+@dataclass(frozen=True)
+class CheckIns:
+    held: int
+    expected: float
+    on_cadence_pct: float | None
+
+
+@dataclass(frozen=True)
+class TimeToSubmit:
+    """From a role's intake meeting to its first submission."""
+
+    roles: int
+    mean_days: float | None
+
+
+@dataclass(frozen=True)
+class StageTime:
+    stage: str
+    moved_on: int
+    mean_hours: float | None
+
+
+@dataclass(frozen=True)
+class Kpis:
+    sla: SlaCompliance
+    time_to_feedback: TimeToFeedback
+    responsiveness: Responsiveness
+    delivery: Delivery
+    funnel: Funnel
+    time_to_hire: Distribution
+    cost_of_delay: CostOfDelay
+    check_ins: CheckIns
+    time_to_submit: TimeToSubmit
+    time_in_stage: list[StageTime]
+
+
+@dataclass(frozen=True)
+class Summary:
+    window: Window
+    previous_window: Window
+    current: Kpis
+    previous: Kpis
+
+
+@dataclass(frozen=True)
+class ClientSide:
+    sla: SlaCompliance
+    time_to_feedback: TimeToFeedback
+    overdue_now: int
+    responsiveness: Responsiveness
+
+
+@dataclass(frozen=True)
+class AgencySide:
+    delivery: Delivery
+    check_ins: CheckIns
+    time_to_submit: TimeToSubmit
+
+
+@dataclass(frozen=True)
+class ClientScorecard:
+    client_id: object  # public id
+    name: str
+    client_side: ClientSide
+    agency_side: AgencySide
+
+
+@dataclass(frozen=True)
+class ContactScorecard:
+    contact_id: object  # public id
+    name: str
+    kind: str
+    client_id: object
+    client_name: str
+    sla: SlaCompliance
+    time_to_feedback: TimeToFeedback
+    responsiveness: Responsiveness
+    cost_of_delay: int
+
+
+@dataclass(frozen=True)
+class RoleMetrics:
+    role_id: object  # public id
+    title: str
+    client_id: object
+    client_name: str
+    funnel: Funnel
+    time_in_stage: list[StageTime]
+    delivery: Delivery
+    time_to_hire: Distribution
+    sla: SlaCompliance
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    count: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class TrendWeek:
+    week_start: date
+    kpis: Kpis
+
+
+@dataclass(frozen=True)
+class Trends:
+    weeks: list[TrendWeek]
+
+
+@dataclass(frozen=True)
+class DelayLossItem:
+    submission_id: object
+    candidate: str
+    role_id: object
+    role: str
+    client_id: object
+    client: str
+    owed_by: str
+    contact: str | None
+    reason: str
+    stage: str
+    lost_at: datetime
+    business_hours_late: float
+    hours_late: float
+
+
+@dataclass(frozen=True)
+class CostOfDelayList:
+    window: Window
+    count: int
+    losses: int
+    share_pct: float | None
+    items: list[DelayLossItem]
+    next_cursor: str | None
+
+
+# --- The engine: sums per group, from every rollup ------------------------------------
+
+
+@dataclass
+class Sums:
+    """What the rollups add up to for one group (a window, a client, a week…)."""
+
+    overdue_now: int = 0
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    late_seconds: int = 0
+    late_credit: int = 0
+    answered: int = 0
+    feedback_business_seconds: int = 0
+    feedback_calendar_seconds: int = 0
+    submitted: int = 0
+    reached_interviewing: int = 0
+    reached_offer: int = 0
+    reached_hired: int = 0
+    rejected: int = 0
+    withdrawn: int = 0
+    lost: int = 0
+    hired: int = 0
+    hire_seconds: int = 0
+    left_submitted: int = 0
+    submitted_seconds: int = 0
+    left_hm_review: int = 0
+    hm_review_seconds: int = 0
+    left_interviewing: int = 0
+    interviewing_seconds: int = 0
+    left_offer: int = 0
+    offer_seconds: int = 0
+    losses: int = 0
+    checkins: int = 0
+    first_submissions: int = 0
+    intake_to_submit_seconds: int = 0
+    delay_losses: int = 0
+    target: float = 0.0
+    expected_checkins: float = 0.0
+    histograms: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+
+
+CLOCK_SUMS = {
+    "on_time": "on_time",
+    "late": "late",
+    "missed": "missed",
+    "late_seconds": "late_seconds",
+    "late_credit": "late_credit",
+}
+FEEDBACK_SUMS = {
+    "answered": "answered",
+    "feedback_business_seconds": "business_seconds",
+    "feedback_calendar_seconds": "calendar_seconds",
+}
+SUBMISSION_SUMS = {name: name for name in SubmissionRollup.COUNTERS}
+ROLE_SUMS = {**{name: name for name in RoleRollup.COUNTERS if name not in {"lost", "withdrawn"}}}
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """How one selector groups the rollups: a name per table's column or expression."""
+
+    kind: str  # window, client, contact, role, week
+    boundary: date | None = None  # for `window`: where the current window starts
+
+    def expression(self):
+        if self.kind == "window":
+            return Case(
+                When(day__gte=self.boundary, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        if self.kind == "week":
+            return TruncWeek("day")
+        return f"{self.kind}_id"
+
+    def key_of_day(self, day: date):
+        if self.kind == "window":
+            return int(day >= self.boundary)
+        return day - timedelta(days=day.weekday())
+
+
+def _today_start() -> tuple[datetime, date]:
+    now = timezone.now()
+    today = now.astimezone(UTC).date()
+    return now, today
+
+
+def _scoped(queryset, membership: Membership, filters: MetricsFilter, *, has_contact: bool):
+    scope = client_scope(membership)
+    if scope is not None:
+        queryset = queryset.filter(client_id=scope)
+    if filters.client_id is not None:
+        queryset = queryset.filter(client_id=filters.client_id)
+    if filters.role_id is not None:
+        queryset = queryset.filter(role_id=filters.role_id)
+    if filters.contact_id is not None:
+        if has_contact:
+            queryset = queryset.filter(contact_id=filters.contact_id)
+        else:
+            # Figures without a contact of their own (submissions, hires, check-ins)
+            # are those of the roles the contact is the hiring manager or HR of.
+            queryset = queryset.filter(
+                role_id__in=Subquery(
+                    Role.objects.filter(
+                        Q(hiring_manager_id=filters.contact_id)
+                        | Q(hr_contact_id=filters.contact_id)
+                    ).values("id")
+                )
+            )
+    return queryset
+
+
+def _sums(
+    *,
+    membership: Membership,
+    filters: MetricsFilter,
+    start: date,
+    end: date,
+    grouping: _Grouping,
+    keys: list | None = None,
+) -> dict:
+    """Sums per group over the UTC days [start, end): one query per rollup table, plus
+    today's overdue clocks and the targets. `keys` restricts a client, contact or role
+    grouping to one page of them."""
+    now, today = _today_start()
+    groups: dict = defaultdict(Sums)
+    by = grouping.expression()
+    contact_only = grouping.kind == "contact"
+
+    def rows(model, has_contact: bool, sums: dict, extra: Q | None = None, *values):
+        queryset = _scoped(
+            model.objects.filter(day__gte=start, day__lt=end),
+            membership,
+            filters,
+            has_contact=has_contact,
+        )
+        if keys is not None:
+            queryset = queryset.filter(**{f"{grouping.kind}_id__in": keys})
+        if extra is not None:
+            queryset = queryset.filter(extra)
+        annotations = {name: Sum(column) for name, column in sums.items()}
+        return queryset.annotate(group=by).values("group", *values).annotate(**annotations)
+
+    for row in rows(ClockRollup, True, {**CLOCK_SUMS, "overdue": "open"}, extra=Q(day__lt=today)):
+        target = groups[row["group"]]
+        for name in CLOCK_SUMS:
+            setattr(target, name, getattr(target, name) + (row[name] or 0))
+        target.overdue_now += row["overdue"] or 0
+    # Due today or later: closed ones count, open ones only once past due (below).
+    for row in rows(ClockRollup, True, CLOCK_SUMS, extra=Q(day__gte=today)):
+        _add(groups[row["group"]], row, CLOCK_SUMS)
+    for row in rows(FeedbackRollup, True, FEEDBACK_SUMS):
+        _add(groups[row["group"]], row, FEEDBACK_SUMS)
+    for row in rows(DurationRollup, True, {"total": "n"}, None, "measure", "bucket"):
+        groups[row["group"]].histograms[row["measure"]][row["bucket"]] += row["total"]
+    losses = _scoped(
+        DelayLoss.objects.filter(day__gte=start, day__lt=end), membership, filters, has_contact=True
+    )
+    if keys is not None:
+        losses = losses.filter(**{f"{grouping.kind}_id__in": keys})
+    for row in losses.annotate(group=by).values("group").annotate(n=Count("id")):
+        groups[row["group"]].delay_losses += row["n"]
+    if today >= start and today < end:
+        _overdue_today(groups, membership, filters, grouping, keys, now, today)
+    if not contact_only:
+        for row in rows(SubmissionRollup, False, SUBMISSION_SUMS):
+            _add(groups[row["group"]], row, SUBMISSION_SUMS)
+        for row in rows(
+            RoleRollup, False, {**ROLE_SUMS, "losses_lost": "lost", "losses_withdrawn": "withdrawn"}
+        ):
+            target = groups[row["group"]]
+            _add(target, row, ROLE_SUMS)
+            target.losses += row["losses_lost"] + row["losses_withdrawn"]
+        _targets(groups, membership, filters, grouping, keys, start, min(end, today + timedelta(1)))
+    return groups
+
+
+def _add(target: Sums, row: dict, names) -> None:
+    for name in names:
+        setattr(target, name, getattr(target, name) + (row[name] or 0))
+
+
+def _overdue_today(groups, membership, filters, grouping, keys, now, today) -> None:
+    """Open clocks due earlier today: the rollups say which clocks are open by due
+    day, and only today's part of it depends on the time of day. Read through the
+    open-clock index (organization, due_at) where closed_at is null."""
+    midnight = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    clocks = _scoped(
+        ResponseClock.objects.filter(closed_at__isnull=True, due_at__gte=midnight, due_at__lt=now),
+        membership,
+        filters,
+        has_contact=True,
+    )
+    if grouping.kind in {"window", "week"}:
+        count = clocks.count()
+        if count:
+            groups[grouping.key_of_day(today)].overdue_now += count
+        return
+    column = f"{grouping.kind}_id"
+    if keys is not None:
+        clocks = clocks.filter(**{f"{column}__in": keys})
+    for row in clocks.values(column).annotate(n=Count("id")):
+        groups[row[column]].overdue_now += row["n"]
+
+
+def _targets(groups, membership, filters, grouping, keys, start: date, end: date) -> None:
+    """Each group's submissions target and expected check-ins over [start, end): every
+    period in force, prorated by the days it overlaps (docs/metrics.md)."""
+    if end <= start:
+        return
+    periods = _scoped(
+        TargetPeriod.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=start), starts_on__lt=end
+        ),
+        membership,
+        filters,
+        has_contact=False,
+    )
+    if keys is not None:
+        periods = periods.filter(**{f"{grouping.kind}_id__in": keys})
+    sql, params = periods.values_list(
+        "client_id", "role_id", "starts_on", "ends_on", "submissions_per_week", "checkin_cadence"
+    ).query.sql_with_params()
+    if grouping.kind in {"window", "week"}:
+        # Split each period by day ranges of the groups: two windows, or 52 weeks.
+        if grouping.kind == "window":
+            spans = [(0, start, min(grouping.boundary, end)), (1, grouping.boundary, end)]
+        else:
+            monday = start - timedelta(days=start.weekday())
+            spans = []
+            while monday < end:
+                spans.append((monday, max(monday, start), min(monday + timedelta(7), end)))
+                monday += timedelta(days=7)
+        spans = [span for span in spans if span[1] < span[2]]
+        if not spans:
+            return
+        span_sql = " UNION ALL ".join(["SELECT %s AS k, %s::date AS a, %s::date AS b"] * len(spans))
+        span_params = [value for span in spans for value in span]
+        statement = (
+            f"SELECT s.k, p.cad, sum(p.spw * o.days), sum(o.days) "  # noqa: S608 - from the ORM
+            f"FROM ({sql}) AS p (client_id, role_id, starts_on, ends_on, spw, cad) "
+            f"JOIN ({span_sql}) AS s "
+            "ON p.starts_on < s.b AND (p.ends_on IS NULL OR p.ends_on > s.a) "
+            "CROSS JOIN LATERAL (SELECT LEAST(s.b, COALESCE(p.ends_on, s.b)) "
+            "- GREATEST(s.a, p.starts_on) AS days) AS o GROUP BY s.k, p.cad"
+        )
+        all_params = [*params, *span_params]
+    else:
+        column = f"{grouping.kind}_id"
+        statement = (
+            f"SELECT p.{column}, p.cad, sum(p.spw * o.days), sum(o.days) "  # noqa: S608
+            f"FROM ({sql}) AS p (client_id, role_id, starts_on, ends_on, spw, cad) "
+            "CROSS JOIN LATERAL (SELECT LEAST(%s::date, COALESCE(p.ends_on, %s::date)) "
+            "- GREATEST(%s::date, p.starts_on) AS days) AS o "
+            f"GROUP BY p.{column}, p.cad"
+        )
+        all_params = [*params, end, end, start]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, all_params)
+        for key, cadence, weighted, days in cursor.fetchall():
+            target = groups[key]
+            target.target += float(weighted) / 7
+            target.expected_checkins += float(days) * CHECKINS_PER_DAY.get(cadence, 0)
+
+
+# --- From sums to figures --------------------------------------------------------------
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _mean(total_seconds: int, count: int, unit: int) -> float | None:
+    return round(total_seconds / count / unit, 1) if count else None
+
+
+def _distribution(sums: Sums, measure: str, count: int, total: int, unit: str) -> Distribution:
+    counts = sums.histograms.get(measure, {})
+    seconds_per_unit = histograms.UNITS[measure][0]
+    return Distribution(
+        count=count,
+        median=histograms.quantile(measure, counts, 0.5),
+        p90=histograms.quantile(measure, counts, 0.9),
+        mean=_mean(total, count, seconds_per_unit),
+        unit=unit,
+    )
+
+
+def _sla(sums: Sums) -> SlaCompliance:
+    counted = sums.on_time + sums.late + sums.missed + sums.overdue_now
+    return SlaCompliance(
+        counted=counted,
+        on_time=sums.on_time,
+        answered_late=sums.late,
+        missed=sums.missed,
+        overdue_now=sums.overdue_now,
+        compliance_pct=_pct(sums.on_time, counted),
+        median_lateness_business_hours=histograms.quantile(
+            Measure.LATENESS, sums.histograms.get(Measure.LATENESS, {}), 0.5
+        ),
+    )
+
+
+def _responsiveness(sums: Sums) -> Responsiveness:
+    counted = sums.on_time + sums.late + sums.missed + sums.overdue_now
+    credit = sums.on_time * FULL_CREDIT + sums.late_credit
+    return Responsiveness(
+        score=round(100 * credit / (counted * FULL_CREDIT)) if counted else None,
+        counted=counted,
+        on_time=sums.on_time,
+        answered_late=sums.late,
+        missed=sums.missed,
+        overdue_now=sums.overdue_now,
+        late_credit=round(sums.late_credit / FULL_CREDIT, 3),
+        no_credit_after_business_hours=NO_CREDIT_AFTER // 3600,
+    )
+
+
+def _feedback(sums: Sums) -> TimeToFeedback:
+    return TimeToFeedback(
+        count=sums.answered,
+        business_hours=_distribution(
+            sums,
+            Measure.FEEDBACK_BUSINESS,
+            sums.answered,
+            sums.feedback_business_seconds,
+            "business_hours",
+        ),
+        calendar_hours=_distribution(
+            sums, Measure.FEEDBACK_CALENDAR, sums.answered, sums.feedback_calendar_seconds, "hours"
+        ),
+    )
+
+
+def _funnel(sums: Sums) -> Funnel:
+    return Funnel(
+        submitted=sums.submitted,
+        interviewing=sums.reached_interviewing,
+        offer=sums.reached_offer,
+        hired=sums.reached_hired,
+        rejected=sums.rejected,
+        withdrawn=sums.withdrawn,
+        lost=sums.lost,
+        interviewing_pct=_pct(sums.reached_interviewing, sums.submitted),
+        offer_pct=_pct(sums.reached_offer, sums.reached_interviewing),
+        hired_pct=_pct(sums.reached_hired, sums.reached_offer),
+        overall_pct=_pct(sums.reached_hired, sums.submitted),
+    )
+
+
+def _delivery(sums: Sums) -> Delivery:
+    return Delivery(
+        delivered=sums.submitted,
+        target=round(sums.target, 1),
+        delivered_pct=_pct(sums.submitted, sums.target),
+    )
+
+
+def _check_ins(sums: Sums) -> CheckIns:
+    expected = round(sums.expected_checkins, 1)
+    return CheckIns(
+        held=sums.checkins,
+        expected=expected,
+        on_cadence_pct=min(100.0, _pct(sums.checkins, sums.expected_checkins))
+        if sums.expected_checkins
+        else None,
+    )
+
+
+def _stage_times(sums: Sums) -> list[StageTime]:
+    return [
+        StageTime(
+            stage,
+            getattr(sums, f"left_{stage}"),
+            _mean(getattr(sums, f"{stage}_seconds"), getattr(sums, f"left_{stage}"), 3600),
+        )
+        for stage in ("submitted", "hm_review", "interviewing", "offer")
+    ]
+
+
+def _kpis(sums: Sums) -> Kpis:
+    return Kpis(
+        sla=_sla(sums),
+        time_to_feedback=_feedback(sums),
+        responsiveness=_responsiveness(sums),
+        delivery=_delivery(sums),
+        funnel=_funnel(sums),
+        time_to_hire=_distribution(
+            sums, Measure.TIME_TO_HIRE, sums.hired, sums.hire_seconds, "days"
+        ),
+        cost_of_delay=CostOfDelay(
+            count=sums.delay_losses,
+            losses=sums.losses,
+            share_pct=_pct(sums.delay_losses, sums.losses),
+        ),
+        check_ins=_check_ins(sums),
+        time_to_submit=TimeToSubmit(
+            roles=sums.first_submissions,
+            mean_days=_mean(sums.intake_to_submit_seconds, sums.first_submissions, 86400),
+        ),
+        time_in_stage=_stage_times(sums),
+    )
+
+
+# --- The selectors ---------------------------------------------------------------------
+
+
+def metrics_summary(
+    *, membership: Membership, window: Window, filters: MetricsFilter = MetricsFilter()
+) -> Summary:
+    """The headline figures of the window, and of the window of the same length before it."""
+    previous = window.previous()
+    groups = _sums(
+        membership=membership,
+        filters=filters,
+        start=previous.start,
+        end=window.end,
+        grouping=_Grouping("window", boundary=window.start),
+    )
+    return Summary(window, previous, _kpis(groups.get(1, Sums())), _kpis(groups.get(0, Sums())))
+
+
+def _page_of(queryset, page: int, page_size: int) -> tuple[list, int, int, int]:
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    count = queryset.count()
+    rows = list(queryset[(page - 1) * page_size : page * page_size])
+    return rows, count, page, page_size
+
+
+def _visible(queryset, membership: Membership, *, client_field: str = "client_id"):
+    scope = client_scope(membership)
+    return queryset if scope is None else queryset.filter(**{client_field: scope})
+
+
+def metrics_client_scorecards(
+    *,
+    membership: Membership,
+    window: Window,
+    filters: MetricsFilter = MetricsFilter(),
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[ClientScorecard]:
+    """Both sides of each client's agreements, a page of clients by name."""
+    clients = _visible(Client.objects.order_by("name", "id"), membership, client_field="pk")
+    if filters.client_id is not None:
+        clients = clients.filter(pk=filters.client_id)
+    if filters.role_id is not None:
+        clients = clients.filter(roles__id=filters.role_id)
+    rows, count, page, page_size = _page_of(
+        clients.values_list("pk", "public_id", "name"), page, page_size
+    )
+    groups = _sums(
+        membership=membership,
+        filters=filters,
+        start=window.start,
+        end=window.end,
+        grouping=_Grouping("client"),
+        keys=[pk for pk, _, _ in rows],
+    )
+    items = []
+    for pk, public_id, name in rows:
+        sums = groups.get(pk, Sums())
+        items.append(
+            ClientScorecard(
+                client_id=public_id,
+                name=name,
+                client_side=ClientSide(
+                    sla=_sla(sums),
+                    time_to_feedback=_feedback(sums),
+                    overdue_now=sums.overdue_now,
+                    responsiveness=_responsiveness(sums),
+                ),
+                agency_side=AgencySide(
+                    delivery=_delivery(sums),
+                    check_ins=_check_ins(sums),
+                    time_to_submit=TimeToSubmit(
+                        roles=sums.first_submissions,
+                        mean_days=_mean(
+                            sums.intake_to_submit_seconds, sums.first_submissions, 86400
+                        ),
+                    ),
+                ),
+            )
+        )
+    return Page(items, count, page, page_size)
+
+
+def metrics_contact_scorecards(
+    *,
+    membership: Membership,
+    window: Window,
+    filters: MetricsFilter = MetricsFilter(),
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[ContactScorecard]:
+    """The client side, per hiring manager and HR contact: a page of them by name."""
+    contacts = _visible(
+        Contact.objects.filter(kind__in=[ContactKind.HIRING_MANAGER, ContactKind.HR]).order_by(
+            "full_name", "id"
+        ),
+        membership,
+    )
+    if filters.client_id is not None:
+        contacts = contacts.filter(client_id=filters.client_id)
+    if filters.contact_id is not None:
+        contacts = contacts.filter(pk=filters.contact_id)
+    if filters.role_id is not None:
+        role = Role.objects.filter(pk=filters.role_id)
+        contacts = contacts.filter(
+            Q(pk__in=Subquery(role.values("hiring_manager_id")))
+            | Q(pk__in=Subquery(role.values("hr_contact_id")))
+        )
+    rows, count, page, page_size = _page_of(
+        contacts.values_list(
+            "pk", "public_id", "full_name", "kind", "client__public_id", "client__name"
+        ),
+        page,
+        page_size,
+    )
+    groups = _sums(
+        membership=membership,
+        filters=filters,
+        start=window.start,
+        end=window.end,
+        grouping=_Grouping("contact"),
+        keys=[row[0] for row in rows],
+    )
+    items = []
+    for pk, public_id, name, kind, client_public_id, client_name in rows:
+        sums = groups.get(pk, Sums())
+        items.append(
+            ContactScorecard(
+                contact_id=public_id,
+                name=name,
+                kind=kind,
+                client_id=client_public_id,
+                client_name=client_name,
+                sla=_sla(sums),
+                time_to_feedback=_feedback(sums),
+                responsiveness=_responsiveness(sums),
+                cost_of_delay=sums.delay_losses,
+            )
+        )
+    return Page(items, count, page, page_size)
+
+
+def metrics_roles(
+    *,
+    membership: Membership,
+    window: Window,
+    filters: MetricsFilter = MetricsFilter(),
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[RoleMetrics]:
+    """Each role's funnel, time in stage, delivery and time to hire: newest roles first."""
+    roles = _visible(Role.objects.order_by("-created_at", "-id"), membership)
+    if filters.client_id is not None:
+        roles = roles.filter(client_id=filters.client_id)
+    if filters.role_id is not None:
+        roles = roles.filter(pk=filters.role_id)
+    if filters.contact_id is not None:
+        roles = roles.filter(
+            Q(hiring_manager_id=filters.contact_id) | Q(hr_contact_id=filters.contact_id)
+        )
+    rows, count, page, page_size = _page_of(
+        roles.values_list("pk", "public_id", "title", "client__public_id", "client__name"),
+        page,
+        page_size,
+    )
+    groups = _sums(
+        membership=membership,
+        filters=filters,
+        start=window.start,
+        end=window.end,
+        grouping=_Grouping("role"),
+        keys=[row[0] for row in rows],
+    )
+    items = []
+    for pk, public_id, title, client_public_id, client_name in rows:
+        sums = groups.get(pk, Sums())
+        items.append(
+            RoleMetrics(
+                role_id=public_id,
+                title=title,
+                client_id=client_public_id,
+                client_name=client_name,
+                funnel=_funnel(sums),
+                time_in_stage=_stage_times(sums),
+                delivery=_delivery(sums),
+                time_to_hire=_distribution(
+                    sums, Measure.TIME_TO_HIRE, sums.hired, sums.hire_seconds, "days"
+                ),
+                sla=_sla(sums),
+            )
+        )
+    return Page(items, count, page, page_size)
+
+
+def metrics_trends(
+    *, membership: Membership, filters: MetricsFilter = MetricsFilter(), weeks: int = TREND_WEEKS
+) -> Trends:
+    """Every figure week by week (Monday to Sunday, UTC), the last `weeks` weeks to this one."""
+    _, today = _today_start()
+    this_monday = today - timedelta(days=today.weekday())
+    first = this_monday - timedelta(weeks=weeks - 1)
+    groups = _sums(
+        membership=membership,
+        filters=filters,
+        start=first,
+        end=this_monday + timedelta(days=7),
+        grouping=_Grouping("week"),
+    )
+    return Trends(
+        [
+            TrendWeek(monday, _kpis(groups.get(monday, Sums())))
+            for monday in (first + timedelta(weeks=n) for n in range(weeks))
+        ]
+    )
+
+
+def metrics_cost_of_delay(
+    *,
+    membership: Membership,
+    window: Window,
+    filters: MetricsFilter = MetricsFilter(),
+    cursor: str | None = None,
+    page_size: int = 50,
+) -> CostOfDelayList:
+    """The submissions lost at a cost of delay in the window, most recent first, a page
+    at a time (`cursor` is the `next_cursor` of the page before)."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    losses = _scoped(
+        DelayLoss.objects.filter(day__gte=window.start, day__lt=window.end),
+        membership,
+        filters,
+        has_contact=True,
+    )
+    totals = _sums(
+        membership=membership,
+        filters=filters,
+        start=window.start,
+        end=window.end,
+        grouping=_Grouping("window", boundary=window.start),
+    ).get(1, Sums())
+    page = losses.select_related("submission__candidate", "role", "client", "contact").order_by(
+        "-lost_at", "-id"
+    )
+    if cursor:
+        lost_at, pk = _cursor_read(cursor)
+        page = page.filter(Q(lost_at__lt=lost_at) | Q(lost_at=lost_at, id__lt=pk))
+    rows = list(page[: page_size + 1])
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    items = [
+        DelayLossItem(
+            submission_id=row.submission.public_id,
+            candidate=row.submission.candidate.full_name,
+            role_id=row.role.public_id,
+            role=row.role.title,
+            client_id=row.client.public_id,
+            client=row.client.name,
+            owed_by=row.owed_by,
+            contact=row.contact.full_name if row.contact else None,
+            reason=row.reason,
+            stage=row.stage,
+            lost_at=row.lost_at,
+            business_hours_late=round(row.business_seconds_late / 3600, 1),
+            hours_late=round(row.seconds_late / 3600, 1),
+        )
+        for row in rows
+    ]
+    next_cursor = f"{rows[-1].lost_at.isoformat()}|{rows[-1].pk}" if more else None
+    return CostOfDelayList(
+        window=window,
+        count=totals.delay_losses,
+        losses=totals.losses,
+        share_pct=_pct(totals.delay_losses, totals.losses),
+        items=items,
+        next_cursor=next_cursor,
+    )
+
+
+def _cursor_read(cursor: str) -> tuple[datetime, int]:
+    try:
+        moment, pk = cursor.rsplit("|", 1)
+        return datetime.fromisoformat(moment), int(pk)
+    except ValueError as error:
+        raise ValidationError({"cursor": "This cursor is not one of ours."}) from error
