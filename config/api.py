@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("recruiting.api.urls")),
     path("", include("intake.api.urls")),
     path("", include("engagements.api.urls")),
+    path("", include("metrics.api.urls")),
     path("", include("integrations.api.urls")),
     re_path(r"^(?P<path>[\s\S]*)$", unknown_endpoint),  # any character, newlines too
 ]

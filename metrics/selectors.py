@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -42,6 +42,8 @@ from recruiting.models import Client, Contact, ContactKind, Role
 T = TypeVar("T")
 
 MAX_WINDOW_DAYS = 366
+# Days the rollups can hold: a window outside them is a mistake, not a question.
+EARLIEST, LATEST = date(2000, 1, 1), date(2200, 1, 1)
 TREND_WEEKS = 52
 MAX_PAGE_SIZE = 100
 # Expected check-ins per day of a period, by the agreement's cadence.
@@ -74,6 +76,10 @@ def metrics_window(*, start: date | None = None, end: date | None = None) -> Win
     start = start or end - timedelta(days=28)
     if start >= end:
         raise ValidationError({"to": "The window must end after it starts."})
+    if start < EARLIEST or end > LATEST:
+        raise ValidationError(
+            {"from": f"A window lies between {EARLIEST.isoformat()} and {LATEST.isoformat()}."}
+        )
     if (end - start).days > MAX_WINDOW_DAYS:
         raise ValidationError({"from": f"A window is at most {MAX_WINDOW_DAYS} days long."})
     return Window(start, end)
@@ -405,7 +411,7 @@ class _Grouping:
             )
         if self.kind == "week":
             return TruncWeek("day")
-        return f"{self.kind}_id"
+        return F(f"{self.kind}_id")
 
     def key_of_day(self, day: date):
         if self.kind == "window":
@@ -456,6 +462,8 @@ def _sums(
     """Sums per group over the UTC days [start, end): one query per rollup table, plus
     today's overdue clocks and the targets. `keys` restricts a client, contact or role
     grouping to one page of them."""
+    if keys is not None and not keys:
+        return {}  # an empty page
     now, today = _today_start()
     groups: dict = defaultdict(Sums)
     by = grouping.expression()
@@ -1018,6 +1026,9 @@ def metrics_cost_of_delay(
 def _cursor_read(cursor: str) -> tuple[datetime, int]:
     try:
         moment, pk = cursor.rsplit("|", 1)
-        return datetime.fromisoformat(moment), int(pk)
-    except ValueError as error:
+        lost_at, pk = datetime.fromisoformat(moment).astimezone(UTC), int(pk)
+    except (ValueError, OverflowError) as error:
         raise ValidationError({"cursor": "This cursor is not one of ours."}) from error
+    if not 0 < pk < 2**63 or not EARLIEST.year <= lost_at.year < LATEST.year:
+        raise ValidationError({"cursor": "This cursor is not one of ours."})
+    return lost_at, pk

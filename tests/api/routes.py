@@ -10,6 +10,9 @@ NOT_TENANT_OBJECTS = {
     "api/v1/schema/": "public description of the API",
     "api/v1/docs/": "public description of the API",
 }
+# Figures computed over many objects rather than objects: tested on their own
+# (tests/api/test_every_route.py) for what another organization and a client user see.
+AGGREGATE_PREFIX = "api/v1/metrics/"
 # Resources that only owners and admins may use: other members get 403 before any lookup.
 ADMIN_ONLY = {"integrations.WebhookEndpoint", "integrations.WebhookDelivery"}
 
@@ -27,6 +30,10 @@ class Route:
     @property
     def is_detail(self) -> bool:
         return "<uuid:public_id>" in self.template
+
+    @property
+    def is_aggregate(self) -> bool:
+        return self.template.startswith(AGGREGATE_PREFIX)
 
     @property
     def is_upsert(self) -> bool:

@@ -3,8 +3,12 @@ an entry in the world (tests/api/world.py) fails here, not in production.
 
 * another organization's key gets 404 on every detail route (read or write) and
   none of our objects in any list;
-* a hiring manager, by key or by browser session, sees only their client's objects.
+* a hiring manager, by key or by browser session, sees only their client's objects;
+* the metrics routes, which report figures rather than objects: another organization's
+  key gets only zeros and none of our ids, a hiring manager only their client's figures.
 """
+
+import json
 
 import pytest
 from rest_framework.test import APIClient
@@ -16,7 +20,12 @@ from tests.api.routes import ADMIN_ONLY, Route, api_routes
 pytestmark = pytest.mark.django_db
 
 ROUTES = api_routes()
-LIST_ROUTES = [r for r in ROUTES if not r.is_detail and not r.is_upsert and "GET" in r.methods]
+AGGREGATE_ROUTES = [r for r in ROUTES if r.is_aggregate]
+LIST_ROUTES = [
+    r
+    for r in ROUTES
+    if not r.is_detail and not r.is_upsert and not r.is_aggregate and "GET" in r.methods
+]
 DETAIL_ROUTES = [r for r in ROUTES if r.is_detail]
 UPSERT_ROUTES = [r for r in ROUTES if r.is_upsert]
 
@@ -110,3 +119,67 @@ def test_a_hiring_manager_gets_404_for_another_clients_object(route, world, mana
     theirs = world.theirs.get(route.model_label)
     assert theirs is not None, f"tests/api/world.py has no other client's {route.model_label}"
     assert manager_api.get(route.url(theirs)).status_code == 404
+
+
+# --- The metrics: figures, not objects -----------------------------------------------
+
+# Numbers that are settings of the answer, not figures of anyone's data.
+NOT_FIGURES = {"page", "page_size", "no_credit_after_business_hours"}
+
+
+def _figures(value, key=""):
+    """Every number in a metrics answer, except the NOT_FIGURES."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _figures(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _figures(item, key)
+    elif isinstance(value, int | float) and not isinstance(value, bool) and key not in NOT_FIGURES:
+        yield value
+
+
+def _ids_of(side: dict) -> set[str]:
+    return {str(obj.public_id) for obj in side.values() if hasattr(obj, "public_id")}
+
+
+def test_every_metrics_route_is_tested_here():
+    assert {r.template.removeprefix("api/v1/metrics/") for r in AGGREGATE_ROUTES} == {
+        "summary/",
+        "clients/",
+        "contacts/",
+        "roles/",
+        "trends/",
+        "cost-of-delay/",
+    }
+
+
+@pytest.mark.parametrize("route", AGGREGATE_ROUTES, ids=str)
+def test_another_organizations_key_gets_no_figure_and_no_id_of_ours(route, world, owner, outsider):
+    ours = key_client(issue_key(owner)).get(route.url())
+    assert ours.status_code == 200, ours.content[:300]
+    theirs = key_client(issue_key(outsider)).get(route.url())
+    assert theirs.status_code == 200, theirs.content[:300]
+    assert not any(_figures(theirs.json()))
+    assert not _ids_of(world.ours) & set(json.dumps(theirs.json()).split('"'))
+    # Naming one of our clients is refused as if it did not exist.
+    client = str(world.ours["recruiting.Client"].public_id)
+    refused = key_client(issue_key(outsider)).get(route.url(), {"client": client})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"client": ["No such client."]}
+
+
+@pytest.mark.parametrize("route", AGGREGATE_ROUTES, ids=str)
+def test_a_hiring_manager_gets_only_their_clients_figures(route, world, manager_api, owner):
+    answer = manager_api.get(route.url())
+    assert answer.status_code == 200, answer.content[:300]
+    words = set(json.dumps(answer.json()).split('"'))
+    assert not _ids_of(world.theirs) & words
+    other_client = str(world.theirs["recruiting.Client"].public_id)
+    assert manager_api.get(route.url(), {"client": other_client}).status_code == 400
+    # The agency sees more than the client does: both clients' figures.
+    agency = key_client(issue_key(owner)).get(route.url()).json()
+    assert sum(_figures(agency)) >= sum(_figures(answer.json()))
+    if route.template.endswith("summary/"):
+        assert answer.json()["current"]["funnel"]["submitted"] == 1
+        assert agency["current"]["funnel"]["submitted"] == 2

@@ -1,0 +1,189 @@
+"""The selectors: what each member may see, and a number of queries that does not grow
+with the data."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from lib.tenancy import organization_context
+from metrics import selectors
+from metrics.selectors import MetricsFilter, Window
+from metrics.tests.history import History, at
+from recruiting.models import ContactKind, Stage
+from tests.factories import ClientFactory, ContactFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+MONDAY_10 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # a Friday: "today" is in the windows
+WINDOW = Window(date(2026, 11, 2), date(2026, 11, 21))
+
+
+def _other_client(organization, recruiter):
+    """A second client of the agency, with its own hiring manager and HR."""
+    client = ClientFactory(organization=organization, name="Globex")
+    return {
+        "client": client,
+        "hiring_manager": MembershipFactory(
+            organization=organization, role="hiring_manager", client=client
+        ),
+        "hr": MembershipFactory(organization=organization, role="hr", client=client),
+        "hm_contact": ContactFactory(
+            organization=organization, client=client, kind=ContactKind.HIRING_MANAGER
+        ),
+        "hr_contact": ContactFactory(organization=organization, client=client, kind=ContactKind.HR),
+    }
+
+
+def _busy(history: History, submissions: int) -> None:
+    """Submissions answered on time, late and never; a hire, a loss and a check-in."""
+    made = [history.submit(MONDAY_10 + timedelta(minutes=n)) for n in range(submissions)]
+    for n, submission in enumerate(made):
+        if n % 3 == 0:
+            history.review(submission, datetime(2026, 11, 3, 9, 0, tzinfo=UTC))
+        elif n % 3 == 1:
+            history.review(submission, datetime(2026, 11, 4, 12, 0, tzinfo=UTC))
+    if submissions > 3:
+        history.move(made[0], datetime(2026, 11, 5, 10, 0, tzinfo=UTC), Stage.LOST)
+        history.move(made[2], datetime(2026, 11, 6, 10, 0, tzinfo=UTC), Stage.WITHDRAWN)
+    history.check_in(datetime(2026, 11, 10, 10, 0, tzinfo=UTC))
+
+
+def _every_selector(member):
+    """Each selector once, as `member`, at NOW."""
+    with at(NOW), organization_context(member.organization_id):
+        return {
+            "summary": selectors.metrics_summary(membership=member, window=WINDOW),
+            "clients": selectors.metrics_client_scorecards(membership=member, window=WINDOW),
+            "contacts": selectors.metrics_contact_scorecards(membership=member, window=WINDOW),
+            "roles": selectors.metrics_roles(membership=member, window=WINDOW),
+            "trends": selectors.metrics_trends(membership=member),
+            "cost_of_delay": selectors.metrics_cost_of_delay(membership=member, window=WINDOW),
+        }
+
+
+# Queries, each whatever the data: the clock rollups twice (days before today with
+# their open clocks, days from today without), feedback, duration histograms, losses
+# at a cost of delay, today's overdue clocks, submission cohorts, role days and the
+# targets; the scorecards add their page and its count, the cost-of-delay list its page.
+QUERIES = {
+    "summary": 9,
+    "clients": 11,
+    "contacts": 9,  # the clock side only, with its page and count
+    "roles": 11,
+    "trends": 9,
+    "cost_of_delay": 10,
+}
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+@pytest.mark.parametrize("submissions", [2, 12])
+def test_each_selector_makes_a_fixed_number_of_queries(
+    name, submissions, history, recruiter, django_assert_max_num_queries
+):
+    _busy(history, submissions)
+    call = {
+        "summary": lambda: selectors.metrics_summary(membership=recruiter, window=WINDOW),
+        "clients": lambda: selectors.metrics_client_scorecards(membership=recruiter, window=WINDOW),
+        "contacts": lambda: selectors.metrics_contact_scorecards(
+            membership=recruiter, window=WINDOW
+        ),
+        "roles": lambda: selectors.metrics_roles(membership=recruiter, window=WINDOW),
+        "trends": lambda: selectors.metrics_trends(membership=recruiter),
+        "cost_of_delay": lambda: selectors.metrics_cost_of_delay(
+            membership=recruiter, window=WINDOW
+        ),
+    }[name]
+    with (
+        at(NOW),
+        organization_context(recruiter.organization_id),
+        django_assert_max_num_queries(QUERIES[name]),
+    ):
+        call()
+
+
+def test_a_hiring_manager_sees_only_their_clients_figures(
+    history, organization, recruiter, hiring_manager
+):
+    _busy(history, 6)
+    other = History(
+        organization=organization,
+        recruiter=recruiter,
+        agreed_at=MONDAY_10,
+        **_other_client(organization, recruiter),
+    )
+    _busy(other, 9)
+
+    agency, client = _every_selector(recruiter), _every_selector(hiring_manager)
+    assert agency["summary"].current.funnel.submitted == 15
+    assert client["summary"].current.funnel.submitted == 6
+    assert [card.name for card in client["clients"].items] == ["Acme Robotics"]
+    assert {card.client_id for card in client["contacts"].items} == {history.role.client.public_id}
+    assert [role.role_id for role in client["roles"].items] == [history.role.public_id]
+    assert sum(week.kpis.funnel.submitted for week in client["trends"].weeks) == 6
+    assert {item.client_id for item in client["cost_of_delay"].items} == {
+        history.role.client.public_id
+    }
+    assert client["cost_of_delay"].count < agency["cost_of_delay"].count
+
+
+def test_another_organization_sees_nothing(history, outsider):
+    _busy(history, 6)
+    theirs = _every_selector(outsider)
+    assert theirs["summary"].current.funnel.submitted == 0
+    assert theirs["summary"].current.sla.counted == 0
+    assert theirs["clients"].items == []
+    assert theirs["contacts"].items == []
+    assert theirs["roles"].items == []
+    assert not any(week.kpis.funnel.submitted for week in theirs["trends"].weeks)
+    assert (theirs["cost_of_delay"].count, theirs["cost_of_delay"].items) == (0, [])
+
+
+def test_a_filter_for_another_clients_role_is_refused_to_a_hiring_manager(
+    history, organization, recruiter, hiring_manager
+):
+    other = History(
+        organization=organization,
+        recruiter=recruiter,
+        agreed_at=MONDAY_10,
+        **_other_client(organization, recruiter),
+    )
+    with organization_context(organization.id), pytest.raises(ValidationError):
+        selectors.metrics_filter(membership=hiring_manager, role=other.role.public_id)
+    with organization_context(organization.id):
+        assert selectors.metrics_filter(
+            membership=recruiter, role=other.role.public_id
+        ) == MetricsFilter(role_id=other.role.pk)
+
+
+def test_the_cost_of_delay_list_pages_by_cursor(history, recruiter):
+    made = [history.submit(MONDAY_10 + timedelta(minutes=n)) for n in range(5)]
+    for n, submission in enumerate(made):
+        history.move(submission, datetime(2026, 11, 5, 10, n, tzinfo=UTC), Stage.LOST)
+    seen = []
+    cursor = None
+    with at(NOW), organization_context(recruiter.organization_id):
+        while True:
+            page = selectors.metrics_cost_of_delay(
+                membership=recruiter, window=WINDOW, cursor=cursor, page_size=2
+            )
+            seen += [item.submission_id for item in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    assert seen == [submission.public_id for submission in reversed(made)]
+    assert page.count == 5
+    assert page.share_pct == 100.0
+
+
+def test_the_summary_compares_with_the_window_before(history, recruiter):
+    history.submit(datetime(2026, 11, 3, 10, 0, tzinfo=UTC))
+    history.submit(datetime(2026, 11, 10, 10, 0, tzinfo=UTC))
+    history.submit(datetime(2026, 11, 11, 10, 0, tzinfo=UTC))
+    with at(NOW), organization_context(recruiter.organization_id):
+        summary = selectors.metrics_summary(
+            membership=recruiter, window=Window(date(2026, 11, 9), date(2026, 11, 16))
+        )
+    assert summary.previous_window == Window(date(2026, 11, 2), date(2026, 11, 9))
+    assert (summary.current.funnel.submitted, summary.previous.funnel.submitted) == (2, 1)
