@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Exists, F, IntegerField, OuterRef, Q
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -26,6 +26,7 @@ from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from integrations.services import api_key_authenticate
 from integrations.services.webhooks import webhook_event_body
 from lib.tenancy import organization_context
+from metrics.models import ClockRollup, SubmissionRollup
 from recruiting.models import (
     OPEN_STAGES,
     Candidate,
@@ -103,6 +104,7 @@ def test_seed_scale_builds_each_organization_in_its_own_tenant(organization):
             _assert_client_answers()
             _assert_nudges(before, after)
             _assert_webhooks(largest=plan.number == 1)
+            _assert_metrics()
             for kind, model in NEW_KINDS.items():
                 totals[kind] = totals.get(kind, 0) + model.objects.count()
     assert command.counts["submissions"] == sum(plan.submissions for plan in plans)
@@ -332,6 +334,15 @@ def _assert_webhooks(*, largest: bool) -> None:
         assert json.loads(delivery.body) == json.loads(
             webhook_event_body(activity=delivery.activity)
         )
+
+
+def _assert_metrics() -> None:
+    """The metrics rollups were rebuilt from the loaded rows: every submission is in its
+    cohort, every open clock counted open."""
+    cohorts = SubmissionRollup.objects.aggregate(submitted=Sum("submitted"))
+    assert cohorts["submitted"] == Submission.objects.count()
+    clocks = ClockRollup.objects.aggregate(open=Sum("open"))
+    assert clocks["open"] == ResponseClock.objects.filter(closed_at__isnull=True).count()
 
 
 def test_seed_scale_refuses_a_database_that_has_organizations(organization):
