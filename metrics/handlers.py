@@ -8,11 +8,12 @@ event. docs/metrics.md#how-the-rollups-are-kept says which event feeds which fig
 
 from datetime import datetime
 
+from django.db import connection
+
 from activity.events import subscribe as on_activity
 from activity.models import Activity
 from engagements.events import CLOCK_CLOSED, CLOCK_DUE_CHANGED, CLOCK_OPENED
 from engagements.models import ClockOutcome, ResponseClock
-from intake.models import IntakeMeeting
 from lib import events
 from metrics import facts
 from metrics.models import DelayLoss, TargetPeriod
@@ -45,15 +46,21 @@ def count_closed_clocks(*, clocks: list[ResponseClock]) -> None:
     deltas = [delta for clock in clocks for delta in facts.clock_closed(clock, calendar)]
     answer = facts.earliest_answer(clocks)
     if answer is not None:
-        answered_before = (
-            ResponseClock.objects.filter(
-                submission_id=answer.submission_id,
-                kind__in=facts.FIRST_FEEDBACK_KINDS,
-                outcome=ClockOutcome.ANSWERED,
+        with connection.cursor() as cursor:
+            # Through clock_org_submission_idx: the submission's few clocks.
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM engagements_responseclock WHERE organization_id "
+                "= %s AND submission_id = %s AND kind = ANY(%s) AND outcome = %s "
+                "AND NOT (id = ANY(%s)))",
+                [
+                    first.organization_id,
+                    answer.submission_id,
+                    sorted(facts.FIRST_FEEDBACK_KINDS),
+                    ClockOutcome.ANSWERED,
+                    [clock.pk for clock in clocks],
+                ],
             )
-            .exclude(pk__in=[clock.pk for clock in clocks])
-            .exists()
-        )
+            (answered_before,) = cursor.fetchone()
         if not answered_before:
             deltas += facts.first_feedback(
                 submission_created_at=answer.submission.created_at,
@@ -67,26 +74,32 @@ def count_closed_clocks(*, clocks: list[ResponseClock]) -> None:
 def count_submission(activity: Activity) -> None:
     submission = activity.submission
     deltas = facts.submission_created(submission)
-    is_first = (
-        not Submission.objects.filter(role_id=submission.role_id).exclude(pk=submission.pk).exists()
-    )
+    is_first, intake_held_at = _first_of_role(submission)
     if is_first:
-        deltas += facts.first_submission(submission, _intake_held_before(submission))
+        deltas += facts.first_submission(submission, intake_held_at)
     rollup_add(organization_id=submission.organization_id, deltas=deltas)
 
 
-def _intake_held_before(submission: Submission):
-    """When the role's latest intake meeting before the submission was held, if any."""
-    return (
-        IntakeMeeting.objects.filter(
-            role_id=submission.role_id,
-            held_at__lte=submission.created_at,
-            created_at__lte=submission.created_at,
+def _first_of_role(submission: Submission):
+    """Whether it is its role's first submission, and when the role's latest intake
+    meeting before it was held: one statement (the handler's budget is a millisecond
+    or two), through the (organization, role, …) indexes of both tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM recruiting_submission WHERE organization_id = %s "
+            "AND role_id = %s AND id <> %s), (SELECT max(held_at) FROM intake_intakemeeting "
+            "WHERE organization_id = %s AND role_id = %s AND held_at <= %s AND created_at <= %s)",
+            [
+                submission.organization_id,
+                submission.role_id,
+                submission.pk,
+                submission.organization_id,
+                submission.role_id,
+                submission.created_at,
+                submission.created_at,
+            ],
         )
-        .order_by("-held_at")
-        .values_list("held_at", flat=True)
-        .first()
-    )
+        return cursor.fetchone()
 
 
 @on_activity(STAGE_CHANGED)
@@ -111,14 +124,16 @@ def _entered_at(submission: Submission, stage: str, *, before: Activity):
     latest move into it recorded before `before`."""
     if stage == Stage.SUBMITTED:
         return submission.created_at
-    return (
-        Activity.objects.filter(
-            submission=submission, verb=STAGE_CHANGED, payload__to=stage, id__lt=before.pk
+    with connection.cursor() as cursor:
+        # Through activity_org_sub_idx: the submission's own timeline.
+        cursor.execute(
+            "SELECT created_at FROM engagements_activity WHERE organization_id = %s "
+            "AND submission_id = %s AND verb = %s AND payload->>'to' = %s AND id < %s "
+            "ORDER BY id DESC LIMIT 1",
+            [submission.organization_id, submission.pk, STAGE_CHANGED, stage, before.pk],
         )
-        .order_by("-id")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def delay_loss_record(submission: Submission) -> DelayLoss | None:
