@@ -270,11 +270,14 @@ def run(args, source_url: str) -> str:
         "from": (today - timedelta(days=364)).isoformat(),
         "to": (today + timedelta(1)).isoformat(),
     }
-    urls = []
-    for resource in ("summary", "clients", "contacts", "roles", "trends", "cost-of-delay"):
-        urls.append((f"`{resource}/` (28 days)", url(resource), owner_key))
-    for resource in ("summary", "clients", "roles", "cost-of-delay"):
-        urls.append((f"`{resource}/` (365 days)", url(resource, **year), owner_key))
+    urls = [
+        (f"`{resource}/` (28 days)", url(resource), owner_key)
+        for resource in ("summary", "clients", "contacts", "roles", "trends", "cost-of-delay")
+    ]
+    urls += [
+        (f"`{resource}/` (365 days)", url(resource, **year), owner_key)
+        for resource in ("summary", "clients", "roles", "cost-of-delay")
+    ]
     urls.append(
         (
             "`summary/?client=<busiest>` (365 days)",
@@ -282,8 +285,10 @@ def run(args, source_url: str) -> str:
             owner_key,
         )
     )
-    for resource in ("summary", "trends"):
-        urls.append((f"`{resource}/`, the hiring manager's key", url(resource), hm_key))
+    urls += [
+        (f"`{resource}/`, the hiring manager's key", url(resource), hm_key)
+        for resource in ("summary", "trends")
+    ]
     print(f"Timing {args.runs} rounds of {len(urls)} requests…", flush=True)
     results = time_endpoints(client, urls, args.runs)
 

@@ -6,7 +6,7 @@ bucket is open-ended. Each bucket's upper edge is at most twice its lower one, u
 a third more above 16 hours (or 5 days), and a quantile is interpolated linearly
 inside its bucket, so it is off by at most half a bucket: about ±25 % of the value,
 and ±0.25 h under an hour. A quantile that falls in the open bucket is reported as the
-bucket's lower edge ("at least"). docs/metrics.md#precision of medians and p90s.
+bucket's lower edge ("at least"). See docs/metrics.md#precision-of-medians-and-p90s.
 """
 
 from bisect import bisect_left
