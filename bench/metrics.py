@@ -271,22 +271,22 @@ def run(args, source_url: str) -> str:
         "to": (today + timedelta(1)).isoformat(),
     }
     urls = [
-        (f"`{resource}/` (28 days)", url(resource), owner_key)
+        (f"`/api/v1/metrics/{resource}/` (28 days)", url(resource), owner_key)
         for resource in ("summary", "clients", "contacts", "roles", "trends", "cost-of-delay")
     ]
     urls += [
-        (f"`{resource}/` (365 days)", url(resource, **year), owner_key)
+        (f"`/api/v1/metrics/{resource}/` (365 days)", url(resource, **year), owner_key)
         for resource in ("summary", "clients", "roles", "cost-of-delay")
     ]
     urls.append(
         (
-            "`summary/?client=<busiest>` (365 days)",
+            "`/api/v1/metrics/summary/?client=<busiest>` (365 days)",
             url("summary", client=busiest["client__public_id"], **year),
             owner_key,
         )
     )
     urls += [
-        (f"`{resource}/`, the hiring manager's key", url(resource), hm_key)
+        (f"`/api/v1/metrics/{resource}/`, the hiring manager's key", url(resource), hm_key)
         for resource in ("summary", "trends")
     ]
     print(f"Timing {args.runs} rounds of {len(urls)} requests…", flush=True)
