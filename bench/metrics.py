@@ -190,10 +190,11 @@ def run(args, source_url: str) -> str:
     from django.test import Client as TestClient
     from django.utils import timezone
 
-    from accounts.models import ApiKeyScope, Membership, MembershipRole
-    from accounts.services import api_key_create
+    from accounts.models import Membership, MembershipRole
     from bench.api import largest_organization_id
     from demo.management.commands.seed_scale import Command as SeedScale
+    from integrations.models import ApiKeyScope
+    from integrations.services import api_key_create
     from lib.serving import prepare_for_serving
     from lib.tenancy import organization_context
     from metrics.models import (
