@@ -33,6 +33,18 @@ from integrations.services import idempotency_record
 from lib.exceptions import TenantContextMissing
 from lib.models import TenantManager, TenantModel
 from lib.tenancy import organization_context, user_context
+from metrics.models import (
+    ClockRollup,
+    DelayLoss,
+    DelayReason,
+    DurationRollup,
+    FeedbackRollup,
+    Measure,
+    RoleRollup,
+    SubmissionRollup,
+    TargetPeriod,
+)
+from metrics.rollups import Delta, rollup_add
 from tests.api.conftest import issue_key
 from tests.api.world import build_world
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
@@ -268,6 +280,51 @@ def populate_every_tenant_table(organization) -> None:
         WebhookAttempt.objects.create(
             organization=organization, delivery=ours["integrations.WebhookDelivery"], number=1
         )
+        _metrics_rows(organization, ours)
+
+
+def _metrics_rows(organization, ours) -> None:
+    """A row of each metrics rollup (the world's events filled some already), a cost of
+    delay and a target period."""
+    clock, submission = ours["engagements.ResponseClock"], ours["recruiting.Submission"]
+    values = {
+        "client_id": clock.client_id,
+        "role_id": clock.role_id,
+        "contact_id": clock.contact_id,
+        "owed_by": clock.owed_by,
+        "day": clock.due_at.date(),
+        "measure": Measure.LATENESS,
+        "bucket": 0,
+    }
+    rollup_add(
+        organization_id=organization.id,
+        deltas=[
+            Delta(model, tuple(values[name] for name in model.KEY), {model.COUNTERS[0]: 1})
+            for model in (ClockRollup, FeedbackRollup, SubmissionRollup, RoleRollup, DurationRollup)
+        ],
+    )
+    DelayLoss.objects.create(
+        organization=organization,
+        submission=submission,
+        client_id=clock.client_id,
+        role_id=clock.role_id,
+        clock=clock,
+        owed_by=clock.owed_by,
+        reason=DelayReason.OVERDUE,
+        stage="lost",
+        lost_at=clock.due_at,
+        day=clock.due_at.date(),
+        business_seconds_late=0,
+        seconds_late=0,
+    )
+    TargetPeriod.objects.create(
+        organization=organization,
+        client_id=clock.client_id,
+        role_id=clock.role_id,
+        starts_on=clock.due_at.date(),
+        submissions_per_week=3,
+        checkin_cadence="weekly",
+    )
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from integrations.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from lib.db_roles import owner_connection
+from lib.db_roles import application_credentials, application_role_grant, owner_connection
 from lib.tenancy import organization_context
 from tests.factories import MembershipFactory
 
@@ -47,6 +47,11 @@ TENANT_POLICIES = {"tenant_read", "tenant_insert", "tenant_update", "tenant_dele
 def _migrate(targets) -> None:
     executor = MigrationExecutor(connection)  # a fresh one reads what is applied now
     executor.migrate(targets(executor) if callable(targets) else targets)
+    # Tables dropped and made again on the way (those of apps whose migrations depend
+    # on the moved ones, such as the metrics rollups) get the application role's
+    # grants back, as `manage.py migrate` gives them.
+    role, password = application_credentials()
+    application_role_grant(connection, role=role, password=password)
 
 
 def _latest(executor: MigrationExecutor):
