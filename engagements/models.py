@@ -279,13 +279,17 @@ class Notification(TenantModel):
 
 
 class ActionLink(TenantModel):
-    """A signed, single-use, expiring link in a nudge that opens the action to take."""
+    """A signed, single-use, expiring link in a mail (a nudge, a client's weekly
+    report) that opens the action to take."""
 
     token_hash = models.CharField(max_length=64, unique=True)
     membership = models.ForeignKey(
         "accounts.Membership", on_delete=models.CASCADE, related_name="+"
     )
-    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="links")
+    # The nudge that sent it; none for a link in a weekly report.
+    nudge = models.ForeignKey(
+        Nudge, on_delete=models.CASCADE, related_name="links", null=True, blank=True
+    )
     path = models.CharField(max_length=300)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

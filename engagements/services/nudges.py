@@ -459,11 +459,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def action_link_create(*, nudge: Nudge, membership: Membership, path: str) -> str:
-    """A single-use, expiring link for one member to open the action (returns its path)."""
+def action_link_create(*, nudge: Nudge | None, membership: Membership, path: str) -> str:
+    """A single-use, expiring link for one member to open the action (returns its path);
+    `nudge` is the nudge that sends it, None for another mail (a weekly report)."""
     token = secrets.token_urlsafe(32)
     ActionLink.objects.create(
-        organization_id=nudge.organization_id,
+        organization_id=membership.organization_id,
         token_hash=_hash(token),
         membership=membership,
         nudge=nudge,
