@@ -44,6 +44,10 @@ class Client(PublicIdMixin, ExternalReferenceMixin, TenantModel):
         help_text="Who hears about it when a review is badly overdue.",
     )
     notes = models.TextField(blank=True)
+    weekly_report = models.BooleanField(
+        default=True,
+        help_text="Mail the client's contacts a report of last week every Monday morning.",
+    )
 
     class Meta:
         ordering = ["name"]
