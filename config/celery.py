@@ -30,6 +30,14 @@ app.conf.beat_schedule = {
     # Daily digests: every quarter of an hour, so each member's mail leaves within
     # 15 minutes of 08:00 in their own timezone; each day is claimed once per member.
     "send-daily-digests": {"task": "engagements.tasks.send_daily_digests", "schedule": 900.0},
+    # Clients' weekly reports: every quarter of an hour, so each client's report leaves
+    # within 15 minutes of Monday 08:00 in its timezone; a client's week is claimed once.
+    "scan-weekly-reports": {"task": "metrics.tasks.scan_weekly_reports", "schedule": 900.0},
+    # Re-enqueue weekly reports claimed while the broker was down or whose worker died.
+    "requeue-stale-weekly-reports": {
+        "task": "metrics.tasks.requeue_stale_weekly_reports",
+        "schedule": 300.0,
+    },
     # Missed check-ins and submissions targets behind: hourly is timely for both.
     "scan-reminders": {"task": "engagements.tasks.scan_reminders", "schedule": 3600.0},
     # Webhook attempts due after a long wait (30 min to 10 h), or whose message was

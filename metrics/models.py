@@ -291,3 +291,39 @@ class TargetPeriod(TenantModel):
             # The periods overlapping a window (ends_on null or after its start).
             models.Index(fields=["organization", "client", "starts_on"], name="metrics_target_idx"),
         ]
+
+
+class WeeklyReportStatus(models.TextChoices):
+    PENDING = "pending", "Pending"  # claimed by the scan, not yet delivered
+    SENT = "sent", "Sent"  # delivered (mails handed to the mail server after commit)
+    SKIPPED = "skipped", "Skipped"  # opted out, or no one to send it to, by delivery time
+
+
+class WeeklyReport(TenantModel):
+    """A client's weekly report for the week starting `week` (the client's local
+    Monday): claimed once by inserting this row, delivered once by moving it out of
+    `pending` (metrics/services/reports.py)."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=WeeklyReportStatus.choices, default=WeeklyReportStatus.PENDING
+    )
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "client", "week"], name="weekly_report_once_per_week"
+            ),
+        ]
+        indexes = [
+            # The stale-claims sweep (rapport_stale_weekly_reports): pending reports.
+            models.Index(
+                fields=["enqueued_at"],
+                name="weekly_report_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+        ]

@@ -43,6 +43,7 @@ from metrics.models import (
     RoleRollup,
     SubmissionRollup,
     TargetPeriod,
+    WeeklyReport,
 )
 from metrics.rollups import Delta, rollup_add
 from tests.api.conftest import issue_key
@@ -285,7 +286,7 @@ def populate_every_tenant_table(organization) -> None:
 
 def _metrics_rows(organization, ours) -> None:
     """A row of each metrics rollup (the world's events filled some already), a cost of
-    delay and a target period."""
+    delay, a target period and a weekly report."""
     clock, submission = ours["engagements.ResponseClock"], ours["recruiting.Submission"]
     values = {
         "client_id": clock.client_id,
@@ -324,6 +325,9 @@ def _metrics_rows(organization, ours) -> None:
         starts_on=clock.due_at.date(),
         submissions_per_week=3,
         checkin_cadence="weekly",
+    )
+    WeeklyReport.objects.create(
+        organization=organization, client_id=clock.client_id, week=clock.due_at.date()
     )
 
 
@@ -398,12 +402,14 @@ READ_ALSO = {
     ),
 }
 # Policies for the owner role alone, for the SECURITY DEFINER functions that span
-# organizations (the nudge scan, the webhook sweep, the organization list).
+# organizations (the nudge scan, the webhook sweep, the organization list, the weekly
+# reports' sweep).
 OWNER_ONLY_READS = {
     "accounts_organization": "owner_list_organizations",
     "engagements_responseclock": "owner_scan_clocks",
     "engagements_nudge": "owner_scan_nudges",
     "engagements_webhookdelivery": "owner_sweep_webhook_deliveries",
+    "metrics_weeklyreport": "owner_scan_weekly_reports",
 }
 
 

@@ -1,0 +1,1 @@
+"""The metrics app's writes: the clients' weekly reports (`reports`)."""
