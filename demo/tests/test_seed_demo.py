@@ -37,6 +37,7 @@ def test_seed_demo_gives_every_demo_user_real_work_with_a_history(db):
         clients = list(Client.objects.all())
         assert len(clients) == 6
         assert len({client.timezone for client in clients}) == 6
+        assert all(client.weekly_report for client in clients)
 
         roles = list(Role.objects.select_related("agreement"))
         assert len(roles) == 15

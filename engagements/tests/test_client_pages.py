@@ -144,6 +144,22 @@ def test_the_create_form_offers_a_timezone_select_and_workday_checkboxes(client_
     assert 'type="checkbox" name="workdays" value="5"' in content
 
 
+def test_the_weekly_report_is_turned_off_and_on_from_the_edit_form(
+    client_for, recruiter, client_company
+):
+    page = f"/clients/{client_company.public_id}/edit/"
+    content = client_for(recruiter).get(page).content.decode()
+    assert 'id="id_weekly_report" checked' in content
+
+    data = _client_data(owner=str(recruiter.public_id))  # a box left unticked is not sent
+    assert client_for(recruiter).post(page, data).status_code == 302
+    assert _client(client_company).weekly_report is False
+
+    data["weekly_report"] = "on"
+    assert client_for(recruiter).post(page, data).status_code == 302
+    assert _client(client_company).weekly_report is True
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

@@ -115,6 +115,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "owner",
             "escalation_contact",
             "notes",
+            "weekly_report",
             *EXTERNAL_REFERENCE,
             *TIMESTAMPS,
         ]
@@ -144,6 +145,10 @@ class ClientInput(serializers.Serializer):
         help_text="An agency member; the caller by default.",
     )
     notes = serializers.CharField(required=False, allow_blank=True)
+    weekly_report = serializers.BooleanField(
+        required=False,
+        help_text="Mail the client's contacts last week's report each Monday; true by default.",
+    )
 
 
 class ClientCreateInput(ExternalReferenceInput, ClientInput):

@@ -53,6 +53,13 @@ class ClientForm(forms.Form):
         help_text="The recruiter who owns the relationship; hears about badly overdue reviews.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    weekly_report = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Weekly report",
+        help_text="Every Monday at 08:00 in the client's timezone, mail its hiring managers, "
+        "HR and escalation contact last week's figures and what is overdue.",
+    )
 
     def __init__(self, *args, owners: Iterable[Membership], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -82,6 +89,7 @@ class ClientForm(forms.Form):
             "workdays": list(client.workdays),
             "owner": client.owner,
             "notes": client.notes,
+            "weekly_report": client.weekly_report,
         }
 
 

@@ -21,6 +21,7 @@ CLIENT_FIELDS = (
     "business_day_end",
     "workdays",
     "notes",
+    "weekly_report",
     "external_source",
     "external_id",
 )
@@ -46,6 +47,7 @@ def client_create(
     owner: Membership | None = None,
     website: str = "",
     notes: str = "",
+    weekly_report: bool = True,
     external_source: str = "",
     external_id: str = "",
 ) -> Client:
@@ -67,6 +69,7 @@ def client_create(
         ),
         owner=owner or actor,
         notes=notes,
+        weekly_report=weekly_report,
         external_source=external_source,
         external_id=external_id,
     )

@@ -50,6 +50,18 @@ def test_recruiter_creates_a_client_and_reads_it_back(api, recruiter, organizati
     assert stored(organization, Activity, verb="client.created", client=client)
 
 
+def test_the_weekly_report_is_on_by_default_and_turned_off_by_a_patch(
+    api, organization, client_company
+):
+    url = f"/api/v1/clients/{client_company.public_id}/"
+    assert api.get(url).json()["weekly_report"] is True
+    response = api.patch(url, {"weekly_report": False}, format="json")
+    assert response.status_code == 200
+    assert response.json()["weekly_report"] is False
+    (client,) = stored(organization, Client, pk=client_company.pk)
+    assert client.weekly_report is False
+
+
 def test_patch_changes_only_the_fields_sent(api, organization, client_company, hm_contact):
     with organization_context(organization.id):
         Client.objects.filter(pk=client_company.pk).update(escalation_contact=hm_contact)
