@@ -9,6 +9,11 @@ so a table grows with the events, not with the calendar.
 Each rollup declares its key (`KEY`, the columns of its unique constraint after the
 organization) and its counters (`COUNTERS`, the columns an upsert adds to), so the one
 upsert and the one rebuild insert serve them all.
+
+Each detailed rollup has a copy of its counters per organization × day (`TOTALS`,
+without client, role or contact), kept by the same upserts and the same rebuild: an
+organization-wide read (a 28-day summary, a year of trends) sums a few hundred of
+those rows instead of tens of thousands of detailed ones (docs/metrics.md#the-grain).
 """
 
 from django.db import models
@@ -19,9 +24,14 @@ from lib.models import TenantModel
 class Rollup(TenantModel):
     """A table of counters keyed by a grain; see the module docstring."""
 
-    KEY: tuple[str, ...] = ()
-    COUNTERS: tuple[str, ...] = ()
+    # Declared by each rollup, or by the abstract counters it shares with its totals.
+    KEY: tuple[str, ...]
+    COUNTERS: tuple[str, ...]
     UNIQUE: str = ""  # the unique constraint that upserts name in ON CONFLICT
+    # The organization-wide copy of this rollup: every delta to a row of this one is
+    # added to the row of the copy whose key is the projection of its key on the
+    # copy's KEY (metrics.rollups.merged).
+    TOTALS: "type[Rollup] | None" = None
 
     class Meta:
         abstract = True
@@ -42,7 +52,43 @@ def _client_index(name: str) -> models.Index:
     return models.Index(fields=["organization", "client", "day"], name=name)
 
 
-class ClockRollup(Rollup):
+def _totals_constraint(name: str, *fields: str) -> models.UniqueConstraint:
+    # Also the index of the organization-wide reads: (organization, day) ranges.
+    return models.UniqueConstraint(fields=["organization", "day", *fields], name=name)
+
+
+class ClockCounters(Rollup):
+    """The counters of ClockRollup and of its organization-wide totals."""
+
+    open = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+    cancelled = models.IntegerField(default=0)
+    # Business seconds between due time and answer, over the late answers.
+    late_seconds = models.BigIntegerField(default=0)
+    # The responsiveness score's credit of the late answers, in millionths of a clock.
+    late_credit = models.BigIntegerField(default=0)
+
+    COUNTERS = ("open", "on_time", "late", "missed", "cancelled", "late_seconds", "late_credit")
+
+    class Meta:
+        abstract = True
+
+
+class ClockTotals(ClockCounters):
+    """ClockRollup summed per organization × due day."""
+
+    day = models.DateField()
+
+    KEY = ("day",)
+    UNIQUE = "metrics_clock_totals_grain"
+
+    class Meta:
+        constraints = [_totals_constraint("metrics_clock_totals_grain")]
+
+
+class ClockRollup(ClockCounters):
     """Response clocks by the UTC day of their due time, per contact who owed them.
 
     `open` is the number of clocks of the grain still open (it goes up when one opens
@@ -59,19 +105,10 @@ class ClockRollup(Rollup):
     )
     owed_by = models.CharField(max_length=20)
     day = models.DateField()
-    open = models.IntegerField(default=0)
-    on_time = models.IntegerField(default=0)
-    late = models.IntegerField(default=0)
-    missed = models.IntegerField(default=0)
-    cancelled = models.IntegerField(default=0)
-    # Business seconds between due time and answer, over the late answers.
-    late_seconds = models.BigIntegerField(default=0)
-    # The responsiveness score's credit of the late answers, in millionths of a clock.
-    late_credit = models.BigIntegerField(default=0)
 
     KEY = ("client_id", "role_id", "contact_id", "owed_by", "day")
-    COUNTERS = ("open", "on_time", "late", "missed", "cancelled", "late_seconds", "late_credit")
     UNIQUE = "metrics_clock_grain"
+    TOTALS = ClockTotals
 
     class Meta:
         constraints = [
@@ -80,7 +117,32 @@ class ClockRollup(Rollup):
         indexes = [_client_index("metrics_clock_client_idx")]
 
 
-class FeedbackRollup(Rollup):
+class FeedbackCounters(Rollup):
+    """The counters of FeedbackRollup and of its organization-wide totals."""
+
+    answered = models.IntegerField(default=0)
+    business_seconds = models.BigIntegerField(default=0)
+    calendar_seconds = models.BigIntegerField(default=0)
+
+    COUNTERS = ("answered", "business_seconds", "calendar_seconds")
+
+    class Meta:
+        abstract = True
+
+
+class FeedbackTotals(FeedbackCounters):
+    """FeedbackRollup summed per organization × day of the answer."""
+
+    day = models.DateField()
+
+    KEY = ("day",)
+    UNIQUE = "metrics_feedback_totals_grain"
+
+    class Meta:
+        constraints = [_totals_constraint("metrics_feedback_totals_grain")]
+
+
+class FeedbackRollup(FeedbackCounters):
     """Each submission's first client answer, by the UTC day it came, per contact who
     gave it: how long after the submission it came, in business and calendar time."""
 
@@ -90,13 +152,10 @@ class FeedbackRollup(Rollup):
         "recruiting.Contact", on_delete=models.CASCADE, null=True, related_name="+"
     )
     day = models.DateField()
-    answered = models.IntegerField(default=0)
-    business_seconds = models.BigIntegerField(default=0)
-    calendar_seconds = models.BigIntegerField(default=0)
 
     KEY = ("client_id", "role_id", "contact_id", "day")
-    COUNTERS = ("answered", "business_seconds", "calendar_seconds")
     UNIQUE = "metrics_feedback_grain"
+    TOTALS = FeedbackTotals
 
     class Meta:
         constraints = [
@@ -105,13 +164,9 @@ class FeedbackRollup(Rollup):
         indexes = [_client_index("metrics_feedback_client_idx")]
 
 
-class SubmissionRollup(Rollup):
-    """Submissions by the UTC day they were made (a cohort): how many, and how many of
-    them reached each later stage of the funnel or left it, whenever that happened."""
+class SubmissionCounters(Rollup):
+    """The counters of SubmissionRollup and of its organization-wide totals."""
 
-    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
-    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     submitted = models.IntegerField(default=0)
     reached_interviewing = models.IntegerField(default=0)
     reached_offer = models.IntegerField(default=0)
@@ -120,7 +175,6 @@ class SubmissionRollup(Rollup):
     withdrawn = models.IntegerField(default=0)
     lost = models.IntegerField(default=0)
 
-    KEY = ("client_id", "role_id", "day")
     COUNTERS = (
         "submitted",
         "reached_interviewing",
@@ -130,7 +184,34 @@ class SubmissionRollup(Rollup):
         "withdrawn",
         "lost",
     )
+
+    class Meta:
+        abstract = True
+
+
+class SubmissionTotals(SubmissionCounters):
+    """SubmissionRollup summed per organization × day of the cohort."""
+
+    day = models.DateField()
+
+    KEY = ("day",)
+    UNIQUE = "metrics_submission_totals_grain"
+
+    class Meta:
+        constraints = [_totals_constraint("metrics_submission_totals_grain")]
+
+
+class SubmissionRollup(SubmissionCounters):
+    """Submissions by the UTC day they were made (a cohort): how many, and how many of
+    them reached each later stage of the funnel or left it, whenever that happened."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    KEY = ("client_id", "role_id", "day")
     UNIQUE = "metrics_submission_grain"
+    TOTALS = SubmissionTotals
 
     class Meta:
         constraints = [_grain_constraint("metrics_submission_grain", "day", "client", "role")]
@@ -141,14 +222,9 @@ class SubmissionRollup(Rollup):
 TIMED_STAGES = ("submitted", "hm_review", "interviewing", "offer")
 
 
-class RoleRollup(Rollup):
-    """What happened on a role on a UTC day: hires (and how long they took), moves out
-    of each open stage (and how long the submission had been in it), losses, check-ins
-    held, and the role's first submission after its intake meeting."""
+class RoleCounters(Rollup):
+    """The counters of RoleRollup and of its organization-wide totals."""
 
-    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
-    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     hired = models.IntegerField(default=0)
     hire_seconds = models.BigIntegerField(default=0)
     left_submitted = models.IntegerField(default=0)
@@ -165,7 +241,6 @@ class RoleRollup(Rollup):
     first_submissions = models.IntegerField(default=0)
     intake_to_submit_seconds = models.BigIntegerField(default=0)
 
-    KEY = ("client_id", "role_id", "day")
     COUNTERS = (
         "hired",
         "hire_seconds",
@@ -183,7 +258,35 @@ class RoleRollup(Rollup):
         "first_submissions",
         "intake_to_submit_seconds",
     )
+
+    class Meta:
+        abstract = True
+
+
+class RoleTotals(RoleCounters):
+    """RoleRollup summed per organization × day."""
+
+    day = models.DateField()
+
+    KEY = ("day",)
+    UNIQUE = "metrics_role_totals_grain"
+
+    class Meta:
+        constraints = [_totals_constraint("metrics_role_totals_grain")]
+
+
+class RoleRollup(RoleCounters):
+    """What happened on a role on a UTC day: hires (and how long they took), moves out
+    of each open stage (and how long the submission had been in it), losses, check-ins
+    held, and the role's first submission after its intake meeting."""
+
+    client = models.ForeignKey("recruiting.Client", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("recruiting.Role", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    KEY = ("client_id", "role_id", "day")
     UNIQUE = "metrics_role_grain"
+    TOTALS = RoleTotals
 
     class Meta:
         constraints = [_grain_constraint("metrics_role_grain", "day", "client", "role")]
@@ -197,6 +300,22 @@ class Measure(models.TextChoices):
     FEEDBACK_BUSINESS = "feedback_bh", "Time to first feedback, business hours"
     FEEDBACK_CALENDAR = "feedback_h", "Time to first feedback, calendar hours"
     TIME_TO_HIRE = "hire_days", "Time to hire, days"
+
+
+class DurationTotals(Rollup):
+    """DurationRollup summed per organization × day, measure and bucket."""
+
+    day = models.DateField()
+    measure = models.CharField(max_length=12, choices=Measure.choices)
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    KEY = ("day", "measure", "bucket")
+    COUNTERS = ("n",)
+    UNIQUE = "metrics_duration_totals_grain"
+
+    class Meta:
+        constraints = [_totals_constraint("metrics_duration_totals_grain", "measure", "bucket")]
 
 
 class DurationRollup(Rollup):
@@ -216,6 +335,7 @@ class DurationRollup(Rollup):
     KEY = ("client_id", "role_id", "contact_id", "day", "measure", "bucket")
     COUNTERS = ("n",)
     UNIQUE = "metrics_duration_grain"
+    TOTALS = DurationTotals
 
     class Meta:
         constraints = [

@@ -29,10 +29,11 @@ from metrics.models import (
     SubmissionRollup,
     TargetPeriod,
 )
-from metrics.rollups import rebuild_lock, rollup_replace
+from metrics.rollups import merged, rebuild_lock, rollup_replace
 from recruiting.models import Client, Role, RoleStatus, Stage, Submission
 
-ROLLUPS = (ClockRollup, FeedbackRollup, SubmissionRollup, RoleRollup, DurationRollup)
+DETAILED = (ClockRollup, FeedbackRollup, SubmissionRollup, RoleRollup, DurationRollup)
+ROLLUPS = (*DETAILED, *(model.TOTALS for model in DETAILED))
 
 # Light rows with the attribute names the facts read (model instances cost ten times
 # as much to build, at hundreds of thousands of rows).
@@ -71,14 +72,17 @@ def metrics_rebuild(*, organization_id) -> RebuildReport:
         submissions = [
             SubmissionRow(*row) for row in Submission.objects.values_list(*SubmissionRow._fields)
         ]
-        deltas = [
-            *_clock_deltas(clocks, submissions, calendars),
-            *_submission_deltas(submissions),
-            *_checkin_deltas(),
-        ]
+        # Summed once for every table, the organization-wide totals included.
+        sums = merged(
+            [
+                *_clock_deltas(clocks, submissions, calendars),
+                *_submission_deltas(submissions),
+                *_checkin_deltas(),
+            ]
+        )
         for model in ROLLUPS:
             report.rows[model._meta.model_name] = rollup_replace(
-                organization_id=organization_id, model=model, deltas=deltas
+                organization_id=organization_id, model=model, sums=sums
             )
         report.rows["delayloss"] = _replace_delay_losses(submissions, clocks, calendars)
         report.rows["targetperiod"] = _replace_target_periods(organization_id)

@@ -36,13 +36,27 @@ class Delta:
     counters: dict[str, int] = field(hash=False)
 
 
-def merged(deltas: Iterable[Delta]) -> dict[type[Rollup], dict[tuple, dict[str, int]]]:
-    """The deltas summed by table and key."""
-    sums: dict[type[Rollup], dict[tuple, dict[str, int]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(int))
-    )
+Sums = dict[type[Rollup], dict[tuple, dict[str, int]]]
+
+
+def merged(deltas: Iterable[Delta]) -> Sums:
+    """The deltas summed by table and key, each also added to its rollup's
+    organization-wide totals (`Rollup.TOTALS`), so that the upsert and the rebuild
+    keep both levels alike."""
+    sums: Sums = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    projections: dict[type[Rollup], list[int]] = {}
     for delta in deltas:
         row = sums[delta.model][delta.key]
+        for name, amount in delta.counters.items():
+            row[name] += amount
+        totals = delta.model.TOTALS
+        if totals is None:
+            continue
+        positions = projections.get(delta.model)
+        if positions is None:
+            positions = [delta.model.KEY.index(name) for name in totals.KEY]
+            projections[delta.model] = positions
+        row = sums[totals][tuple(delta.key[i] for i in positions)]
         for name, amount in delta.counters.items():
             row[name] += amount
     return sums
@@ -96,10 +110,11 @@ def rebuild_lock(*, organization_id) -> None:
         cursor.execute(_lock_sql(shared=False), [LOCK_CLASS, str(organization_id)])
 
 
-def rollup_replace(*, organization_id, model: type[Rollup], deltas: Iterable[Delta]) -> int:
-    """Replace the organization's rows of `model` with the sums of `deltas` (the
-    rebuild). Rows whose counters all sum to zero are left out. Returns the rows."""
-    keyed = merged(deltas).get(model, {})
+def rollup_replace(*, organization_id, model: type[Rollup], sums: Sums) -> int:
+    """Replace the organization's rows of `model` with its part of `sums` (the
+    rebuild's `merged` deltas). Rows whose counters all sum to zero are left out.
+    Returns the rows."""
+    keyed = sums.get(model, {})
     keyed = {key: row for key, row in keyed.items() if any(row.values())}
     table = model._meta.db_table
     now = timezone.now()

@@ -5,6 +5,7 @@ tick=False)`), so what the services stamp (creation, answers, due times) is exac
 what the test says, and nothing mixes a fixed date with the real now.
 """
 
+from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -17,18 +18,35 @@ from intake.services import agreement_acknowledge
 from lib.tenancy import organization_context
 from metrics.models import (
     ClockRollup,
+    ClockTotals,
     DelayLoss,
     DurationRollup,
+    DurationTotals,
     FeedbackRollup,
+    FeedbackTotals,
     RoleRollup,
+    RoleTotals,
     SubmissionRollup,
+    SubmissionTotals,
     TargetPeriod,
 )
 from recruiting import services
 from recruiting.models import LostReason, ReviewDecision, Stage
 from tests.factories import AgreementFactory, CandidateFactory, RoleFactory
 
-ROLLUPS = (ClockRollup, FeedbackRollup, SubmissionRollup, RoleRollup, DurationRollup)
+ROLLUPS = (
+    ClockRollup,
+    FeedbackRollup,
+    SubmissionRollup,
+    RoleRollup,
+    DurationRollup,
+    # The organization-wide totals: the property test holds them to a rebuild too.
+    ClockTotals,
+    FeedbackTotals,
+    SubmissionTotals,
+    RoleTotals,
+    DurationTotals,
+)
 
 
 @contextmanager
@@ -138,6 +156,27 @@ def services_intake_agree(history: History, moment: datetime) -> None:
         agreement_acknowledge(actor=member, agreement=history.agreement)
     history.role.refresh_from_db()
     assert history.role.agreement_id == history.agreement.pk, moment
+
+
+def detail_summed_into_totals(state: dict) -> dict:
+    """The detailed rollups of a `rollup_state` summed by their totals' key: what the
+    organization-wide totals of that state must hold."""
+    result = {}
+    for model in ROLLUPS:
+        totals = model.TOTALS
+        if totals is None:
+            continue
+        positions = [1 + model.KEY.index(name) for name in totals.KEY]
+        width = len(model.COUNTERS)
+        sums: dict = defaultdict(lambda width=width: [0] * width)
+        for row in state[model.__name__]:
+            key = (row[0], *(row[position] for position in positions))
+            for i, amount in enumerate(row[-len(model.COUNTERS) :]):
+                sums[key][i] += amount
+        result[totals.__name__] = sorted(
+            ((*key, *counters) for key, counters in sums.items() if any(counters)), key=repr
+        )
+    return result
 
 
 def rollup_state(organization_id) -> dict:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from lib.exceptions import ApplicationError
 from lib.tenancy import organization_context
 from metrics.rebuild import metrics_rebuild
-from metrics.tests.history import History, at, rollup_state
+from metrics.tests.history import History, at, detail_summed_into_totals, rollup_state
 from recruiting import services
 from recruiting.models import ContactKind, Stage, Submission
 from tests.factories import ClientFactory, ContactFactory, MembershipFactory, OrganizationFactory
@@ -144,3 +144,6 @@ def test_incremental_rollups_equal_a_rebuild(db, timezone, steps):
         incremental = rollup_state(cast["organization"].id)
         metrics_rebuild(organization_id=cast["organization"].id)
         assert rollup_state(cast["organization"].id) == incremental
+    # The organization-wide totals are the detailed rows summed by day.
+    for name, rows in detail_summed_into_totals(incremental).items():
+        assert incremental[name] == rows, name

@@ -6,7 +6,16 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from lib.tenancy import organization_context
-from metrics.models import ClockRollup, DelayLoss, RoleRollup, SubmissionRollup, TargetPeriod
+from metrics.models import (
+    ClockRollup,
+    ClockTotals,
+    DelayLoss,
+    RoleRollup,
+    RoleTotals,
+    SubmissionRollup,
+    SubmissionTotals,
+    TargetPeriod,
+)
 from metrics.tests.history import History
 from recruiting.models import ContactKind, Stage
 from tests.factories import ClientFactory, ContactFactory, MembershipFactory
@@ -15,7 +24,16 @@ pytestmark = pytest.mark.django_db
 
 TABLES = [
     model._meta.db_table
-    for model in (ClockRollup, SubmissionRollup, RoleRollup, DelayLoss, TargetPeriod)
+    for model in (
+        ClockRollup,
+        SubmissionRollup,
+        RoleRollup,
+        ClockTotals,
+        SubmissionTotals,
+        RoleTotals,
+        DelayLoss,
+        TargetPeriod,
+    )
 ]
 
 

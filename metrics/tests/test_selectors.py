@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lib.tenancy import organization_context
 from metrics import selectors
@@ -187,3 +189,25 @@ def test_the_summary_compares_with_the_window_before(history, recruiter):
         )
     assert summary.previous_window == Window(date(2026, 11, 2), date(2026, 11, 9))
     assert (summary.current.funnel.submitted, summary.previous.funnel.submitted) == (2, 1)
+
+
+def test_organization_wide_figures_from_the_totals_equal_the_detailed_rows(history, recruiter):
+    """Unfiltered, the summary, trends and cost of delay read the organization × day
+    totals; filtered by the organization's only client, the detailed rollups. Both
+    must say the same, to the last figure."""
+    _busy(history, 12)
+    only_client = MetricsFilter(client_id=history.role.client_id)
+    with at(NOW), organization_context(recruiter.organization_id):
+        for read in (
+            lambda filters: selectors.metrics_summary(
+                membership=recruiter, window=WINDOW, filters=filters
+            ),
+            lambda filters: selectors.metrics_trends(membership=recruiter, filters=filters),
+            lambda filters: selectors.metrics_cost_of_delay(
+                membership=recruiter, window=WINDOW, filters=filters
+            ),
+        ):
+            with CaptureQueriesContext(connection) as unfiltered:
+                organization_wide = read(MetricsFilter())
+            assert any("metrics_submissiontotals" in q["sql"] for q in unfiltered.captured_queries)
+            assert organization_wide == read(only_client)
