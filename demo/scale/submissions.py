@@ -206,6 +206,52 @@ def steps() -> list[Step]:
             ),
             "clocks",
         ),
+        # The skills review each closed submission had, so that the first-feedback,
+        # compliance and cost-of-delay figures have a history: answered on time or
+        # late (never after the submission's last move), or, for a fifth of the
+        # submissions lost or withdrawn, cancelled by that move while overdue.
+        Step(
+            "past clocks",
+            insert_select(
+                ResponseClock,
+                {
+                    "created_at": "s.created_at",
+                    "updated_at": "c.closed_at",
+                    "public_id": "gen_random_uuid()",
+                    "kind": "'hm_review'",
+                    "owed_by": "'hiring_manager'",
+                    "contact_id": "r.hiring_manager_id",
+                    "stage_name": "''",
+                    "opened_at": "s.created_at",
+                    "sla_hours": "16",
+                    "sla_due_at": "d.due_at",
+                    "due_at": "d.due_at",
+                    "closed_at": "c.closed_at",
+                    "outcome": "c.outcome",
+                    "nudge_level": "0",
+                    "next_nudge_at": "NULL",
+                    "client_id": "s.client_id",
+                    "role_id": "s.role_id",
+                    "submission_id": "s.id",
+                    "organization_id": org,
+                },
+                f"""FROM recruiting_submission s
+                   JOIN recruiting_role r ON r.id = s.role_id
+                   CROSS JOIN LATERAL (SELECT s.created_at + interval '48 hours' AS due_at) AS d
+                   CROSS JOIN LATERAL (SELECT
+                       s.stage IN ('lost', 'withdrawn') AND s.stage_changed_at > d.due_at
+                           AND random() < 0.2 AS lost_overdue,
+                       s.created_at + random() * interval '80 hours' AS answered_at) AS drawn
+                   CROSS JOIN LATERAL (SELECT
+                       CASE WHEN drawn.lost_overdue THEN 'cancelled' ELSE 'answered' END
+                           AS outcome,
+                       CASE WHEN drawn.lost_overdue THEN s.stage_changed_at
+                            ELSE least(drawn.answered_at, s.stage_changed_at) END
+                           AS closed_at) AS c
+                   WHERE s.organization_id = %(org)s AND s.stage NOT IN {OPEN_STAGES_SQL}""",
+            ),
+            "clocks",
+        ),
         # The levels the scan claimed and delivered, as `nudges_claim_batch` writes them.
         Step(
             "nudges",

@@ -20,13 +20,13 @@ from accounts.models import Membership, MembershipRole, Organization
 from accounts.selectors import all_organization_ids
 from activity.models import Activity
 from demo.management.commands.seed_scale import Command as SeedScale
-from engagements.models import Nudge, NudgeStatus, ResponseClock, default_ladder
+from engagements.models import ClockOutcome, Nudge, NudgeStatus, ResponseClock, default_ladder
 from intake.models import AgreementAcknowledgement, AgreementStatus, ExpectationAgreement
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from integrations.services import api_key_authenticate
 from integrations.services.webhooks import webhook_event_body
 from lib.tenancy import organization_context
-from metrics.models import ClockRollup, SubmissionRollup
+from metrics.models import ClockRollup, FeedbackRollup, SubmissionRollup
 from recruiting.models import (
     OPEN_STAGES,
     Candidate,
@@ -148,7 +148,18 @@ def _assert_consistent(plan) -> None:
     # One open clock per open submission, of the kind its stage owes.
     open_submissions = submissions.filter(stage__in=OPEN_STAGES)
     clocks = ResponseClock.objects.filter(closed_at__isnull=True)
-    assert clocks.count() == open_submissions.count() == ResponseClock.objects.count()
+    assert clocks.count() == open_submissions.count()
+    # One past skills review per closed submission: answered, or cancelled by a loss
+    # while overdue, never after the submission's last move.
+    past = ResponseClock.objects.filter(closed_at__isnull=False)
+    assert past.count() == submissions.exclude(stage__in=OPEN_STAGES).count()
+    assert past.count() + clocks.count() == ResponseClock.objects.count()
+    assert not past.filter(closed_at__gt=F("submission__stage_changed_at")).exists()
+    assert not past.filter(
+        ~Q(submission__stage__in=["lost", "withdrawn"]) | Q(closed_at__lte=F("due_at")),
+        outcome=ClockOutcome.CANCELLED,
+    ).exists()
+    assert past.filter(outcome=ClockOutcome.ANSWERED, closed_at__gt=F("due_at")).exists()
     for stage, kind in OPEN_CLOCK_KIND.items():
         assert clocks.filter(submission__stage=stage, kind=kind).count() == (
             submissions.filter(stage=stage).count()
@@ -258,7 +269,6 @@ def _assert_nudges(before, after) -> None:
     a day past it: delivered, as the ladder says, each (clock, level) once."""
     ladder = {level["level"]: level for level in default_ladder()}
     clocks = list(ResponseClock.objects.filter(closed_at__isnull=True))
-    assert len(clocks) == ResponseClock.objects.count()
     for clock in clocks:
         assert clock.nudge_level in {
             _expected_level(clock.due_at, before),
@@ -338,11 +348,13 @@ def _assert_webhooks(*, largest: bool) -> None:
 
 def _assert_metrics() -> None:
     """The metrics rollups were rebuilt from the loaded rows: every submission is in its
-    cohort, every open clock counted open."""
+    cohort, every open clock counted open, the past reviews as first feedback."""
     cohorts = SubmissionRollup.objects.aggregate(submitted=Sum("submitted"))
     assert cohorts["submitted"] == Submission.objects.count()
     clocks = ClockRollup.objects.aggregate(open=Sum("open"))
     assert clocks["open"] == ResponseClock.objects.filter(closed_at__isnull=True).count()
+    answered = FeedbackRollup.objects.aggregate(answered=Sum("answered"))
+    assert answered["answered"] == ResponseClock.objects.filter(outcome="answered").count()
 
 
 def test_seed_scale_refuses_a_database_that_has_organizations(organization):
