@@ -64,7 +64,8 @@ TOTALS = [
 def fill_totals(apps, schema_editor):
     """Sum the existing detailed rows into the new totals, one organization at a time:
     row-level security is forced on both tables, so each organization's rows are read
-    and written under its own context."""
+    and written under its own context; and named by the query too, for a migrating
+    role that bypasses row-level security (a superuser)."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT id FROM accounts_organization")
         for (organization_id,) in cursor.fetchall():
@@ -77,7 +78,8 @@ def fill_totals(apps, schema_editor):
                 cursor.execute(
                     f"INSERT INTO {totals} ({columns}, {', '.join(counters)}, created_at, "  # noqa: S608 - names above
                     f"updated_at) SELECT {columns}, {sums}, now(), now() FROM {detailed} "
-                    f"GROUP BY {columns}"
+                    f"WHERE organization_id = %s GROUP BY {columns}",
+                    [organization_id],
                 )
         cursor.execute("SELECT set_config(%s, '', true)", [ORGANIZATION_SETTING])
 
