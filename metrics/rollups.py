@@ -40,25 +40,23 @@ Sums = dict[type[Rollup], dict[tuple, dict[str, int]]]
 
 
 def merged(deltas: Iterable[Delta]) -> Sums:
-    """The deltas summed by table and key, each also added to its rollup's
+    """The deltas summed by table and key, and each table's sums added to its
     organization-wide totals (`Rollup.TOTALS`), so that the upsert and the rebuild
     keep both levels alike."""
     sums: Sums = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    projections: dict[type[Rollup], list[int]] = {}
     for delta in deltas:
         row = sums[delta.model][delta.key]
         for name, amount in delta.counters.items():
             row[name] += amount
-        totals = delta.model.TOTALS
-        if totals is None:
-            continue
-        positions = projections.get(delta.model)
-        if positions is None:
-            positions = [delta.model.KEY.index(name) for name in totals.KEY]
-            projections[delta.model] = positions
-        row = sums[totals][tuple(delta.key[i] for i in positions)]
-        for name, amount in delta.counters.items():
-            row[name] += amount
+    # Projected from the summed rows rather than from each delta: a rebuild has many
+    # times more deltas than rows.
+    for model in [model for model in sums if model.TOTALS is not None]:
+        totals = sums[model.TOTALS]
+        positions = [model.KEY.index(name) for name in model.TOTALS.KEY]
+        for key, counters in sums[model].items():
+            row = totals[tuple(key[i] for i in positions)]
+            for name, amount in counters.items():
+                row[name] += amount
     return sums
 
 
