@@ -981,8 +981,13 @@ def metrics_cost_of_delay(
     """The submissions lost at a cost of delay in the window, most recent first, a page
     at a time (`cursor` is the `next_cursor` of the page before)."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    # The window as a range of `lost_at` rather than of `day` (its UTC date, so the
+    # same rows): metrics_delay_lost_idx then serves the range, the order and the
+    # limit, instead of the page filtering the organization's losses by day.
     losses = _scoped(
-        DelayLoss.objects.filter(day__gte=window.start, day__lt=window.end),
+        DelayLoss.objects.filter(
+            lost_at__gte=_midnight(window.start), lost_at__lt=_midnight(window.end)
+        ),
         membership,
         filters,
         has_contact=True,
@@ -1030,6 +1035,10 @@ def metrics_cost_of_delay(
         items=items,
         next_cursor=next_cursor,
     )
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
 
 
 def _cursor_read(cursor: str) -> tuple[datetime, int]:
