@@ -18,7 +18,7 @@ from recruiting.models import Stage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE_TOTALS = [("metrics", "0001_initial")]
+BEFORE_TOTALS = [("metrics", "0002_weekly_report")]
 
 
 def _migrate(targets) -> None:

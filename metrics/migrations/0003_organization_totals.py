@@ -87,7 +87,7 @@ def fill_totals(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_api_keys_move_to_integrations"),
-        ("metrics", "0001_initial"),
+        ("metrics", "0002_weekly_report"),
     ]
 
     operations = [
