@@ -30,6 +30,7 @@ urlpatterns = [
     # recruiting serves the forms, engagements the pages that show what each side owes.
     path("", include((recruiting_pages + engagement_pages, "recruiting"))),
     path("", include("intake.urls")),
+    path("", include("metrics.urls")),
     path(
         "",
         include(

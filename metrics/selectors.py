@@ -11,9 +11,10 @@ docs/metrics.md defines every figure.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -791,23 +792,31 @@ def metrics_client_scorecards(
     filters: MetricsFilter = MetricsFilter(),
     page: int = 1,
     page_size: int = 50,
+    key: Callable[[ClientScorecard], Any] | None = None,
+    reverse: bool = False,
 ) -> Page[ClientScorecard]:
-    """Both sides of each client's agreements, a page of clients by name."""
+    """Both sides of each client's agreements, a page of clients by name, or, given a
+    sort `key` over the scorecards, a page of them in that order: every visible
+    client's figures are then computed (in the same queries, without the page's
+    restriction) and sorted here, since the order depends on the figures."""
     clients = _visible(Client.objects.order_by("name", "id"), membership, client_field="pk")
     if filters.client_id is not None:
         clients = clients.filter(pk=filters.client_id)
     if filters.role_id is not None:
         clients = clients.filter(roles__id=filters.role_id)
-    rows, count, page, page_size = _page_of(
-        clients.values_list("pk", "public_id", "name"), page, page_size
-    )
+    clients = clients.values_list("pk", "public_id", "name")
+    if key is None:
+        rows, count, page, page_size = _page_of(clients, page, page_size)
+        keys: list | None = [pk for pk, _, _ in rows]
+    else:
+        rows, keys = list(clients), None
     groups = _sums(
         membership=membership,
         filters=filters,
         start=window.start,
         end=window.end,
         grouping=_Grouping("client"),
-        keys=[pk for pk, _, _ in rows],
+        keys=keys,
     )
     items = []
     for pk, public_id, name in rows:
@@ -834,6 +843,11 @@ def metrics_client_scorecards(
                 ),
             )
         )
+    if key is not None:
+        items.sort(key=key, reverse=reverse)
+        page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+        page, count = max(1, page), len(items)
+        items = items[(page - 1) * page_size : page * page_size]
     return Page(items, count, page, page_size)
 
 

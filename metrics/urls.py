@@ -1,0 +1,14 @@
+from django.urls import path
+
+from metrics import pages
+
+app_name = "metrics"
+
+urlpatterns = [
+    path("dashboard/", pages.dashboard, name="dashboard"),
+    path("dashboard/clients/", pages.scorecards, name="scorecards"),
+    path("dashboard/clients.csv", pages.scorecards_csv, name="scorecards-csv"),
+    path("dashboard/clients/<uuid:public_id>/", pages.client_scorecard, name="client-scorecard"),
+    path("dashboard/cost-of-delay/", pages.delays, name="delays"),
+    path("dashboard/cost-of-delay.csv", pages.delays_csv, name="delays-csv"),
+]
