@@ -50,7 +50,7 @@
             borderColor: set.color,
             backgroundColor: set.color,
             spanGaps: true,
-            pointRadius: 0,
+            pointRadius: 2,
             borderWidth: 2,
           };
         }),
