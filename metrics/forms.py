@@ -37,7 +37,7 @@ class DashboardFilterForm(forms.Form):
     client = forms.ChoiceField(required=False, label="Client")
     role = forms.ChoiceField(required=False, label="Role")
 
-    def __init__(self, data, *, clients, roles, show_client=True):
+    def __init__(self, data, *, clients, roles, show_client=True, show_role=True):
         super().__init__(data)
         self.fields["from"] = self.fields.pop("start")
         # Keep the order on the page: window, from, to, client, role.
@@ -51,6 +51,8 @@ class DashboardFilterForm(forms.Form):
         ]
         if not show_client:
             del self.fields["client"]
+        if not show_role:
+            del self.fields["role"]
 
     def clean(self):
         data = super().clean()

@@ -24,7 +24,7 @@ from lib.tenancy import organization_context
 from metrics import selectors
 from metrics.forms import DEFAULT_WEEKS, DashboardFilterForm, last_day, preset_window
 from metrics.selectors import MAX_PAGE_SIZE, MetricsFilter, Window
-from recruiting.access import get_client
+from recruiting.access import get_client, get_role
 from recruiting.models import Client, Role
 
 SCORECARD_PAGE_SIZE = 25
@@ -44,7 +44,9 @@ class Filters:
     query: str  # the valid filters as a query string, for links that keep them
 
 
-def _read_filters(request: HttpRequest, membership: Membership, *, client=None) -> Filters:
+def _read_filters(
+    request: HttpRequest, membership: Membership, *, client=None, role=None
+) -> Filters:
     """The window and the filters of the query string. Two queries at most: the clients
     the member may see (none when the page is one client's) and the roles of the chosen
     client. The choices are the rows visible to the member, so an id from another
@@ -62,7 +64,9 @@ def _read_filters(request: HttpRequest, membership: Membership, *, client=None) 
     if chosen is None and membership.is_client_user and clients:
         chosen = clients[0][0]
     roles = []
-    if chosen is not None:
+    if role is not None:
+        roles = [(role.pk, role.public_id, role.title)]
+    elif chosen is not None:
         roles = list(
             Role.objects.filter(client_id=chosen)
             .order_by("title", "id")
@@ -73,12 +77,16 @@ def _read_filters(request: HttpRequest, membership: Membership, *, client=None) 
         clients=[(public_id, name) for _, public_id, name in clients],
         roles=[(public_id, title) for _, public_id, title in roles],
         show_client=client is None and not membership.is_client_user,
+        show_role=role is None,
     )
     if not form.is_valid():
         return Filters(
             form,
             preset_window(int(DEFAULT_WEEKS)),
-            MetricsFilter(client_id=client.pk if client is not None else None),
+            MetricsFilter(
+                client_id=client.pk if client is not None else None,
+                role_id=role.pk if role is not None else None,
+            ),
             400,
             "",
         )
@@ -86,7 +94,7 @@ def _read_filters(request: HttpRequest, membership: Membership, *, client=None) 
     role_ids = {str(public_id): pk for pk, public_id, _ in roles}
     filters = MetricsFilter(
         client_id=client.pk if client is not None else by_public_id.get(cleaned.get("client")),
-        role_id=role_ids.get(cleaned.get("role") or ""),
+        role_id=role.pk if role is not None else role_ids.get(cleaned.get("role") or ""),
     )
     keep = {"window": cleaned["window"]}
     if cleaned["window"] == "custom":
@@ -443,6 +451,30 @@ def client_scorecard(request: HttpRequest, public_id) -> HttpResponse:
         "contact_pages": max(1, -(-contacts.count // contacts.page_size)),
     }
     return render(request, "metrics/client_scorecard.html", context, status=read.status)
+
+
+# --- A role's metrics -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def role_metrics(request: HttpRequest, public_id) -> HttpResponse:
+    """A role's funnel of the window's submissions, time in each stage, delivery against
+    its target and time to hire; for whoever may see the role."""
+    role = get_role(request, public_id)
+    membership = require_membership(request)
+    read = _read_filters(request, membership, client=role.client, role=role)
+    found = selectors.metrics_roles(
+        membership=membership, window=read.window, filters=read.filters, page_size=1
+    )
+    context = {
+        "role": role,
+        "read": read,
+        "window": read.window,
+        "last_day": last_day(read.window),
+        "metrics": found.items[0] if found.items else None,
+    }
+    return render(request, "metrics/role_metrics.html", context, status=read.status)
 
 
 # --- CSV exports -----------------------------------------------------------------------------

@@ -245,3 +245,40 @@ def test_a_window_in_the_past_reads_its_own_days(history, recruiter, client_for)
     )
     assert response.status_code == 200
     assert response.context["summary"].current.funnel.submitted == 3
+
+
+@pytest.mark.parametrize("submissions", [2, 12])
+def test_a_roles_metrics_make_a_fixed_number_of_queries(
+    submissions, history, recruiter, client_for, django_assert_max_num_queries
+):
+    _busy(history, submissions)
+    browser = client_for(recruiter)
+    with django_assert_max_num_queries(20):
+        response = _get(browser, "metrics:role-metrics", {"window": "4"}, history.role.public_id)
+    assert response.status_code == 200
+    assert response.context["metrics"].funnel.submitted == submissions
+    assert b"Time in each stage" in response.content
+
+
+def test_a_roles_metrics_are_linked_and_scoped(
+    history, organization, recruiter, hiring_manager, outsider, client_for
+):
+    url = reverse("metrics:role-metrics", args=[history.role.public_id])
+    page = client_for(recruiter).get(
+        reverse("recruiting:role-detail", args=[history.role.public_id])
+    )
+    assert url in page.content.decode()
+    assert (
+        _get(
+            client_for(hiring_manager), "metrics:role-metrics", None, history.role.public_id
+        ).status_code
+        == 200
+    )
+    assert (
+        _get(client_for(outsider), "metrics:role-metrics", None, history.role.public_id).status_code
+        == 404
+    )
+    bad = _get(
+        client_for(recruiter), "metrics:role-metrics", {"window": "x"}, history.role.public_id
+    )
+    assert bad.status_code == 400
