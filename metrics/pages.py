@@ -203,13 +203,12 @@ def _trend_rows(trends: selectors.Trends) -> list[dict]:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Headline figures of the window against the previous one, and 52 weeks of trends."""
+    """The headline figures of the window against the window before."""
     membership = _require_agency(request)
     read = _read_filters(request, membership)
     summary = selectors.metrics_summary(
         membership=membership, window=read.window, filters=read.filters
     )
-    trends = selectors.metrics_trends(membership=membership, filters=read.filters)
     context = {
         "read": read,
         "window": read.window,
@@ -217,10 +216,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tiles": _tiles(summary),
         "previous_last_day": last_day(summary.previous_window),
         "summary": summary,
-        "trend_rows": _trend_rows(trends),
         "tab": "overview",
     }
     return render(request, "metrics/dashboard.html", context, status=read.status)
+
+
+@login_required
+@require_GET
+def trends(request: HttpRequest) -> HttpResponse:
+    """The last 52 weeks, week by week, as charts and a table (its own page, so that each
+    page keeps to its query budget: the trends are as many queries as the summary)."""
+    membership = _require_agency(request)
+    read = _read_filters(request, membership)
+    weeks = selectors.metrics_trends(membership=membership, filters=read.filters)
+    context = {
+        "read": read,
+        "window": read.window,
+        "last_day": last_day(read.window),
+        "trend_rows": _trend_rows(weeks),
+        "tab": "trends",
+    }
+    return render(request, "metrics/trends.html", context, status=read.status)
 
 
 # --- Client scorecards ------------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "metrics"
 
 urlpatterns = [
     path("dashboard/", pages.dashboard, name="dashboard"),
+    path("dashboard/trends/", pages.trends, name="trends"),
     path("dashboard/clients/", pages.scorecards, name="scorecards"),
     path("dashboard/clients.csv", pages.scorecards_csv, name="scorecards-csv"),
     path("dashboard/clients/<uuid:public_id>/", pages.client_scorecard, name="client-scorecard"),

@@ -18,10 +18,12 @@ from tests.factories import ClientFactory
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 12, 12, 0, tzinfo=UTC)
-# Session, user, membership, the unread count of the navigation, the filter's clients
-# and roles, then the selectors (metrics/tests/test_selectors.py QUERIES).
+# Session, user, membership, the organization switcher and the unread count of the
+# navigation, the filter's clients (and the chosen client's roles), then the selectors
+# (metrics/tests/test_selectors.py QUERIES).
 BUDGET = {
-    "metrics:dashboard": 25,
+    "metrics:dashboard": 16,
+    "metrics:trends": 16,
     "metrics:scorecards": 17,
     "metrics:delays": 17,
 }
@@ -62,11 +64,13 @@ def test_the_client_scorecard_makes_a_fixed_number_of_queries(
 
 def test_the_dashboard_shows_the_windows_figures_and_their_trends(history, recruiter, client_for):
     _busy(history, 6)
-    response = _get(client_for(recruiter), "metrics:dashboard", {"window": "4"})
-    page = response.content.decode()
+    browser = client_for(recruiter)
+    response = _get(browser, "metrics:dashboard", {"window": "4"})
     assert response.status_code == 200
     for label in ("SLA compliance", "Time to first feedback", "Overdue now", "Losses to delay"):
-        assert label in page
+        assert label in response.content.decode()
+    response = _get(browser, "metrics:trends")
+    page = response.content.decode()
     assert len(response.context["trend_rows"]) == 52
     assert 'id="trend-data"' in page  # the charts' data, read by static/js/charts.js
     assert "<script>" not in page  # no inline script: the CSP would refuse it
@@ -85,7 +89,9 @@ def test_the_dashboard_shows_the_windows_figures_and_their_trends(history, recru
         {"role": "7d0e3c4e-4b8f-4a4c-9a55-1f2f8e1b2c3d"},
     ],
 )
-@pytest.mark.parametrize("name", ["metrics:dashboard", "metrics:scorecards", "metrics:delays"])
+@pytest.mark.parametrize(
+    "name", ["metrics:dashboard", "metrics:trends", "metrics:scorecards", "metrics:delays"]
+)
 def test_bad_filters_are_a_form_error(name, query, recruiter, client_for):
     response = _get(client_for(recruiter), name, query)
     assert response.status_code == 400
@@ -141,7 +147,9 @@ def test_the_cost_of_delay_list_and_a_foreign_cursor(history, recruiter, client_
     assert b"no longer exists" in response.content
 
 
-@pytest.mark.parametrize("name", ["metrics:dashboard", "metrics:scorecards", "metrics:delays"])
+@pytest.mark.parametrize(
+    "name", ["metrics:dashboard", "metrics:trends", "metrics:scorecards", "metrics:delays"]
+)
 def test_client_users_do_not_get_the_agencys_dashboard(name, hiring_manager, hr, client_for):
     assert _get(client_for(hiring_manager), name).status_code == 403
     assert _get(client_for(hr), name).status_code == 403

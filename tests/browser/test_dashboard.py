@@ -59,11 +59,13 @@ def test_the_dashboard_and_a_scorecard(
     else:
         main_nav(page).get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    _check(page, screenshots, f"dashboard-{size}")
+    page.get_by_role("link", name="Trends", exact=True).click()
     # The charts are drawn (the script ran under the CSP) and their figures are in a table.
     expect(page.locator("figure[data-chart='compliance']")).to_be_visible()
     page.get_by_text("The figures, week by week").click()
     expect(page.get_by_role("region", name="Weekly figures")).to_be_visible()
-    _check(page, screenshots, f"dashboard-{size}")
+    _check(page, screenshots, f"dashboard-trends-{size}")
 
     page.get_by_role("link", name="Client scorecards").click()
     expect(page.get_by_role("link", name=client_company.name)).to_be_visible()
