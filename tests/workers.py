@@ -113,8 +113,16 @@ def start_worker(celery_queue, tmp_path) -> Iterator[Callable[..., Worker]]:
         worker.stop()
 
 
+# Django's file backend closes each message with this line; a file without it is one
+# the worker is still writing.
+MESSAGE_END = "-" * 79 + "\n"
+
+
 def mail_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.log")) if folder.exists() else []
+    """The worker's mail files that are completely written."""
+    if not folder.exists():
+        return []
+    return sorted(path for path in folder.glob("*.log") if path.read_text().endswith(MESSAGE_END))
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
