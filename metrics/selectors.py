@@ -18,8 +18,19 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Sum, Value, When
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -47,6 +58,7 @@ MAX_WINDOW_DAYS = 366
 EARLIEST, LATEST = date(2000, 1, 1), date(2200, 1, 1)
 TREND_WEEKS = 52
 MAX_PAGE_SIZE = 100
+SERIAL_PLAN = "SELECT set_config('max_parallel_workers_per_gather', '0', true)"
 # Expected check-ins per day of a period, by the agreement's cadence.
 CHECKINS_PER_DAY = {Cadence.WEEKLY: 1 / 7, Cadence.FORTNIGHTLY: 1 / 14, Cadence.MONTHLY: 12 / 365}
 
@@ -411,7 +423,8 @@ class _Grouping:
                 output_field=IntegerField(),
             )
         if self.kind == "week":
-            return TruncWeek("day")
+            # A date, not a timestamp: the rows come back as JSON (`_read_all`).
+            return Cast(TruncWeek("day"), DateField())
         return F(f"{self.kind}_id")
 
     def key_of_day(self, day: date):
@@ -460,15 +473,13 @@ def _sums(
     grouping: _Grouping,
     keys: list | None = None,
 ) -> dict:
-    """Sums per group over the UTC days [start, end): one query per rollup table, plus
-    today's overdue clocks and the targets. `keys` restricts a client, contact or role
-    grouping to one page of them."""
+    """Sums per group over the UTC days [start, end): every rollup table, today's
+    overdue clocks and the targets, read in one statement (`_read_all`). `keys`
+    restricts a client, contact or role grouping to one page of them."""
     if keys is not None and not keys:
         return {}  # an empty page
     now, today = _today_start()
-    groups: dict = defaultdict(Sums)
     by = grouping.expression()
-    contact_only = grouping.kind == "contact"
     # Organization-wide, by window or week: the organization × day totals say the
     # same as the detailed rows, in a few hundred rows rather than tens of thousands.
     organization_wide = (
@@ -477,54 +488,110 @@ def _sums(
         and client_scope(membership) is None
     )
 
-    def rows(model, has_contact: bool, sums: dict, extra: Q | None = None, *values):
-        if organization_wide:
-            model = model.TOTALS
-        queryset = _scoped(
-            model.objects.filter(day__gte=start, day__lt=end),
-            membership,
-            filters,
-            has_contact=has_contact,
-        )
+    def scoped(queryset, *, has_contact: bool):
+        queryset = _scoped(queryset, membership, filters, has_contact=has_contact)
         if keys is not None:
             queryset = queryset.filter(**{f"{grouping.kind}_id__in": keys})
-        if extra is not None:
-            queryset = queryset.filter(extra)
+        return queryset
+
+    def rows(model, has_contact: bool, sums: dict, *values):
+        if organization_wide:
+            model = model.TOTALS
+        queryset = scoped(
+            model.objects.filter(day__gte=start, day__lt=end), has_contact=has_contact
+        )
         annotations = {name: Sum(column) for name, column in sums.items()}
         return queryset.annotate(group=by).values("group", *values).annotate(**annotations)
 
-    for row in rows(ClockRollup, True, {**CLOCK_SUMS, "overdue": "open"}, extra=Q(day__lt=today)):
-        target = groups[row["group"]]
-        for name in CLOCK_SUMS:
-            setattr(target, name, getattr(target, name) + (row[name] or 0))
-        target.overdue_now += row["overdue"] or 0
-    # Due today or later: closed ones count, open ones only once past due (below).
-    for row in rows(ClockRollup, True, CLOCK_SUMS, extra=Q(day__gte=today)):
-        _add(groups[row["group"]], row, CLOCK_SUMS)
-    for row in rows(FeedbackRollup, True, FEEDBACK_SUMS):
-        _add(groups[row["group"]], row, FEEDBACK_SUMS)
-    for row in rows(DurationRollup, True, {"total": "n"}, None, "measure", "bucket"):
-        groups[row["group"]].histograms[row["measure"]][row["bucket"]] += row["total"]
-    losses = _scoped(
-        DelayLoss.objects.filter(day__gte=start, day__lt=end), membership, filters, has_contact=True
-    )
-    if keys is not None:
-        losses = losses.filter(**{f"{grouping.kind}_id__in": keys})
-    for row in losses.annotate(group=by).values("group").annotate(n=Count("id")):
-        groups[row["group"]].delay_losses += row["n"]
-    if today >= start and today < end:
-        _overdue_today(groups, membership, filters, grouping, keys, now, today)
-    if not contact_only:
-        for row in rows(SubmissionRollup, False, SUBMISSION_SUMS):
-            _add(groups[row["group"]], row, SUBMISSION_SUMS)
-        for row in rows(
+    # Open clocks count as overdue once their due day is past (today's, below).
+    reads = {
+        "clock": rows(ClockRollup, True, CLOCK_SUMS).annotate(
+            overdue=Sum("open", filter=Q(day__lt=today))
+        ),
+        "feedback": rows(FeedbackRollup, True, FEEDBACK_SUMS),
+        "duration": _histograms(rows(DurationRollup, True, {"total": "n"}, "measure", "bucket")),
+        "delay": scoped(DelayLoss.objects.filter(day__gte=start, day__lt=end), has_contact=True)
+        .annotate(group=by)
+        .values("group")
+        .annotate(n=Count("id")),
+    }
+    if start <= today < end:
+        reads["overdue"] = _overdue_today(scoped, grouping, now, today)
+    if grouping.kind != "contact":
+        reads["submission"] = rows(SubmissionRollup, False, SUBMISSION_SUMS)
+        reads["role"] = rows(
             RoleRollup, False, {**ROLE_SUMS, "losses_lost": "lost", "losses_withdrawn": "withdrawn"}
-        ):
-            target = groups[row["group"]]
-            _add(target, row, ROLE_SUMS)
-            target.losses += row["losses_lost"] + row["losses_withdrawn"]
-        _targets(groups, membership, filters, grouping, keys, start, min(end, today + timedelta(1)))
+        )
+        target_end = min(end, today + timedelta(1))
+        if start < target_end:
+            periods = scoped(
+                TargetPeriod.objects.filter(
+                    Q(ends_on__isnull=True) | Q(ends_on__gt=start), starts_on__lt=target_end
+                ),
+                has_contact=False,
+            )
+            reads["target"] = _target_statement(periods, grouping, start, target_end)
+
+    groups: dict = defaultdict(Sums)
+    found = _read_all(reads)
+    key_of = date.fromisoformat if grouping.kind == "week" else (lambda key: key)
+    for row in found["clock"]:
+        target = groups[key_of(row["group"])]
+        _add(target, row, CLOCK_SUMS)
+        target.overdue_now += row["overdue"] or 0
+    for row in found["feedback"]:
+        _add(groups[key_of(row["group"])], row, FEEDBACK_SUMS)
+    for row in found["duration"]:
+        counts = groups[key_of(row["group"])].histograms[row["measure"]]
+        for bucket, total in row["counts"].items():
+            counts[int(bucket)] += total
+    for row in found["delay"]:
+        groups[key_of(row["group"])].delay_losses += row["n"]
+    for row in found.get("overdue", []):
+        if row["n"]:
+            group = grouping.key_of_day(today) if row["group"] is None else row["group"]
+            groups[group].overdue_now += row["n"]
+    for row in found.get("submission", []):
+        _add(groups[key_of(row["group"])], row, SUBMISSION_SUMS)
+    for row in found.get("role", []):
+        target = groups[key_of(row["group"])]
+        _add(target, row, ROLE_SUMS)
+        target.losses += row["losses_lost"] + row["losses_withdrawn"]
+    if "target" in found:
+        _add_targets(groups, found["target"], grouping, start, target_end)
     return groups
+
+
+def _read_all(reads: dict) -> dict[str, list[dict]]:
+    """Run every read in one statement, one round trip: each read's rows as JSON objects
+    tagged with its name (the reads return different columns, so a plain UNION cannot)."""
+    parts, params = [], []
+    for name, read in reads.items():
+        sql, read_params = (
+            read if isinstance(read, tuple) else read.order_by().query.sql_with_params()
+        )
+        parts.append(f"SELECT %s, row_to_json(q) FROM ({sql}) AS q")  # noqa: S608 - from the ORM
+        params += [name, *read_params]
+    found: dict[str, list[dict]] = {name: [] for name in reads}
+    with connection.cursor() as cursor:
+        # A serial plan: the parts' summed cost would have PostgreSQL start parallel
+        # workers for a read of a few milliseconds, slower on a busy server. Local to
+        # the statement's transaction (the implicit one of a read in autocommit).
+        cursor.execute(f"{SERIAL_PLAN}; {' UNION ALL '.join(parts)}", params)
+        for name, row in cursor.fetchall():
+            found[name].append(row)
+    return found
+
+
+def _histograms(buckets) -> tuple[str, list]:
+    """A histogram per group and measure, {bucket: count}, from the rows per bucket: a
+    few hundred JSON rows to decode instead of thousands."""
+    sql, params = buckets.order_by().query.sql_with_params()
+    return (
+        'SELECT b."group", b.measure, json_object_agg(b.bucket, b.total) AS counts '  # noqa: S608
+        f"FROM ({sql}) AS b GROUP BY 1, 2",
+        params,
+    )
 
 
 def _add(target: Sums, row: dict, names) -> None:
@@ -532,87 +599,91 @@ def _add(target: Sums, row: dict, names) -> None:
         setattr(target, name, getattr(target, name) + (row[name] or 0))
 
 
-def _overdue_today(groups, membership, filters, grouping, keys, now, today) -> None:
+def _overdue_today(scoped, grouping, now, today):
     """Open clocks due earlier today: the rollups say which clocks are open by due
     day, and only today's part of it depends on the time of day. Read through the
     open-clock index (organization, due_at) where closed_at is null."""
     midnight = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
-    clocks = _scoped(
+    clocks = scoped(
         ResponseClock.objects.filter(closed_at__isnull=True, due_at__gte=midnight, due_at__lt=now),
-        membership,
-        filters,
         has_contact=True,
     )
     if grouping.kind in {"window", "week"}:
-        count = clocks.count()
-        if count:
-            groups[grouping.key_of_day(today)].overdue_now += count
-        return
-    column = f"{grouping.kind}_id"
-    if keys is not None:
-        clocks = clocks.filter(**{f"{column}__in": keys})
-    for row in clocks.values(column).annotate(n=Count("id")):
-        groups[row[column]].overdue_now += row["n"]
+        # One group: today's.
+        return (
+            clocks.annotate(group=Value(None, output_field=IntegerField()))
+            .values("group")
+            .annotate(n=Count("id"))
+        )
+    return clocks.annotate(group=F(f"{grouping.kind}_id")).values("group").annotate(n=Count("id"))
 
 
-def _targets(groups, membership, filters, grouping, keys, start: date, end: date) -> None:
-    """Each group's submissions target and expected check-ins over [start, end): every
-    period in force, prorated by the days it overlaps (docs/metrics.md)."""
-    if end <= start:
-        return
-    periods = _scoped(
-        TargetPeriod.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gt=start), starts_on__lt=end
-        ),
-        membership,
-        filters,
-        has_contact=False,
-    )
-    if keys is not None:
-        periods = periods.filter(**{f"{grouping.kind}_id__in": keys})
+def _target_statement(periods, grouping, start: date, end: date) -> tuple[str, list]:
+    """The targets' read. By client, role or contact: each group's submissions per week
+    times days in force and days in force, per cadence, every period prorated by the
+    days it overlaps [start, end). By window or week: the days on which the sums in
+    force change (a period starts or ends), which `_add_targets` walks through."""
     sql, params = periods.values_list(
         "client_id", "role_id", "starts_on", "ends_on", "submissions_per_week", "checkin_cadence"
     ).query.sql_with_params()
+    columns = "(client_id, role_id, starts_on, ends_on, spw, cad)"
     if grouping.kind in {"window", "week"}:
-        # Split each period by day ranges of the groups: two windows, or 52 weeks.
-        if grouping.kind == "window":
-            spans = [(0, start, min(grouping.boundary, end)), (1, grouping.boundary, end)]
-        else:
-            monday = start - timedelta(days=start.weekday())
-            spans = []
-            while monday < end:
-                spans.append((monday, max(monday, start), min(monday + timedelta(7), end)))
-                monday += timedelta(days=7)
-        spans = [span for span in spans if span[1] < span[2]]
-        if not spans:
-            return
-        span_sql = " UNION ALL ".join(["SELECT %s AS k, %s::date AS a, %s::date AS b"] * len(spans))
-        span_params = [value for span in spans for value in span]
         statement = (
-            f"SELECT s.k, p.cad, sum(p.spw * o.days), sum(o.days) "  # noqa: S608 - from the ORM
-            f"FROM ({sql}) AS p (client_id, role_id, starts_on, ends_on, spw, cad) "
-            f"JOIN ({span_sql}) AS s "
-            "ON p.starts_on < s.b AND (p.ends_on IS NULL OR p.ends_on > s.a) "
-            "CROSS JOIN LATERAL (SELECT LEAST(s.b, COALESCE(p.ends_on, s.b)) "
-            "- GREATEST(s.a, p.starts_on) AS days) AS o GROUP BY s.k, p.cad"
+            "SELECT GREATEST(e.d, %s::date) AS d, p.cad, sum(e.spw) AS spw, sum(e.n) AS n "  # noqa: S608
+            f"FROM ({sql}) AS p {columns} CROSS JOIN LATERAL (VALUES (p.starts_on, p.spw, 1), "
+            "(p.ends_on, -p.spw, -1)) AS e (d, spw, n) WHERE e.d IS NOT NULL AND e.d < %s::date "
+            "GROUP BY 1, 2"
         )
-        all_params = [*params, *span_params]
+        return statement, [start, *params, end]
+    column = f"{grouping.kind}_id"
+    statement = (
+        f'SELECT p.{column} AS "group", p.cad, sum(p.spw * o.days) AS weighted, '  # noqa: S608
+        f"sum(o.days) AS days FROM ({sql}) AS p {columns} "
+        "CROSS JOIN LATERAL (SELECT LEAST(%s::date, COALESCE(p.ends_on, %s::date)) "
+        f"- GREATEST(%s::date, p.starts_on) AS days) AS o GROUP BY p.{column}, p.cad"
+    )
+    return statement, [*params, end, end, start]
+
+
+def _add_targets(groups, rows: list[dict], grouping, start: date, end: date) -> None:
+    """Each group's submissions target and expected check-ins over [start, end), from
+    the targets' read (`_target_statement`): every period in force, prorated by the days
+    it overlaps (docs/metrics.md)."""
+    if grouping.kind not in {"window", "week"}:
+        for row in rows:
+            target = groups[row["group"]]
+            target.target += float(row["weighted"]) / 7
+            target.expected_checkins += float(row["days"]) * CHECKINS_PER_DAY.get(row["cad"], 0)
+        return
+    # Spans of days, one per group: the two windows, or the weeks.
+    if grouping.kind == "window":
+        spans = [(0, start, min(grouping.boundary, end)), (1, grouping.boundary, end)]
     else:
-        column = f"{grouping.kind}_id"
-        statement = (
-            f"SELECT p.{column}, p.cad, sum(p.spw * o.days), sum(o.days) "  # noqa: S608
-            f"FROM ({sql}) AS p (client_id, role_id, starts_on, ends_on, spw, cad) "
-            "CROSS JOIN LATERAL (SELECT LEAST(%s::date, COALESCE(p.ends_on, %s::date)) "
-            "- GREATEST(%s::date, p.starts_on) AS days) AS o "
-            f"GROUP BY p.{column}, p.cad"
-        )
-        all_params = [*params, end, end, start]
-    with connection.cursor() as cursor:
-        cursor.execute(statement, all_params)
-        for key, cadence, weighted, days in cursor.fetchall():
-            target = groups[key]
-            target.target += float(weighted) / 7
-            target.expected_checkins += float(days) * CHECKINS_PER_DAY.get(cadence, 0)
+        monday = start - timedelta(days=start.weekday())
+        spans = []
+        while monday < end:
+            spans.append((monday, max(monday, start), min(monday + timedelta(7), end)))
+            monday += timedelta(days=7)
+    spans = [span for span in spans if span[1] < span[2]]
+    # Walk the days on which the sums in force change: between two such days, each span
+    # gets the sums in force times the days it shares with that stretch.
+    changes: dict[date, list[dict]] = defaultdict(list)
+    for row in rows:
+        changes[date.fromisoformat(row["d"])].append(row)
+    per_week, by_cadence = 0.0, defaultdict(int)
+    days = sorted(changes)
+    for i, day in enumerate(days):
+        for row in changes[day]:
+            per_week += float(row["spw"])
+            by_cadence[row["cad"]] += row["n"]
+        until = days[i + 1] if i + 1 < len(days) else end
+        checkins_per_day = sum(n * CHECKINS_PER_DAY.get(c, 0) for c, n in by_cadence.items())
+        for key, span_start, span_end in spans:
+            shared = (min(until, span_end) - max(day, span_start)).days
+            if shared > 0:
+                target = groups[key]
+                target.target += per_week * shared / 7
+                target.expected_checkins += checkins_per_day * shared
 
 
 # --- From sums to figures --------------------------------------------------------------
@@ -1013,13 +1084,20 @@ def metrics_cost_of_delay(
         end=window.end,
         grouping=_Grouping("window", boundary=window.start),
     ).get(1, Sums())
-    page = losses.select_related("submission__candidate", "role", "client", "contact").order_by(
-        "-lost_at", "-id"
-    )
+    newest_first = ("-lost_at", "-id")
     if cursor:
         lost_at, pk = _cursor_read(cursor)
-        page = page.filter(Q(lost_at__lt=lost_at) | Q(lost_at=lost_at, id__lt=pk))
-    rows = list(page[: page_size + 1])
+        losses = losses.filter(Q(lost_at__lt=lost_at) | Q(lost_at=lost_at, id__lt=pk))
+    # The page's ids first, through metrics_delay_lost_idx, then their names: joined
+    # to the window's every loss, the planner would sort them all for the page.
+    page = DelayLoss.objects.filter(
+        pk__in=Subquery(losses.order_by(*newest_first).values("pk")[: page_size + 1])
+    )
+    rows = list(
+        page.select_related("submission__candidate", "role", "client", "contact").order_by(
+            *newest_first
+        )
+    )
     more = len(rows) > page_size
     rows = rows[:page_size]
     items = [

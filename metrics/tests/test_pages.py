@@ -22,10 +22,10 @@ NOW = datetime(2026, 11, 12, 12, 0, tzinfo=UTC)
 # navigation, the filter's clients (and the chosen client's roles), then the selectors
 # (metrics/tests/test_selectors.py QUERIES).
 BUDGET = {
-    "metrics:dashboard": 16,
-    "metrics:trends": 16,
-    "metrics:scorecards": 17,
-    "metrics:delays": 17,
+    "metrics:dashboard": 8,
+    "metrics:trends": 8,
+    "metrics:scorecards": 9,
+    "metrics:delays": 9,
 }
 
 
@@ -57,7 +57,7 @@ def test_the_client_scorecard_makes_a_fixed_number_of_queries(
 ):
     _busy(history, submissions)
     browser = client_for(recruiter)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(11):
         response = _get(browser, "metrics:client-scorecard", None, client_company.public_id)
     assert response.status_code == 200
 
@@ -261,7 +261,7 @@ def test_a_roles_metrics_make_a_fixed_number_of_queries(
 ):
     _busy(history, submissions)
     browser = client_for(recruiter)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(9):
         response = _get(browser, "metrics:role-metrics", {"window": "4"}, history.role.public_id)
     assert response.status_code == 200
     assert response.context["metrics"].funnel.submitted == submissions

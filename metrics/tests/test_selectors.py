@@ -65,17 +65,16 @@ def _every_selector(member):
         }
 
 
-# Queries, each whatever the data: the clock rollups twice (days before today with
-# their open clocks, days from today without), feedback, duration histograms, losses
-# at a cost of delay, today's overdue clocks, submission cohorts, role days and the
-# targets; the scorecards add their page and its count, the cost-of-delay list its page.
+# Queries, each whatever the data: one statement reads every rollup table, today's
+# overdue clocks and the targets (selectors._read_all); the scorecards and roles add
+# their page and its count, the cost-of-delay list its page.
 QUERIES = {
-    "summary": 9,
-    "clients": 11,
-    "contacts": 9,  # the clock side only, with its page and count
-    "roles": 11,
-    "trends": 9,
-    "cost_of_delay": 10,
+    "summary": 1,
+    "clients": 3,
+    "contacts": 3,
+    "roles": 3,
+    "trends": 1,
+    "cost_of_delay": 2,
 }
 
 
