@@ -243,46 +243,33 @@ def trends(request: HttpRequest) -> HttpResponse:
 
 
 # Column → (what it sorts by, whether the worst comes first when ascending).
-SORTS = {
-    "client": (lambda card: card.name.casefold(), True),
-    "compliance": (lambda card: card.client_side.sla.compliance_pct, True),
-    "feedback": (lambda card: card.client_side.time_to_feedback.business_hours.median, False),
-    "overdue": (lambda card: card.client_side.overdue_now, False),
-    "responsiveness": (lambda card: card.client_side.responsiveness.score, True),
-    "delivered": (lambda card: card.agency_side.delivery.delivered_pct, True),
-    "check_ins": (lambda card: card.agency_side.check_ins.on_cadence_pct, True),
-}
 DEFAULT_SORT = "compliance"
 
 
 def _sort_of(request: HttpRequest) -> tuple[str, str]:
     """The column and direction asked for; anything unknown sorts worst first."""
     column = request.GET.get("sort", DEFAULT_SORT)
-    if column not in SORTS:
+    if column not in selectors.SCORECARD_SORTS:
         column = DEFAULT_SORT
     direction = request.GET.get("dir", "")
     if direction not in {"asc", "desc"}:
-        direction = "asc" if SORTS[column][1] else "desc"
+        direction = _worst_first(column)
     return column, direction
 
 
+def _worst_first(column: str) -> str:
+    return "asc" if selectors.SCORECARD_SORTS[column].low_is_worse else "desc"
+
+
 def _scorecards(membership, read: Filters, column: str, direction: str, page: int, size: int):
-    value_of = SORTS[column][0]
-    reverse = direction == "desc"
-
-    def key(card):
-        value = value_of(card)
-        # Clients without a figure go last, whichever the direction.
-        return (value is None) != reverse, value if value is not None else 0, card.name
-
     return selectors.metrics_client_scorecards(
         membership=membership,
         window=read.window,
         filters=read.filters,
         page=page,
         page_size=size,
-        key=key,
-        reverse=reverse,
+        sort=column,
+        descending=direction == "desc",
     )
 
 
@@ -305,11 +292,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
             "sorted": direction if name == column else None,
             "query": base
             + f"sort={name}&dir="
-            + (
-                ("desc" if direction == "asc" else "asc")
-                if name == column
-                else ("asc" if SORTS[name][1] else "desc")
-            ),
+            + (("desc" if direction == "asc" else "asc") if name == column else _worst_first(name)),
         }
         for name, label in (
             ("client", "Client"),

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -472,10 +473,12 @@ def _sums(
     end: date,
     grouping: _Grouping,
     keys: list | None = None,
+    only: frozenset[str] | None = None,
 ) -> dict:
     """Sums per group over the UTC days [start, end): every rollup table, today's
     overdue clocks and the targets, read in one statement (`_read_all`). `keys`
-    restricts a client, contact or role grouping to one page of them."""
+    restricts a client, contact or role grouping to one page of them; `only` to some of
+    the reads, by name, when only some figures are wanted."""
     if keys is not None and not keys:
         return {}  # an empty page
     now, today = _today_start()
@@ -503,49 +506,58 @@ def _sums(
         annotations = {name: Sum(column) for name, column in sums.items()}
         return queryset.annotate(group=by).values("group", *values).annotate(**annotations)
 
-    # Open clocks count as overdue once their due day is past (today's, below).
-    reads = {
-        "clock": rows(ClockRollup, True, CLOCK_SUMS).annotate(
+    target_end = min(end, today + timedelta(1))
+
+    def targets():
+        periods = scoped(
+            TargetPeriod.objects.filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gt=start), starts_on__lt=target_end
+            ),
+            has_contact=False,
+        )
+        return _target_statement(periods, grouping, start, target_end)
+
+    # Each read as a function, so that only those wanted are compiled. Open clocks count
+    # as overdue once their due day is past (today's: `overdue`).
+    readers = {
+        "clock": lambda: rows(ClockRollup, True, CLOCK_SUMS).annotate(
             overdue=Sum("open", filter=Q(day__lt=today))
         ),
-        "feedback": rows(FeedbackRollup, True, FEEDBACK_SUMS),
-        "duration": _histograms(rows(DurationRollup, True, {"total": "n"}, "measure", "bucket")),
-        "delay": scoped(DelayLoss.objects.filter(day__gte=start, day__lt=end), has_contact=True)
-        .annotate(group=by)
-        .values("group")
-        .annotate(n=Count("id")),
+        "feedback": lambda: rows(FeedbackRollup, True, FEEDBACK_SUMS),
+        "duration": lambda: _histograms(
+            rows(DurationRollup, True, {"total": "n"}, "measure", "bucket")
+        ),
+        "delay": lambda: (
+            scoped(DelayLoss.objects.filter(day__gte=start, day__lt=end), has_contact=True)
+            .annotate(group=by)
+            .values("group")
+            .annotate(n=Count("id"))
+        ),
     }
     if start <= today < end:
-        reads["overdue"] = _overdue_today(scoped, grouping, now, today)
+        readers["overdue"] = lambda: _overdue_today(scoped, grouping, now, today)
     if grouping.kind != "contact":
-        reads["submission"] = rows(SubmissionRollup, False, SUBMISSION_SUMS)
-        reads["role"] = rows(
+        readers["submission"] = lambda: rows(SubmissionRollup, False, SUBMISSION_SUMS)
+        readers["role"] = lambda: rows(
             RoleRollup, False, {**ROLE_SUMS, "losses_lost": "lost", "losses_withdrawn": "withdrawn"}
         )
-        target_end = min(end, today + timedelta(1))
         if start < target_end:
-            periods = scoped(
-                TargetPeriod.objects.filter(
-                    Q(ends_on__isnull=True) | Q(ends_on__gt=start), starts_on__lt=target_end
-                ),
-                has_contact=False,
-            )
-            reads["target"] = _target_statement(periods, grouping, start, target_end)
-
+            readers["target"] = targets
+    reads = {name: read() for name, read in readers.items() if only is None or name in only}
     groups: dict = defaultdict(Sums)
     found = _read_all(reads)
     key_of = date.fromisoformat if grouping.kind == "week" else (lambda key: key)
-    for row in found["clock"]:
+    for row in found.get("clock", []):
         target = groups[key_of(row["group"])]
         _add(target, row, CLOCK_SUMS)
         target.overdue_now += row["overdue"] or 0
-    for row in found["feedback"]:
+    for row in found.get("feedback", []):
         _add(groups[key_of(row["group"])], row, FEEDBACK_SUMS)
-    for row in found["duration"]:
+    for row in found.get("duration", []):
         counts = groups[key_of(row["group"])].histograms[row["measure"]]
         for bucket, total in row["counts"].items():
             counts[int(bucket)] += total
-    for row in found["delay"]:
+    for row in found.get("delay", []):
         groups[key_of(row["group"])].delay_losses += row["n"]
     for row in found.get("overdue", []):
         if row["n"]:
@@ -565,6 +577,8 @@ def _sums(
 def _read_all(reads: dict) -> dict[str, list[dict]]:
     """Run every read in one statement, one round trip: each read's rows as JSON objects
     tagged with its name (the reads return different columns, so a plain UNION cannot)."""
+    if not reads:
+        return {}
     parts, params = [], []
     for name, read in reads.items():
         sql, read_params = (
@@ -856,6 +870,40 @@ def _visible(queryset, membership: Membership, *, client_field: str = "client_id
     return queryset if scope is None else queryset.filter(**{client_field: scope})
 
 
+@dataclass(frozen=True)
+class ScorecardSort:
+    """A column the client scorecards sort by: its figure, whether a low value is the
+    worse one, and the reads (`_sums`) that figure needs."""
+
+    figure: Callable[[ClientScorecard], Any]
+    low_is_worse: bool
+    reads: frozenset[str]
+
+
+CLOCK_SIDE = frozenset({"clock", "overdue"})
+SCORECARD_SORTS = {
+    "client": ScorecardSort(lambda card: card.name.casefold(), True, frozenset()),
+    "compliance": ScorecardSort(lambda card: card.client_side.sla.compliance_pct, True, CLOCK_SIDE),
+    "feedback": ScorecardSort(
+        lambda card: card.client_side.time_to_feedback.business_hours.median,
+        False,
+        frozenset({"duration"}),
+    ),
+    "overdue": ScorecardSort(lambda card: card.client_side.overdue_now, False, CLOCK_SIDE),
+    "responsiveness": ScorecardSort(
+        lambda card: card.client_side.responsiveness.score, True, CLOCK_SIDE
+    ),
+    "delivered": ScorecardSort(
+        lambda card: card.agency_side.delivery.delivered_pct,
+        True,
+        frozenset({"submission", "target"}),
+    ),
+    "check_ins": ScorecardSort(
+        lambda card: card.agency_side.check_ins.on_cadence_pct, True, frozenset({"role", "target"})
+    ),
+}
+
+
 def metrics_client_scorecards(
     *,
     membership: Membership,
@@ -863,63 +911,70 @@ def metrics_client_scorecards(
     filters: MetricsFilter = MetricsFilter(),
     page: int = 1,
     page_size: int = 50,
-    key: Callable[[ClientScorecard], Any] | None = None,
-    reverse: bool = False,
+    sort: str = "client",
+    descending: bool = False,
 ) -> Page[ClientScorecard]:
-    """Both sides of each client's agreements, a page of clients by name, or, given a
-    sort `key` over the scorecards, a page of them in that order: every visible
-    client's figures are then computed (in the same queries, without the page's
-    restriction) and sorted here, since the order depends on the figures."""
-    clients = _visible(Client.objects.order_by("name", "id"), membership, client_field="pk")
+    """Both sides of each client's agreements, a page of clients in the order of one
+    of `SCORECARD_SORTS` (clients without the figure last, either way; then by name).
+
+    By name, the page is picked in SQL. By a figure, that figure is first worked out
+    for every visible client, from only the reads it needs, to pick the page; then
+    every figure of the page's clients."""
+    clients = _visible(Client.objects.all(), membership, client_field="pk")
     if filters.client_id is not None:
         clients = clients.filter(pk=filters.client_id)
     if filters.role_id is not None:
         clients = clients.filter(roles__id=filters.role_id)
-    clients = clients.values_list("pk", "public_id", "name")
-    if key is None:
-        rows, count, page, page_size = _page_of(clients, page, page_size)
-        keys: list | None = [pk for pk, _, _ in rows]
-    else:
-        rows, keys = list(clients), None
-    groups = _sums(
+    by_name = ("-name", "-id") if descending and sort == "client" else ("name", "id")
+    clients = clients.order_by(*by_name).values_list("pk", "public_id", "name")
+    window_sums = partial(
+        _sums,
         membership=membership,
         filters=filters,
         start=window.start,
         end=window.end,
         grouping=_Grouping("client"),
-        keys=keys,
     )
-    items = []
-    for pk, public_id, name in rows:
-        sums = groups.get(pk, Sums())
-        items.append(
-            ClientScorecard(
-                client_id=public_id,
-                name=name,
-                client_side=ClientSide(
-                    sla=_sla(sums),
-                    time_to_feedback=_feedback(sums),
-                    overdue_now=sums.overdue_now,
-                    responsiveness=_responsiveness(sums),
-                ),
-                agency_side=AgencySide(
-                    delivery=_delivery(sums),
-                    check_ins=_check_ins(sums),
-                    time_to_submit=TimeToSubmit(
-                        roles=sums.first_submissions,
-                        mean_days=_mean(
-                            sums.intake_to_submit_seconds, sums.first_submissions, 86400
-                        ),
-                    ),
-                ),
-            )
-        )
-    if key is not None:
-        items.sort(key=key, reverse=reverse)
-        page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-        page, count = max(1, page), len(items)
-        items = items[(page - 1) * page_size : page * page_size]
+    if sort == "client":
+        rows, count, page, page_size = _page_of(clients, page, page_size)
+    else:
+        order = SCORECARD_SORTS[sort]
+        everyone = list(clients)
+        partial_sums = window_sums(only=order.reads)
+
+        def key(row):
+            value = order.figure(_client_scorecard(row, partial_sums.get(row[0], Sums())))
+            return (value is None) != descending, value if value is not None else 0
+
+        # Stable: within equal figures, the clients stay in name order.
+        everyone.sort(key=key, reverse=descending)
+        page_size, page, count = max(1, min(page_size, MAX_PAGE_SIZE)), max(1, page), len(everyone)
+        rows = everyone[(page - 1) * page_size : page * page_size]
+    groups = window_sums(keys=[row[0] for row in rows])
+    items = [_client_scorecard(row, groups.get(row[0], Sums())) for row in rows]
     return Page(items, count, page, page_size)
+
+
+def _client_scorecard(row: tuple, sums: Sums) -> ClientScorecard:
+    _, public_id, name = row
+    return ClientScorecard(
+        client_id=public_id,
+        name=name,
+        client_side=ClientSide(
+            sla=_sla(sums),
+            time_to_feedback=_feedback(sums),
+            overdue_now=sums.overdue_now,
+            responsiveness=_responsiveness(sums),
+        ),
+        agency_side=AgencySide(
+            delivery=_delivery(sums),
+            check_ins=_check_ins(sums),
+            time_to_submit=TimeToSubmit(
+                roles=sums.first_submissions,
+                mean_days=_mean(sums.intake_to_submit_seconds, sums.first_submissions, 86400),
+            ),
+        ),
+    )
 
 
 def metrics_contact_scorecards(

@@ -71,6 +71,7 @@ def _every_selector(member):
 QUERIES = {
     "summary": 1,
     "clients": 3,
+    "clients_by_compliance": 4,  # compliance of every client first, then the page's figures
     "contacts": 3,
     "roles": 3,
     "trends": 1,
@@ -87,6 +88,9 @@ def test_each_selector_makes_a_fixed_number_of_queries(
     call = {
         "summary": lambda: selectors.metrics_summary(membership=recruiter, window=WINDOW),
         "clients": lambda: selectors.metrics_client_scorecards(membership=recruiter, window=WINDOW),
+        "clients_by_compliance": lambda: selectors.metrics_client_scorecards(
+            membership=recruiter, window=WINDOW, sort="compliance"
+        ),
         "contacts": lambda: selectors.metrics_contact_scorecards(
             membership=recruiter, window=WINDOW
         ),
@@ -210,3 +214,38 @@ def test_organization_wide_figures_from_the_totals_equal_the_detailed_rows(histo
                 organization_wide = read(MetricsFilter())
             assert any("metrics_submissiontotals" in q["sql"] for q in unfiltered.captured_queries)
             assert organization_wide == read(only_client)
+
+
+@pytest.mark.parametrize("sort", list(selectors.SCORECARD_SORTS))
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_scorecards_sorted_by_a_figure_are_in_the_order_of_their_full_figures(
+    sort, descending, history, organization, recruiter
+):
+    """The page is picked from only the reads its figure needs: the order must be the
+    one the complete scorecards give, clients without the figure last either way."""
+    _busy(history, 6)
+    with organization_context(organization.id):
+        globex = _other_client(organization, recruiter)
+        ClientFactory(organization=organization, name="Quiet Ltd")
+    late = History(
+        organization=organization,
+        recruiter=recruiter,
+        agreed_at=MONDAY_10 - timedelta(hours=2),
+        submissions_per_week=1,
+        **globex,
+    )
+    for n in range(2):  # never answered: overdue, none on time
+        late.submit(MONDAY_10 + timedelta(hours=n))
+    with at(NOW), organization_context(organization.id):
+        by_name = selectors.metrics_client_scorecards(membership=recruiter, window=WINDOW)
+        page = selectors.metrics_client_scorecards(
+            membership=recruiter, window=WINDOW, sort=sort, descending=descending
+        )
+    figure = selectors.SCORECARD_SORTS[sort].figure
+    with_figure = [card for card in by_name.items if figure(card) is not None]
+    without = [card for card in by_name.items if figure(card) is None]
+    expected = sorted(with_figure, key=figure, reverse=descending) + (
+        without[::-1] if descending and sort == "client" else without
+    )
+    assert [card.name for card in page.items] == [card.name for card in expected]
+    assert page.items == expected
