@@ -6,6 +6,7 @@ bulk load and times it), then measures the three budgets of docs/metrics.md:
 * every metrics endpoint, as the largest organization's owner and as the hiring
   manager of its busiest client: p50/p95 server time (in-process, Django's test
   `Client`, the whole stack) and the SQL queries of each request;
+* the dashboard's pages, signed in as the same two people, the same way;
 * the rollup upkeep: the time the metrics handlers add to real writes through the
   services (a submission, a skills review, stage moves), measured inside the handlers
   as they run in the write's transaction;
@@ -24,6 +25,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -45,6 +47,8 @@ BENCH_DATABASE = "rapport_bench_metrics"
 WARM_UP = 3
 SQL_RUNS = 3
 TARGET_P95_MS = 60  # each metrics endpoint at the scale data set
+TARGET_PAGE_P95_MS = 150  # the dashboard and scorecard pages
+TARGET_PAGE_QUERIES = 15
 TARGET_UPKEEP_MS = 2  # p95 added to the write that triggers it
 TARGET_REBUILD_S = 60  # the largest organization
 TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
@@ -56,32 +60,35 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def time_endpoints(client, urls: list[tuple[str, str, str]], runs: int) -> list[dict]:
-    """Each (label, url, key) `runs` times, taking turns, after a warm-up; then its
-    queries (without transaction control and the key's last-used update)."""
+def time_requests(requests: list[tuple[str, str, Callable]], runs: int) -> list[dict]:
+    """Each (label, url, get) `runs` times, taking turns, after a warm-up; then its
+    queries (without transaction control and an API key's last-used update)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def get(url, key):
-        response = client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}")
+    def fetch(result):
+        response = result["get"](result["url"])
         if response.status_code != 200:
+            url = result["url"]
             raise RuntimeError(f"GET {url}: {response.status_code} {response.content[:300]}")
         return response
 
-    results = [{"label": label, "url": url, "key": key, "times": []} for label, url, key in urls]
+    results = [
+        {"label": label, "url": url, "get": get, "times": []} for label, url, get in requests
+    ]
     for result in results:
         for _ in range(WARM_UP):
-            get(result["url"], result["key"])
+            fetch(result)
     for _ in range(runs):
         for result in results:
             started = time.perf_counter()
-            get(result["url"], result["key"])
+            fetch(result)
             result["times"].append((time.perf_counter() - started) * 1000)
     for result in results:
         counts = []
         for _ in range(SQL_RUNS):
             with CaptureQueriesContext(connection) as captured:
-                response = get(result["url"], result["key"])
+                response = fetch(result)
             statements = [without_tenant_prefix(q["sql"]) for q in captured]
             counts.append(
                 sum(
@@ -230,7 +237,7 @@ def run(args, source_url: str) -> str:
     rebuild = metrics_rebuild(organization_id=organization_id)
 
     with organization_context(organization_id):
-        owner = Membership.objects.get(role=MembershipRole.OWNER)
+        owner = Membership.objects.select_related("user").get(role=MembershipRole.OWNER)
         _, owner_key = api_key_create(actor=owner, name="bench", scopes=[ApiKeyScope.READ])
         busiest = (
             Submission.objects.filter(client__memberships__role=MembershipRole.HIRING_MANAGER)
@@ -239,7 +246,7 @@ def run(args, source_url: str) -> str:
             .order_by("-count")
             .first()
         )
-        manager = Membership.objects.get(
+        manager = Membership.objects.select_related("user").get(
             role=MembershipRole.HIRING_MANAGER, client_id=busiest["client_id"]
         )
         _, hm_key = api_key_create(
@@ -260,9 +267,25 @@ def run(args, source_url: str) -> str:
         submissions = Submission.objects.count()
         lost = Submission.objects.filter(stage__in=[Stage.LOST, Stage.WITHDRAWN]).count()
 
+        busiest_role = (
+            Submission.objects.filter(client_id=busiest["client_id"])
+            .values("role__public_id")
+            .annotate(count=Count("id"))
+            .order_by("-count")
+            .first()["role__public_id"]
+        )
+
     prepare_for_serving()
-    client = TestClient()
     today = timezone.now().date()
+
+    def api(key: str) -> Callable:
+        client = TestClient()
+        return lambda url: client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}")
+
+    def browser(member) -> Callable:
+        client = TestClient()
+        client.force_login(member.user)
+        return client.get
 
     def url(resource: str, **query) -> str:
         return f"/api/v1/metrics/{resource}/" + (f"?{urlencode(query)}" if query else "")
@@ -271,27 +294,67 @@ def run(args, source_url: str) -> str:
         "from": (today - timedelta(days=364)).isoformat(),
         "to": (today + timedelta(1)).isoformat(),
     }
-    urls = [
-        (f"`/api/v1/metrics/{resource}/` (28 days)", url(resource), owner_key)
+    as_owner, as_manager = api(owner_key), api(hm_key)
+    requests = [
+        (f"`/api/v1/metrics/{resource}/` (28 days)", url(resource), as_owner)
         for resource in ("summary", "clients", "contacts", "roles", "trends", "cost-of-delay")
     ]
-    urls += [
-        (f"`/api/v1/metrics/{resource}/` (365 days)", url(resource, **year), owner_key)
+    requests += [
+        (f"`/api/v1/metrics/{resource}/` (365 days)", url(resource, **year), as_owner)
         for resource in ("summary", "clients", "roles", "cost-of-delay")
     ]
-    urls.append(
+    requests.append(
         (
             "`/api/v1/metrics/summary/?client=<busiest>` (365 days)",
             url("summary", client=busiest["client__public_id"], **year),
-            owner_key,
+            as_owner,
         )
     )
-    urls += [
-        (f"`/api/v1/metrics/{resource}/`, the hiring manager's key", url(resource), hm_key)
+    requests += [
+        (f"`/api/v1/metrics/{resource}/`, the hiring manager's key", url(resource), as_manager)
         for resource in ("summary", "trends")
     ]
-    print(f"Timing {args.runs} rounds of {len(urls)} requests…", flush=True)
-    results = time_endpoints(client, urls, args.runs)
+    print(f"Timing {args.runs} rounds of {len(requests)} requests…", flush=True)
+    results = time_requests(requests, args.runs)
+
+    owner_pages, manager_pages = browser(owner), browser(manager)
+    scorecard = f"/dashboard/clients/{busiest['client__public_id']}/"
+    pages = [
+        ("`/dashboard/` (4 weeks)", "/dashboard/", owner_pages),
+        ("`/dashboard/?window=52`", "/dashboard/?window=52", owner_pages),
+        ("`/dashboard/trends/`", "/dashboard/trends/", owner_pages),
+        (
+            "`/dashboard/clients/`, worst compliance first (4 weeks)",
+            "/dashboard/clients/",
+            owner_pages,
+        ),
+        (
+            "`/dashboard/clients/?window=52`, worst compliance first",
+            "/dashboard/clients/?window=52",
+            owner_pages,
+        ),
+        (
+            "`/dashboard/clients/?sort=feedback&window=52`",
+            "/dashboard/clients/?sort=feedback&window=52",
+            owner_pages,
+        ),
+        (
+            "`/dashboard/cost-of-delay/?window=52`",
+            "/dashboard/cost-of-delay/?window=52",
+            owner_pages,
+        ),
+        ("client scorecard, busiest client (4 weeks)", scorecard, owner_pages),
+        ("client scorecard, busiest client, 52 weeks", f"{scorecard}?window=52", owner_pages),
+        (
+            "role metrics, its busiest role, 52 weeks",
+            f"/dashboard/roles/{busiest_role}/?window=52",
+            owner_pages,
+        ),
+        ("the hiring manager's home", "/", manager_pages),
+        ("the hiring manager's client scorecard", scorecard, manager_pages),
+    ]
+    print(f"Timing {args.runs} rounds of {len(pages)} pages…", flush=True)
+    page_results = time_requests(pages, args.runs)
 
     print(f"Timing the rollup upkeep of {args.writes} submissions and their answers…", flush=True)
     upkeep = time_upkeep(organization_id, args.writes)
@@ -336,6 +399,22 @@ def run(args, source_url: str) -> str:
             f"| {result['label']} | {statistics.median(result['times']):.1f} ms "
             f"| {p95:.1f} ms | {max(result['times']):.1f} ms | {result['queries']} "
             f"| {result['bytes']:,} | {'met' if p95 <= TARGET_P95_MS else '**missed**'} |"
+        )
+    lines += [
+        "",
+        f"The dashboard's pages, signed in (target ≤ {TARGET_PAGE_QUERIES} queries, p95 ≤ "
+        f"{TARGET_PAGE_P95_MS} ms):",
+        "",
+        "| Page | p50 | p95 | max | Queries | Bytes | Met |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in page_results:
+        p95 = percentile(result["times"], 0.95)
+        met = p95 <= TARGET_PAGE_P95_MS and result["queries"] <= TARGET_PAGE_QUERIES
+        lines.append(
+            f"| {result['label']} | {statistics.median(result['times']):.1f} ms "
+            f"| {p95:.1f} ms | {max(result['times']):.1f} ms | {result['queries']} "
+            f"| {result['bytes']:,} | {'met' if met else '**missed**'} |"
         )
     lines += [
         "",

@@ -32,9 +32,17 @@ class Rollup(TenantModel):
     # added to the row of the copy whose key is the projection of its key on the
     # copy's KEY (metrics.rollups.merged).
     TOTALS: "type[Rollup] | None" = None
+    # Its copy per organization × client × week (Monday, UTC), kept the same way: a
+    # client's figures over a long window sum these for the window's whole weeks.
+    CLIENT_WEEKS: "type[Rollup] | None" = None
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def copies(cls) -> "list[type[Rollup]]":
+        """The coarser tables every delta to this one is also added to."""
+        return [copy for copy in (cls.TOTALS, cls.CLIENT_WEEKS) if copy is not None]
 
 
 def _grain_constraint(name: str, *fields: str) -> models.UniqueConstraint:
@@ -50,6 +58,18 @@ def _client_index(name: str) -> models.Index:
     # client filter): without it, a client's year is read through the whole
     # organization's year.
     return models.Index(fields=["organization", "client", "day"], name=name)
+
+
+def _client_weeks_constraint(name: str, *fields: str) -> models.UniqueConstraint:
+    # Also the index of the client reads: (organization, client, week) ranges.
+    return models.UniqueConstraint(fields=["organization", "client", "week", *fields], name=name)
+
+
+def _client_foreign_key() -> models.ForeignKey:
+    # No index of its own: the unique constraint leads with (organization, client).
+    return models.ForeignKey(
+        "recruiting.Client", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
 
 def _totals_constraint(name: str, *fields: str) -> models.UniqueConstraint:
@@ -88,6 +108,19 @@ class ClockTotals(ClockCounters):
         constraints = [_totals_constraint("metrics_clock_totals_grain")]
 
 
+class ClockClientWeeks(ClockCounters):
+    """ClockRollup summed per organization × client × week of the due day."""
+
+    client = _client_foreign_key()
+    week = models.DateField()
+
+    KEY = ("client_id", "week")
+    UNIQUE = "metrics_clock_client_weeks_grain"
+
+    class Meta:
+        constraints = [_client_weeks_constraint("metrics_clock_client_weeks_grain")]
+
+
 class ClockRollup(ClockCounters):
     """Response clocks by the UTC day of their due time, per contact who owed them.
 
@@ -109,6 +142,7 @@ class ClockRollup(ClockCounters):
     KEY = ("client_id", "role_id", "contact_id", "owed_by", "day")
     UNIQUE = "metrics_clock_grain"
     TOTALS = ClockTotals
+    CLIENT_WEEKS = ClockClientWeeks
 
     class Meta:
         constraints = [
@@ -142,6 +176,19 @@ class FeedbackTotals(FeedbackCounters):
         constraints = [_totals_constraint("metrics_feedback_totals_grain")]
 
 
+class FeedbackClientWeeks(FeedbackCounters):
+    """FeedbackRollup summed per organization × client × week of the answer."""
+
+    client = _client_foreign_key()
+    week = models.DateField()
+
+    KEY = ("client_id", "week")
+    UNIQUE = "metrics_feedback_client_weeks_grain"
+
+    class Meta:
+        constraints = [_client_weeks_constraint("metrics_feedback_client_weeks_grain")]
+
+
 class FeedbackRollup(FeedbackCounters):
     """Each submission's first client answer, by the UTC day it came, per contact who
     gave it: how long after the submission it came, in business and calendar time."""
@@ -156,6 +203,7 @@ class FeedbackRollup(FeedbackCounters):
     KEY = ("client_id", "role_id", "contact_id", "day")
     UNIQUE = "metrics_feedback_grain"
     TOTALS = FeedbackTotals
+    CLIENT_WEEKS = FeedbackClientWeeks
 
     class Meta:
         constraints = [
@@ -201,6 +249,19 @@ class SubmissionTotals(SubmissionCounters):
         constraints = [_totals_constraint("metrics_submission_totals_grain")]
 
 
+class SubmissionClientWeeks(SubmissionCounters):
+    """SubmissionRollup summed per organization × client × week of the cohort."""
+
+    client = _client_foreign_key()
+    week = models.DateField()
+
+    KEY = ("client_id", "week")
+    UNIQUE = "metrics_submission_client_weeks_grain"
+
+    class Meta:
+        constraints = [_client_weeks_constraint("metrics_submission_client_weeks_grain")]
+
+
 class SubmissionRollup(SubmissionCounters):
     """Submissions by the UTC day they were made (a cohort): how many, and how many of
     them reached each later stage of the funnel or left it, whenever that happened."""
@@ -212,6 +273,7 @@ class SubmissionRollup(SubmissionCounters):
     KEY = ("client_id", "role_id", "day")
     UNIQUE = "metrics_submission_grain"
     TOTALS = SubmissionTotals
+    CLIENT_WEEKS = SubmissionClientWeeks
 
     class Meta:
         constraints = [_grain_constraint("metrics_submission_grain", "day", "client", "role")]
@@ -275,6 +337,19 @@ class RoleTotals(RoleCounters):
         constraints = [_totals_constraint("metrics_role_totals_grain")]
 
 
+class RoleClientWeeks(RoleCounters):
+    """RoleRollup summed per organization × client × week."""
+
+    client = _client_foreign_key()
+    week = models.DateField()
+
+    KEY = ("client_id", "week")
+    UNIQUE = "metrics_role_client_weeks_grain"
+
+    class Meta:
+        constraints = [_client_weeks_constraint("metrics_role_client_weeks_grain")]
+
+
 class RoleRollup(RoleCounters):
     """What happened on a role on a UTC day: hires (and how long they took), moves out
     of each open stage (and how long the submission had been in it), losses, check-ins
@@ -287,6 +362,7 @@ class RoleRollup(RoleCounters):
     KEY = ("client_id", "role_id", "day")
     UNIQUE = "metrics_role_grain"
     TOTALS = RoleTotals
+    CLIENT_WEEKS = RoleClientWeeks
 
     class Meta:
         constraints = [_grain_constraint("metrics_role_grain", "day", "client", "role")]
@@ -318,6 +394,25 @@ class DurationTotals(Rollup):
         constraints = [_totals_constraint("metrics_duration_totals_grain", "measure", "bucket")]
 
 
+class DurationClientWeeks(Rollup):
+    """DurationRollup summed per organization × client × week, measure and bucket."""
+
+    client = _client_foreign_key()
+    week = models.DateField()
+    measure = models.CharField(max_length=12, choices=Measure.choices)
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    KEY = ("client_id", "week", "measure", "bucket")
+    COUNTERS = ("n",)
+    UNIQUE = "metrics_duration_client_weeks_grain"
+
+    class Meta:
+        constraints = [
+            _client_weeks_constraint("metrics_duration_client_weeks_grain", "measure", "bucket")
+        ]
+
+
 class DurationRollup(Rollup):
     """How many durations of a measure fell in each bucket (`metrics.histograms`), per
     grain: the histogram that medians and p90s of any window are read from."""
@@ -336,6 +431,7 @@ class DurationRollup(Rollup):
     COUNTERS = ("n",)
     UNIQUE = "metrics_duration_grain"
     TOTALS = DurationTotals
+    CLIENT_WEEKS = DurationClientWeeks
 
     class Meta:
         constraints = [

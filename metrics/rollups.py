@@ -16,6 +16,7 @@ rebuild holds up no other organization.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -41,8 +42,8 @@ Sums = dict[type[Rollup], dict[tuple, dict[str, int]]]
 
 def merged(deltas: Iterable[Delta]) -> Sums:
     """The deltas summed by table and key, and each table's sums added to its
-    organization-wide totals (`Rollup.TOTALS`), so that the upsert and the rebuild
-    keep both levels alike."""
+    coarser copies (`Rollup.copies`: organization-wide totals, client weeks), so that
+    the upsert and the rebuild keep every level alike."""
     sums: Sums = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for delta in deltas:
         row = sums[delta.model][delta.key]
@@ -50,14 +51,27 @@ def merged(deltas: Iterable[Delta]) -> Sums:
             row[name] += amount
     # Projected from the summed rows rather than from each delta: a rebuild has many
     # times more deltas than rows.
-    for model in [model for model in sums if model.TOTALS is not None]:
-        totals = sums[model.TOTALS]
-        positions = [model.KEY.index(name) for name in model.TOTALS.KEY]
-        for key, counters in sums[model].items():
-            row = totals[tuple(key[i] for i in positions)]
-            for name, amount in counters.items():
-                row[name] += amount
+    for model in [model for model in sums if model.copies()]:
+        for copy in model.copies():
+            copied = sums[copy]
+            for key, counters in sums[model].items():
+                row = copied[projected(model, copy, key)]
+                for name, amount in counters.items():
+                    row[name] += amount
     return sums
+
+
+def projected(model: type[Rollup], copy: type[Rollup], key: tuple) -> tuple:
+    """The key of `copy`'s row that a row of `model` adds to: its columns, the day's
+    week (its Monday) for `week`."""
+    day = model.KEY.index("day")
+    return tuple(
+        monday(key[day]) if name == "week" else key[model.KEY.index(name)] for name in copy.KEY
+    )
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _columns(model: type[Rollup]) -> list[str]:

@@ -497,13 +497,25 @@ def _sums(
             queryset = queryset.filter(**{f"{grouping.kind}_id__in": keys})
         return queryset
 
-    def rows(model, has_contact: bool, sums: dict, *values):
+    # By client without a role or contact filter: the client-week copies for the whole
+    # weeks of the window, the detailed rows for its days outside them.
+    weeks = (
+        _whole_weeks(start, end, today)
+        if grouping.kind == "client" and filters.role_id is None and filters.contact_id is None
+        else None
+    )
+
+    def rows(model, has_contact: bool, sums: dict, *values, overdue: bool = False):
+        if weeks is not None:
+            return _client_week_rows(scoped, model, weeks, start, end, today, sums, values, overdue)
         if organization_wide:
             model = model.TOTALS
         queryset = scoped(
             model.objects.filter(day__gte=start, day__lt=end), has_contact=has_contact
         )
         annotations = {name: Sum(column) for name, column in sums.items()}
+        if overdue:
+            annotations["overdue"] = Sum("open", filter=Q(day__lt=today))
         return queryset.annotate(group=by).values("group", *values).annotate(**annotations)
 
     target_end = min(end, today + timedelta(1))
@@ -520,9 +532,7 @@ def _sums(
     # Each read as a function, so that only those wanted are compiled. Open clocks count
     # as overdue once their due day is past (today's: `overdue`).
     readers = {
-        "clock": lambda: rows(ClockRollup, True, CLOCK_SUMS).annotate(
-            overdue=Sum("open", filter=Q(day__lt=today))
-        ),
+        "clock": lambda: rows(ClockRollup, True, CLOCK_SUMS, overdue=True),
         "feedback": lambda: rows(FeedbackRollup, True, FEEDBACK_SUMS),
         "duration": lambda: _histograms(
             rows(DurationRollup, True, {"total": "n"}, "measure", "bucket")
@@ -597,10 +607,51 @@ def _read_all(reads: dict) -> dict[str, list[dict]]:
     return found
 
 
+def _whole_weeks(start: date, end: date, today: date) -> tuple[date, date] | None:
+    """The Mondays [first, last) of the whole weeks inside [start, end) that ended
+    before today (so that their open clocks are all overdue), if any."""
+    first = start + timedelta(days=-start.weekday() % 7)
+    last = min(end - timedelta(days=end.weekday()), today - timedelta(days=today.weekday()))
+    return (first, last) if first < last else None
+
+
+def _client_week_rows(scoped, model, weeks, start, end, today, sums, values, overdue):
+    """The sums by client of `model`'s client-week copy over the whole `weeks` and of
+    its detailed rows over the window's other days, as one query (SQL and parameters)."""
+    first, last = weeks
+    columns = list(dict.fromkeys([*sums.values(), *(["open"] if overdue else [])]))
+    detailed = scoped(
+        model.objects.filter(Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)),
+        has_contact=False,
+    ).values_list("client_id", "day", *values, *columns)
+    weekly = scoped(
+        model.CLIENT_WEEKS.objects.filter(week__gte=first, week__lt=last), has_contact=False
+    ).values_list("client_id", "week", *values, *columns)
+    detailed_sql, detailed_params = detailed.order_by().query.sql_with_params()
+    weekly_sql, weekly_params = weekly.order_by().query.sql_with_params()
+    # A week's row stands for days all before today (`_whole_weeks`).
+    selected = [f"u.{name}" for name in values] + [
+        f"sum(u.{column}) AS {name}" for name, column in sums.items()
+    ]
+    params = []
+    if overdue:
+        selected.append("sum(u.open) FILTER (WHERE u.d < %s) AS overdue")
+        params.append(today)
+    aliases = ", ".join(["client_id", "d", *values, *columns])
+    grouped = ", ".join(["u.client_id", *(f"u.{name}" for name in values)])
+    sql = (
+        f'SELECT u.client_id AS "group", {", ".join(selected)} '  # noqa: S608 - names from the models
+        f"FROM ({detailed_sql} UNION ALL {weekly_sql}) AS u ({aliases}) GROUP BY {grouped}"
+    )
+    return sql, [*params, *detailed_params, *weekly_params]
+
+
 def _histograms(buckets) -> tuple[str, list]:
     """A histogram per group and measure, {bucket: count}, from the rows per bucket: a
     few hundred JSON rows to decode instead of thousands."""
-    sql, params = buckets.order_by().query.sql_with_params()
+    sql, params = (
+        buckets if isinstance(buckets, tuple) else buckets.order_by().query.sql_with_params()
+    )
     return (
         'SELECT b."group", b.measure, json_object_agg(b.bucket, b.total) AS counts '  # noqa: S608
         f"FROM ({sql}) AS b GROUP BY 1, 2",

@@ -17,19 +17,25 @@ from intake.models import AgreementStatus
 from intake.services import agreement_acknowledge
 from lib.tenancy import organization_context
 from metrics.models import (
+    ClockClientWeeks,
     ClockRollup,
     ClockTotals,
     DelayLoss,
+    DurationClientWeeks,
     DurationRollup,
     DurationTotals,
+    FeedbackClientWeeks,
     FeedbackRollup,
     FeedbackTotals,
+    RoleClientWeeks,
     RoleRollup,
     RoleTotals,
+    SubmissionClientWeeks,
     SubmissionRollup,
     SubmissionTotals,
     TargetPeriod,
 )
+from metrics.rollups import projected
 from recruiting import services
 from recruiting.models import LostReason, ReviewDecision, Stage
 from tests.factories import AgreementFactory, CandidateFactory, RoleFactory
@@ -46,6 +52,12 @@ ROLLUPS = (
     SubmissionTotals,
     RoleTotals,
     DurationTotals,
+    # And their copies per client and week.
+    ClockClientWeeks,
+    FeedbackClientWeeks,
+    SubmissionClientWeeks,
+    RoleClientWeeks,
+    DurationClientWeeks,
 )
 
 
@@ -159,23 +171,20 @@ def services_intake_agree(history: History, moment: datetime) -> None:
 
 
 def detail_summed_into_totals(state: dict) -> dict:
-    """The detailed rollups of a `rollup_state` summed by their totals' key: what the
-    organization-wide totals of that state must hold."""
+    """The detailed rollups of a `rollup_state` summed by the key of each of their
+    coarser copies (organization-wide totals, client weeks): what those must hold."""
     result = {}
     for model in ROLLUPS:
-        totals = model.TOTALS
-        if totals is None:
-            continue
-        positions = [1 + model.KEY.index(name) for name in totals.KEY]
-        width = len(model.COUNTERS)
-        sums: dict = defaultdict(lambda width=width: [0] * width)
-        for row in state[model.__name__]:
-            key = (row[0], *(row[position] for position in positions))
-            for i, amount in enumerate(row[-len(model.COUNTERS) :]):
-                sums[key][i] += amount
-        result[totals.__name__] = sorted(
-            ((*key, *counters) for key, counters in sums.items() if any(counters)), key=repr
-        )
+        for copy in model.copies():
+            width = len(model.COUNTERS)
+            sums: dict = defaultdict(lambda width=width: [0] * width)
+            for row in state[model.__name__]:
+                key = (row[0], *projected(model, copy, row[1 : 1 + len(model.KEY)]))
+                for i, amount in enumerate(row[-len(model.COUNTERS) :]):
+                    sums[key][i] += amount
+            result[copy.__name__] = sorted(
+                ((*key, *counters) for key, counters in sums.items() if any(counters)), key=repr
+            )
     return result
 
 

@@ -12,7 +12,7 @@ from lib.tenancy import organization_context
 from metrics import selectors
 from metrics.selectors import MetricsFilter, Window
 from metrics.tests.history import History, at
-from recruiting.models import ContactKind, Stage
+from recruiting.models import Client, ContactKind, Stage
 from tests.factories import ClientFactory, ContactFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +249,50 @@ def test_the_scorecards_sorted_by_a_figure_are_in_the_order_of_their_full_figure
     )
     assert [card.name for card in page.items] == [card.name for card in expected]
     assert page.items == expected
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        WINDOW,  # two whole weeks, then days of the week of NOW
+        Window(date(2026, 11, 4), date(2026, 11, 19)),  # days, a whole week, days
+        Window(date(2026, 11, 3), date(2026, 11, 8)),  # no whole week
+        Window(date(2026, 11, 2), date(2026, 11, 30)),  # the week of NOW is not whole yet
+    ],
+)
+def test_a_clients_scorecard_read_by_weeks_equals_its_figures_read_by_days(
+    window, history, organization, recruiter
+):
+    """The client scorecards sum whole weeks from the client-week copies; the summary
+    of one client reads the detailed days: both must say the same."""
+    _busy(history, 9)
+    with organization_context(organization.id):
+        globex = _other_client(organization, recruiter)
+    other = History(
+        organization=organization,
+        recruiter=recruiter,
+        agreed_at=MONDAY_10 - timedelta(hours=2),
+        hm_review_sla_hours=1,
+        **globex,
+    )
+    for n in range(3):
+        submission = other.submit(MONDAY_10 + timedelta(days=n))
+        if n:
+            other.review(submission, MONDAY_10 + timedelta(days=n + 2))
+    # Due half an hour after NOW: open, in the week of NOW, not overdue yet.
+    other.submit(NOW - timedelta(minutes=30))
+    with at(NOW), organization_context(organization.id):
+        cards = selectors.metrics_client_scorecards(membership=recruiter, window=window).items
+        for card in cards:
+            client_id = Client.objects.get(public_id=card.client_id).pk
+            kpis = selectors.metrics_summary(
+                membership=recruiter, window=window, filters=MetricsFilter(client_id=client_id)
+            ).current
+            assert card.client_side.sla == kpis.sla
+            assert card.client_side.time_to_feedback == kpis.time_to_feedback
+            assert card.client_side.responsiveness == kpis.responsiveness
+            assert card.agency_side.delivery == kpis.delivery
+            assert card.agency_side.check_ins == kpis.check_ins
+            assert card.agency_side.time_to_submit == kpis.time_to_submit
+    assert {card.name for card in cards} == {"Acme Robotics", "Globex"}
+    assert any(card.client_side.sla.counted for card in cards)
