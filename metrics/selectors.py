@@ -59,6 +59,7 @@ MAX_WINDOW_DAYS = 366
 EARLIEST, LATEST = date(2000, 1, 1), date(2200, 1, 1)
 TREND_WEEKS = 52
 MAX_PAGE_SIZE = 100
+EVERY_ROW = Q()
 SERIAL_PLAN = "SELECT set_config('max_parallel_workers_per_gather', '0', true)"
 # Expected check-ins per day of a period, by the agreement's cadence.
 CHECKINS_PER_DAY = {Cadence.WEEKLY: 1 / 7, Cadence.FORTNIGHTLY: 1 / 14, Cadence.MONTHLY: 12 / 365}
@@ -505,13 +506,15 @@ def _sums(
         else None
     )
 
-    def rows(model, has_contact: bool, sums: dict, *values, overdue: bool = False):
+    def rows(model, has_contact: bool, sums: dict, *values, overdue=False, where=EVERY_ROW):
         if weeks is not None:
-            return _client_week_rows(scoped, model, weeks, start, end, today, sums, values, overdue)
+            return _client_week_rows(
+                scoped, model, weeks, start, end, today, sums, values, overdue, where
+            )
         if organization_wide:
             model = model.TOTALS
         queryset = scoped(
-            model.objects.filter(day__gte=start, day__lt=end), has_contact=has_contact
+            model.objects.filter(where, day__gte=start, day__lt=end), has_contact=has_contact
         )
         annotations = {name: Sum(column) for name, column in sums.items()}
         if overdue:
@@ -537,6 +540,17 @@ def _sums(
         "duration": lambda: _histograms(
             rows(DurationRollup, True, {"total": "n"}, "measure", "bucket")
         ),
+        # The histograms of one measure only (`only`): to sort clients by it.
+        "feedback_histogram": lambda: _histograms(
+            rows(
+                DurationRollup,
+                True,
+                {"total": "n"},
+                "measure",
+                "bucket",
+                where=Q(measure=Measure.FEEDBACK_BUSINESS),
+            )
+        ),
         "delay": lambda: (
             scoped(DelayLoss.objects.filter(day__gte=start, day__lt=end), has_contact=True)
             .annotate(group=by)
@@ -553,7 +567,8 @@ def _sums(
         )
         if start < target_end:
             readers["target"] = targets
-    reads = {name: read() for name, read in readers.items() if only is None or name in only}
+    wanted = (set(readers) - {"feedback_histogram"}) if only is None else only
+    reads = {name: read() for name, read in readers.items() if name in wanted}
     groups: dict = defaultdict(Sums)
     found = _read_all(reads)
     key_of = date.fromisoformat if grouping.kind == "week" else (lambda key: key)
@@ -563,7 +578,7 @@ def _sums(
         target.overdue_now += row["overdue"] or 0
     for row in found.get("feedback", []):
         _add(groups[key_of(row["group"])], row, FEEDBACK_SUMS)
-    for row in found.get("duration", []):
+    for row in [*found.get("duration", []), *found.get("feedback_histogram", [])]:
         counts = groups[key_of(row["group"])].histograms[row["measure"]]
         for bucket, total in row["counts"].items():
             counts[int(bucket)] += total
@@ -615,17 +630,20 @@ def _whole_weeks(start: date, end: date, today: date) -> tuple[date, date] | Non
     return (first, last) if first < last else None
 
 
-def _client_week_rows(scoped, model, weeks, start, end, today, sums, values, overdue):
+def _client_week_rows(scoped, model, weeks, start, end, today, sums, values, overdue, where):
     """The sums by client of `model`'s client-week copy over the whole `weeks` and of
     its detailed rows over the window's other days, as one query (SQL and parameters)."""
     first, last = weeks
     columns = list(dict.fromkeys([*sums.values(), *(["open"] if overdue else [])]))
     detailed = scoped(
-        model.objects.filter(Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)),
+        model.objects.filter(
+            where, Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)
+        ),
         has_contact=False,
     ).values_list("client_id", "day", *values, *columns)
     weekly = scoped(
-        model.CLIENT_WEEKS.objects.filter(week__gte=first, week__lt=last), has_contact=False
+        model.CLIENT_WEEKS.objects.filter(where, week__gte=first, week__lt=last),
+        has_contact=False,
     ).values_list("client_id", "week", *values, *columns)
     detailed_sql, detailed_params = detailed.order_by().query.sql_with_params()
     weekly_sql, weekly_params = weekly.order_by().query.sql_with_params()
@@ -938,7 +956,7 @@ SCORECARD_SORTS = {
     "feedback": ScorecardSort(
         lambda card: card.client_side.time_to_feedback.business_hours.median,
         False,
-        frozenset({"duration"}),
+        frozenset({"feedback_histogram"}),
     ),
     "overdue": ScorecardSort(lambda card: card.client_side.overdue_now, False, CLOCK_SIDE),
     "responsiveness": ScorecardSort(
