@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.models import Membership
 from activity.events import publish, require_declared
 from activity.models import Activity
+from lib import events
 
 
 def activity_record(
@@ -23,7 +24,8 @@ def activity_record(
 
     Every service that changes something calls this. The handlers (response clocks,
     webhook deliveries) run in the caller's transaction, without a savepoint, so they
-    commit or roll back with the change itself.
+    commit or roll back with the change itself; their batched writes (the metrics
+    rollups) go at the end of the caller's batch, or of this call (`lib.events.batch`).
     """
     require_declared(verb)
     if submission is not None:
@@ -36,7 +38,7 @@ def activity_record(
         for obj in (submission, role, client, candidate, actor)
         if obj is not None
     )
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(savepoint=False), events.batch():
         activity = Activity.objects.create(
             organization_id=organization_id,
             actor=actor,

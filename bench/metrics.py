@@ -9,7 +9,8 @@ bulk load and times it), then measures the three budgets of docs/metrics.md:
 * the dashboard's pages, signed in as the same two people, the same way;
 * the rollup upkeep: the time the metrics handlers add to real writes through the
   services (a submission, a skills review, stage moves), measured inside the handlers
-  as they run in the write's transaction;
+  as they run in the write's transaction, and in the rollups' batched write at the end
+  of the service's block;
 * `rebuild_metrics` of the largest organization, again on its own.
 
 Like the other benches it works in a database of its own, created, migrated and
@@ -103,12 +104,14 @@ def time_requests(requests: list[tuple[str, str, Callable]], runs: int) -> list[
 
 def time_upkeep(organization_id: str, writes: int) -> dict:
     """Real writes through the services in the largest organization, each its own
-    transaction, with the time spent in the metrics handlers measured per write."""
+    transaction, with the time spent in the metrics handlers and in the write of what
+    they gathered measured per write."""
     from django.db import transaction
 
     from accounts.models import Membership, MembershipRole
     from lib import events
     from lib.tenancy import organization_context
+    from metrics import rollups
     from recruiting import services
     from recruiting.models import Candidate, Role, RoleStatus, Stage, Submission
 
@@ -128,6 +131,8 @@ def time_upkeep(organization_id: str, writes: int) -> dict:
     originals = {name: list(handlers) for name, handlers in events._handlers.items()}
     for handlers in events._handlers.values():
         handlers[:] = [timed(h) if h.__module__ == "metrics.handlers" else h for h in handlers]
+    rollup_write = rollups.rollup_write
+    rollups.rollup_write = timed(rollup_write)
     samples: dict[str, list[float]] = {"submission": [], "review": [], "move": []}
     totals: dict[str, list[float]] = {"submission": [], "review": [], "move": []}
     try:
@@ -184,6 +189,7 @@ def time_upkeep(organization_id: str, writes: int) -> dict:
     finally:
         for name, handlers in originals.items():
             events._handlers[name][:] = handlers
+        rollups.rollup_write = rollup_write
     return {"samples": samples, "totals": totals}
 
 
@@ -418,8 +424,9 @@ def run(args, source_url: str) -> str:
         )
     lines += [
         "",
-        f"Rollup upkeep: the time spent in the metrics handlers inside each write's "
-        f"transaction (target p95 ≤ {TARGET_UPKEEP_MS} ms), next to the whole write:",
+        f"Rollup upkeep: the time spent in the metrics handlers and their batched write "
+        f"inside each write's transaction (target p95 ≤ {TARGET_UPKEEP_MS} ms), next to "
+        "the whole write:",
         "",
         "| Write | Writes | Upkeep p50 | Upkeep p95 | Whole write p50 | Met |",
         "|---|---:|---:|---:|---:|---|",

@@ -9,13 +9,23 @@ with the change; anything that leaves the process they schedule on commit.
 
 Every name is declared once before use, so a typo fails loudly instead of going
 unheard. The timeline's events are declared in activity/events.py.
+
+A handler that writes the same tables on every event (the metrics rollups) may gather
+its writes in the open `batch` and send them once, as the batch ends: a service wraps
+its transaction block in one, so its events cost one write instead of one each.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+
 Handler = Callable[..., None]
+Gathered = Any
 
 _declared: dict[str, str] = {}
 _handlers: dict[str, list[Handler]] = defaultdict(list)
@@ -52,3 +62,53 @@ def publish(name: str, **data: Any) -> None:
     require_declared(name)
     for handler in _handlers.get(name, ()):
         handler(**data)
+
+
+@dataclass
+class _Batch:
+    savepoints: list[str]
+    # key → (what its handlers gathered, how to write it)
+    gathered: dict[str, tuple[Gathered, Callable[[Gathered], None]]] = field(default_factory=dict)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("events_batch", default=None)
+
+
+def _savepoints() -> list[str]:
+    # The savepoints of the open atomic blocks (Django's record of them holds None for
+    # a block without one).
+    return [sid for sid in connection.savepoint_ids if sid is not None]
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Write what the handlers gathered (`batched`) once, as the block ends without an
+    error, inside its transaction: entered inside a transaction block, just before its
+    end. A batch inside another joins it; outside a transaction it gathers nothing."""
+    if _batch.get() is not None or not connection.in_atomic_block:
+        yield
+        return
+    current = _Batch(savepoints=_savepoints())
+    token = _batch.set(current)
+    try:
+        yield
+        # A block that swallowed an error is rolled back: nothing to write.
+        if not connection.needs_rollback:
+            for gathered, write in current.gathered.values():
+                write(gathered)
+    finally:
+        _batch.reset(token)
+
+
+def batched(
+    key: str, *, start: Callable[[], Gathered], write: Callable[[Gathered], None]
+) -> Gathered | None:
+    """What the open batch gathers under `key` (`start()` the first time), handed to
+    `write` as it ends. None when there is no batch, or a savepoint opened since it
+    began: what is gathered there must roll back with it, so the caller writes now."""
+    current = _batch.get()
+    if current is None or _savepoints() != current.savepoints:
+        return None
+    if key not in current.gathered:
+        current.gathered[key] = (start(), write)
+    return current.gathered[key][0]

@@ -1,9 +1,10 @@
 """The rollups follow the events that change them, in the events' own transactions.
 
 Subscribed from MetricsConfig.ready(). Each handler works out what the change adds
-(`metrics.facts`, the same functions the rebuild uses) and upserts it
-(`metrics.rollups.rollup_add`): a few indexed reads and one upsert statement per
-event. docs/metrics.md#how-the-rollups-are-kept says which event feeds which figure.
+(`metrics.facts`, the same functions the rebuild uses), with at most one indexed read,
+and hands it to `metrics.rollups.rollup_add`, which writes the deltas of a whole
+service call at once as its block ends. docs/metrics.md#how-the-rollups-are-kept says
+which event feeds which figure.
 """
 
 from datetime import datetime
@@ -108,43 +109,57 @@ def count_stage_move(activity: Activity) -> None:
     loss, and a loss's cost of delay."""
     submission = activity.submission
     left, reached = activity.payload.get("from"), activity.payload.get("to")
+    lost = reached in facts.LEFT_THE_PROCESS
     deltas = facts.stage_reached(submission, reached)
-    entered_at = _entered_at(submission, left, before=activity)
+    entered_at, clocks = _entered_at_and_clocks(submission, left, before=activity, with_clocks=lost)
     if entered_at is not None:
         deltas += facts.stage_left(submission, left, entered_at, activity.created_at)
-    if reached in {Stage.HIRED, *facts.LEFT_THE_PROCESS}:
+    if reached == Stage.HIRED or lost:
         deltas += facts.submission_ended(submission)
-    rollup_add(organization_id=submission.organization_id, deltas=deltas)
-    if reached in facts.LEFT_THE_PROCESS:
-        delay_loss_record(submission)
-
-
-def _entered_at(submission: Submission, stage: str, *, before: Activity):
-    """When the submission entered `stage`: its creation for the first stage, else the
-    latest move into it recorded before `before`."""
-    if stage == Stage.SUBMITTED:
-        return submission.created_at
-    with connection.cursor() as cursor:
-        # Through activity_org_sub_idx: the submission's own timeline.
-        cursor.execute(
-            "SELECT created_at FROM engagements_activity WHERE organization_id = %s "
-            "AND submission_id = %s AND verb = %s AND payload->>'to' = %s AND id < %s "
-            "ORDER BY id DESC LIMIT 1",
-            [submission.organization_id, submission.pk, STAGE_CHANGED, stage, before.pk],
+    delay = None
+    if lost:
+        delay = facts.delay_of_loss(
+            left_at=submission.stage_changed_at, clocks=clocks, calendar=activity.client.calendar
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def delay_loss_record(submission: Submission) -> DelayLoss | None:
-    """Record the submission's loss as a cost of delay if it was one (facts.delay_of_loss)."""
-    clocks = list(ResponseClock.objects.filter(submission=submission))
-    delay = facts.delay_of_loss(
-        left_at=submission.stage_changed_at, clocks=clocks, calendar=submission.client.calendar
+    rollup_add(
+        organization_id=submission.organization_id,
+        deltas=deltas,
+        rows=[DelayLoss(**delay_loss_fields(submission, delay))] if delay else [],
     )
-    if delay is None:
-        return None
-    return DelayLoss.objects.create(**delay_loss_fields(submission, delay))
+
+
+def _entered_at_and_clocks(
+    submission: Submission, stage: str, *, before: Activity, with_clocks: bool
+):
+    """When the submission entered `stage` (its creation for the first stage, else the
+    latest move into it recorded before `before`) and, `with_clocks`, its response
+    clocks: a loss needs both, in one round trip."""
+    if stage == Stage.SUBMITTED and not with_clocks:
+        return submission.created_at, []
+    with connection.cursor() as cursor:
+        # Through the indexes on submission_id of both tables: the submission's
+        # own timeline and clocks.
+        cursor.execute(
+            "SELECT (SELECT created_at FROM engagements_activity WHERE organization_id = %s "
+            "AND submission_id = %s AND verb = %s AND payload->>'to' = %s AND id < %s "
+            "ORDER BY id DESC LIMIT 1), c.id, c.submission_id, c.client_id, c.role_id, "
+            "c.contact_id, c.owed_by, c.kind, c.due_at, c.closed_at, c.outcome "
+            "FROM (VALUES (1)) AS one LEFT JOIN engagements_responseclock c "
+            "ON c.organization_id = %s AND c.submission_id = %s AND %s",
+            [
+                submission.organization_id,
+                submission.pk,
+                STAGE_CHANGED,
+                stage,
+                before.pk,
+                submission.organization_id,
+                submission.pk,
+                with_clocks,
+            ],
+        )
+        rows = cursor.fetchall()
+    entered_at = submission.created_at if stage == Stage.SUBMITTED else rows[0][0]
+    return entered_at, [facts.ClockRow(*row[1:]) for row in rows if row[1] is not None]
 
 
 def delay_loss_fields(submission: Submission, delay: facts.Delay) -> dict:

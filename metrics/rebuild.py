@@ -37,10 +37,6 @@ ROLLUPS = (*DETAILED, *(copy for model in DETAILED for copy in model.copies()))
 
 # Light rows with the attribute names the facts read (model instances cost ten times
 # as much to build, at hundreds of thousands of rows).
-ClockRow = namedtuple(
-    "ClockRow",
-    "pk submission_id client_id role_id contact_id owed_by kind due_at closed_at outcome",
-)
 SubmissionRow = namedtuple(
     "SubmissionRow", "pk organization_id client_id role_id created_at stage stage_changed_at"
 )
@@ -68,7 +64,10 @@ def metrics_rebuild(*, organization_id) -> RebuildReport:
     with organization_context(organization_id), transaction.atomic():
         rebuild_lock(organization_id=organization_id)
         calendars = {client.pk: client.calendar for client in Client.objects.all()}
-        clocks = [ClockRow(*row) for row in ResponseClock.objects.values_list(*ClockRow._fields)]
+        clocks = [
+            facts.ClockRow(*row)
+            for row in ResponseClock.objects.values_list(*facts.ClockRow._fields)
+        ]
         submissions = [
             SubmissionRow(*row) for row in Submission.objects.values_list(*SubmissionRow._fields)
         ]

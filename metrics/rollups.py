@@ -4,23 +4,35 @@ Both paths take the same `Delta`s, made by the same functions (`metrics.facts`),
 an incremental update and a rebuild can only disagree if an event is missed or
 handled twice, which is what the property test looks for.
 
+Inside a service's transaction block (`lib.events.batch`, entered by the services
+and by `activity_record`), the deltas of all its events are gathered and written as
+the block ends, still inside it: summed by row, rows that sum to nothing left out,
+the lock and every table's upsert in one round trip. Outside a batch, or inside a
+savepoint opened since the batch began, they are written at once.
+
 Concurrency: a rebuild replaces an organization's rows while events keep coming.
-Each upsert first takes a shared advisory lock on the organization, the rebuild an
+Each write first takes a shared advisory lock on the organization, the rebuild an
 exclusive one, both until the end of their transaction. An event that commits before
 the rebuild takes its lock is in the raw rows the rebuild reads; one that comes later
 waits for the rebuild to commit, then adds to the rebuilt rows. Events of one
 organization never wait for each other (the lock is shared), and an organization's
-rebuild holds up no other organization.
+rebuild holds up no other organization. Rows derived with the rollups (a cost of
+delay) are inserted under the same lock, in the same round trip.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import count
+from weakref import WeakKeyDictionary
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
+from lib import events
+from lib.tenancy import organization_context
 from metrics.models import Rollup
 
 # The advisory lock's first key: "metrics" in the lock space of this database.
@@ -85,30 +97,107 @@ def _rows(organization_id, model, keyed: dict[tuple, dict[str, int]], now) -> li
     ]
 
 
-def rollup_add(*, organization_id, deltas: Iterable[Delta]) -> None:
-    """Add the deltas to their rows, creating those that do not exist: one
-    `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + EXCLUDED.n` per table touched,
-    after the shared lock that lets a rebuild run alone (module docstring)."""
+def rollup_add(*, organization_id, deltas: Iterable[Delta], rows: Iterable = ()) -> None:
+    """Add the deltas to their rows, creating those that do not exist, and insert
+    `rows` (unsaved model instances): gathered by the open batch and written as it
+    ends, or written now (module docstring)."""
+    gathered = events.batched(BATCH, start=Gathered, write=rollup_write)
+    if gathered is None:
+        _write(organization_id, list(deltas), list(rows))
+    else:
+        gathered.add(organization_id, deltas, rows)
+
+
+BATCH = "metrics.rollups"
+
+
+class Gathered(defaultdict):
+    """A batch's deltas and rows to insert, by organization."""
+
+    def __init__(self):
+        super().__init__(lambda: ([], []))
+
+    def add(self, organization_id, deltas: Iterable[Delta], rows: Iterable) -> None:
+        gathered_deltas, gathered_rows = self[organization_id]
+        gathered_deltas.extend(deltas)
+        gathered_rows.extend(rows)
+
+
+def rollup_write(gathered: Gathered) -> None:
+    """Write what a batch gathered, each organization's in its own context (row-level
+    security checks the rows against it)."""
+    for organization_id, (deltas, rows) in gathered.items():
+        with organization_context(organization_id):
+            _write(organization_id, deltas, rows)
+
+
+def _write(organization_id, deltas: list[Delta], rows: list) -> None:
+    """One round trip: the shared lock that lets a rebuild run alone, then one
+    `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + EXCLUDED.n` per table touched and
+    one INSERT per row."""
     sums = merged(deltas)
-    if not sums:
-        return
     now = timezone.now()
-    statements, params = [_lock_sql(shared=True)], [LOCK_CLASS, str(organization_id)]
+    statements = []
     for model, keyed in sums.items():
-        columns = _columns(model)
-        rows = _rows(organization_id, model, keyed, now)
-        table = model._meta.db_table
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
-        updates = ", ".join(f"{name} = t.{name} + EXCLUDED.{name}" for name in model.COUNTERS)
-        statements.append(
-            f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES {placeholders} "  # noqa: S608 - names from the models
-            f"ON CONFLICT ON CONSTRAINT {model.UNIQUE} DO UPDATE SET {updates}, "
-            "updated_at = EXCLUDED.updated_at"
-        )
-        params += [value for row in rows for value in row]
+        keyed = {key: row for key, row in keyed.items() if any(row.values())}
+        if keyed:
+            values = [v for row in _rows(organization_id, model, keyed, now) for v in row]
+            statements.append((_upsert_sql(model, len(keyed)), values))
+    statements += [_insert_sql(row) for row in rows]
+    if statements:
+        lock = (_lock_sql(shared=True), [LOCK_CLASS, str(organization_id)])
+        _execute_prepared([lock, *statements])
+
+
+# The statement texts prepared on each connection, with their names: planning the
+# upserts of a write took about a quarter of its time, and their texts are a handful.
+_prepared: WeakKeyDictionary = WeakKeyDictionary()
+_names = count()
+
+
+def _execute_prepared(statements: list[tuple[str, list]]) -> None:
+    """Run the statements in one round trip, each prepared on the connection the first
+    time its text is seen. A name is never reused: after an error, whatever was
+    prepared before it is forgotten, not prepared again under the same name."""
+    connection.ensure_connection()
+    known = _prepared.setdefault(connection.connection, {})
+    new, parts, params = {}, [], []
+    for sql, values in statements:
+        name = known.get(sql) or new.get(sql)
+        if name is None:
+            name = new[sql] = f"metrics_rollup_{next(_names)}"
+            parts.append(f"PREPARE {name} AS {_numbered(sql)}")
+        parts.append(f"EXECUTE {name}({', '.join(['%s'] * len(values))})")
+        params += values
     with connection.cursor() as cursor:
-        # One round trip for the lock and every table's upsert.
-        cursor.execute("; ".join(statements), params)
+        cursor.execute("; ".join(parts), params)
+    known.update(new)
+
+
+def _numbered(sql: str) -> str:
+    """`%s` placeholders as PREPARE's `$1`, `$2`, …"""
+    numbers = count(1)
+    return re.sub("%s", lambda _: f"${next(numbers)}", sql)
+
+
+def _upsert_sql(model: type[Rollup], rows: int) -> str:
+    columns = _columns(model)
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows)
+    updates = ", ".join(f"{name} = t.{name} + EXCLUDED.{name}" for name in model.COUNTERS)
+    return (
+        f"INSERT INTO {model._meta.db_table} AS t ({', '.join(columns)}) VALUES {placeholders} "  # noqa: S608 - names from the models
+        f"ON CONFLICT ON CONSTRAINT {model.UNIQUE} DO UPDATE SET {updates}, "
+        "updated_at = EXCLUDED.updated_at"
+    )
+
+
+def _insert_sql(row: models.Model) -> tuple[str, list]:
+    """An unsaved instance's INSERT, its values prepared as Django's save would."""
+    fields = [f for f in row._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
+    columns = ", ".join(f.column for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {row._meta.db_table} ({columns}) VALUES ({placeholders})", values  # noqa: S608
 
 
 def _lock_sql(*, shared: bool) -> str:

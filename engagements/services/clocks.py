@@ -99,7 +99,10 @@ def clocks_close(
     if kinds is not None:
         queryset = queryset.filter(kind__in=kinds)
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint: an error fails the caller's block anyway, and the rollups of
+    # `clock.closed` join the caller's batch (lib.events.batch), which they may not
+    # inside a savepoint of their own.
+    with transaction.atomic(savepoint=False):
         # Locked and read before the update, so that `clock.closed` carries exactly the
         # clocks this call closed: a concurrent close of the same clock waits here, then
         # finds it closed and publishes nothing for it.
@@ -127,7 +130,7 @@ def clocks_close(
 def clocks_apply_competing_deadline(*, submission) -> None:
     """Recompute the open clocks' due times after the competing-offer deadline changed."""
     deadline = submission.competing_offer_deadline
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as in clocks_close
         for clock in ResponseClock.objects.filter(
             submission=submission, closed_at__isnull=True
         ).select_related("client"):

@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import Membership
 from accounts.permissions import Action, require
 from activity.services import activity_record
+from lib import events
 from lib.exceptions import ApplicationError
 from recruiting.models import (
     CultureApproval,
@@ -53,7 +54,7 @@ def skills_review_submit(
         raise ValidationError({"comment": "Say what information you need."})
     terms = role_terms(submission.role)
     ratings = _clean_ratings(ratings or {}, terms.must_haves)
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         submission = _locked(submission)
         if submission.stage != Stage.HM_REVIEW:
             raise ApplicationError(
@@ -109,7 +110,7 @@ def culture_approval_submit(
         raise ValidationError({"decision": "Approve or request changes."})
     if decision == CultureDecision.REQUEST_CHANGES and not comment.strip():
         raise ValidationError({"comment": "Say what should change in the notes."})
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         submission = _locked(submission)
         if submission.culture_status != CultureStatus.PENDING:
             raise ApplicationError("These culture-fit notes are not awaiting approval.")
@@ -170,7 +171,7 @@ def interview_feedback_submit(
         raise ValidationError({"stage_name": "Name the interview stage."})
     if outcome == InterviewOutcome.REJECT and not comment.strip():
         raise ValidationError({"comment": "Say why the candidate is not going further."})
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         submission = _locked(submission)
         if submission.stage != Stage.INTERVIEWING:
             raise ApplicationError("Interview feedback is for candidates who are interviewing.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.permissions import Action, require, require_client_access
 from activity.services import activity_record
+from lib import events
 from lib.exceptions import ApplicationError
 from lib.tenancy import require_same_organization
 from recruiting.models import (
@@ -85,7 +86,7 @@ def submission_create(
         external_id=external_id,
     )
     try:
-        with external_reference_checked(submission), transaction.atomic():
+        with external_reference_checked(submission), transaction.atomic(), events.batch():
             submission.save(force_insert=True)
             activity_record(
                 actor=actor,
@@ -179,7 +180,7 @@ def submission_move(
         raise ValidationError({"lost_reason": "Say why the candidate was lost."})
     if to_stage in {Stage.REJECTED, Stage.WITHDRAWN} and not reason.strip():
         raise ValidationError({"reason": "Give a reason; the timeline keeps it."})
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         _move(actor, locked, to_stage, reason=reason, lost_reason=lost_reason)
     submission.refresh_from_db()
