@@ -20,13 +20,10 @@ rebuild holds up no other organization. Rows derived with the rollups (a cost of
 delay) are inserted under the same lock, in the same round trip.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import count
-from weakref import WeakKeyDictionary
 
 from django.db import connection, models
 from django.utils import timezone
@@ -146,38 +143,18 @@ def _write(organization_id, deltas: list[Delta], rows: list) -> None:
     statements += [_insert_sql(row) for row in rows]
     if statements:
         lock = (_lock_sql(shared=True), [LOCK_CLASS, str(organization_id)])
-        _execute_prepared([lock, *statements])
+        _execute_all([lock, *statements])
 
 
-# The statement texts prepared on each connection, with their names: planning the
-# upserts of a write took about a quarter of its time, and their texts are a handful.
-_prepared: WeakKeyDictionary = WeakKeyDictionary()
-_names = count()
-
-
-def _execute_prepared(statements: list[tuple[str, list]]) -> None:
-    """Run the statements in one round trip, each prepared on the connection the first
-    time its text is seen. A name is never reused: after an error, whatever was
-    prepared before it is forgotten, not prepared again under the same name."""
-    connection.ensure_connection()
-    known = _prepared.setdefault(connection.connection, {})
-    new, parts, params = {}, [], []
-    for sql, values in statements:
-        name = known.get(sql) or new.get(sql)
-        if name is None:
-            name = new[sql] = f"metrics_rollup_{next(_names)}"
-            parts.append(f"PREPARE {name} AS {_numbered(sql)}")
-        parts.append(f"EXECUTE {name}({', '.join(['%s'] * len(values))})")
-        params += values
+def _execute_all(statements: list[tuple[str, list]]) -> None:
+    """Run the statements in one round trip. Not prepared on the server: behind a
+    transaction pooler (PgBouncer), the next transaction may run on another server
+    connection, where a prepared statement does not exist."""
     with connection.cursor() as cursor:
-        cursor.execute("; ".join(parts), params)
-    known.update(new)
-
-
-def _numbered(sql: str) -> str:
-    """`%s` placeholders as PREPARE's `$1`, `$2`, …"""
-    numbers = count(1)
-    return re.sub("%s", lambda _: f"${next(numbers)}", sql)
+        cursor.execute(
+            "; ".join(sql for sql, _ in statements),
+            [value for _, values in statements for value in values],
+        )
 
 
 def _upsert_sql(model: type[Rollup], rows: int) -> str:
