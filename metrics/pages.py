@@ -253,12 +253,8 @@ def _sort_of(request: HttpRequest) -> tuple[str, str]:
         column = DEFAULT_SORT
     direction = request.GET.get("dir", "")
     if direction not in {"asc", "desc"}:
-        direction = _worst_first(column)
+        direction = selectors.scorecard_worst_first(column)
     return column, direction
-
-
-def _worst_first(column: str) -> str:
-    return "asc" if selectors.SCORECARD_SORTS[column].low_is_worse else "desc"
 
 
 def _scorecards(membership, read: Filters, column: str, direction: str, page: int, size: int):
@@ -292,7 +288,11 @@ def scorecards(request: HttpRequest) -> HttpResponse:
             "sorted": direction if name == column else None,
             "query": base
             + f"sort={name}&dir="
-            + (("desc" if direction == "asc" else "asc") if name == column else _worst_first(name)),
+            + (
+                ("desc" if direction == "asc" else "asc")
+                if name == column
+                else selectors.scorecard_worst_first(name)
+            ),
         }
         for name, label in (
             ("client", "Client"),

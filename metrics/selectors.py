@@ -984,6 +984,12 @@ SCORECARD_SORTS = {
 }
 
 
+def scorecard_worst_first(sort: str) -> str:
+    """The order ("asc" or "desc") that puts the worst clients first by `sort`; by name,
+    A to Z."""
+    return "asc" if SCORECARD_SORTS[sort].low_is_worse else "desc"
+
+
 def metrics_client_scorecards(
     *,
     membership: Membership,

@@ -3,7 +3,7 @@ dataclasses, field for field, read by attribute)."""
 
 from rest_framework import serializers
 
-from metrics.selectors import MAX_PAGE_SIZE, MAX_WINDOW_DAYS
+from metrics.selectors import MAX_PAGE_SIZE, MAX_WINDOW_DAYS, SCORECARD_SORTS
 
 
 class MetricsQuerySerializer(serializers.Serializer):
@@ -35,6 +35,21 @@ class PagedQuerySerializer(MetricsQuerySerializer):
     page = serializers.IntegerField(required=False, min_value=1, max_value=100_000, default=1)
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=50
+    )
+
+
+class ClientScorecardQuerySerializer(PagedQuerySerializer):
+    sort = serializers.ChoiceField(
+        choices=list(SCORECARD_SORTS),
+        required=False,
+        default="client",
+        help_text="The figure the clients are ordered by (`client`: by name). Clients "
+        "without the figure come last either way.",
+    )
+    order = serializers.ChoiceField(
+        choices=["asc", "desc"],
+        required=False,
+        help_text="Ascending or descending; by default worst first (by name: A to Z).",
     )
 
 

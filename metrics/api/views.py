@@ -64,23 +64,27 @@ def _page(page, window) -> dict:
 
 @extend_schema(tags=["metrics"])
 class ClientScorecardViewSet(MetricsViewSet):
-    query_serializer = s.PagedQuerySerializer
+    query_serializer = s.ClientScorecardQuerySerializer
 
     @extend_schema(
         summary="Client scorecards",
         description="Both sides of each client's agreements: the client's responsiveness "
-        "next to the agency's delivery. A page of clients by name.",
-        parameters=[s.PagedQuerySerializer],
+        "next to the agency's delivery. A page of clients, by name or by a figure.",
+        parameters=[s.ClientScorecardQuerySerializer],
         responses=s.ClientScorecardPageSerializer,
     )
     def read(self, request):
         query = self.query()
+        sort = query["sort"]
+        order = query.get("order") or selectors.scorecard_worst_first(sort)
         page = selectors.metrics_client_scorecards(
             membership=request.membership,
             window=query["window"],
             filters=query["filters"],
             page=query["page"],
             page_size=query["page_size"],
+            sort=sort,
+            descending=order == "desc",
         )
         return Response(s.ClientScorecardPageSerializer(_page(page, query["window"])).data)
 

@@ -7,6 +7,7 @@ import pytest
 
 from metrics.tests.history import at
 from tests.api.conftest import issue_key, key_client
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,17 @@ def test_the_role_filter_narrows_the_scorecards(history, api):
     assert answer.status_code == 200
     assert [role["role_id"] for role in answer.json()["results"]] == [str(history.role.public_id)]
     assert answer.json()["count"] == 1
+
+
+def test_the_client_scorecards_sort_worst_first_by_a_figure(history, api, recruiter):
+    ClientFactory(organization=recruiter.organization, name="Quiet Ltd")  # no figure
+    history.submit(MONDAY_10)  # Acme's review is overdue: compliance 0 %
+    with at(datetime(2026, 11, 5, 12, 0, tzinfo=UTC)):
+        by_name = api.get("/api/v1/metrics/clients/", {"sort": "client", "order": "desc"})
+        worst = api.get("/api/v1/metrics/clients/", {"sort": "overdue"})
+        refused = api.get("/api/v1/metrics/clients/", {"sort": "mood"})
+    assert [card["name"] for card in by_name.json()["results"]] == ["Quiet Ltd", "Acme Robotics"]
+    # Most overdue first by default.
+    assert [card["name"] for card in worst.json()["results"]] == ["Acme Robotics", "Quiet Ltd"]
+    assert refused.status_code == 400
+    assert "sort" in refused.json()["errors"]
