@@ -1,6 +1,10 @@
 """The dashboard's filters: a window of the last 4, 12 or 52 weeks or custom days, and
 a client and one of its roles. Read from the query string; a bad value is a form error,
-never a server error."""
+never a server error.
+
+The role select works without JavaScript: before a client is chosen it lists the roles
+grouped by client (as long as they are few enough to list), and a role chosen that way
+chooses its client; once a client is chosen, it lists that client's roles."""
 
 from datetime import UTC, date, timedelta
 
@@ -37,7 +41,22 @@ class DashboardFilterForm(forms.Form):
     client = forms.ChoiceField(required=False, label="Client")
     role = forms.ChoiceField(required=False, label="Role")
 
-    def __init__(self, data, *, clients, roles, show_client=True, show_role=True):
+    def __init__(
+        self,
+        data,
+        *,
+        clients,
+        roles,
+        show_client=True,
+        show_role=True,
+        show_window=True,
+        roles_need_client=False,
+    ):
+        """`roles` is a list of (public id, title), or of (client name, that list) to
+        group them by client. `show_window=False` keeps the window in hidden fields (a
+        page it does not apply to, such as the trends, still hands it on to the other
+        tabs); `roles_need_client` says the roles are too many to list before a client
+        is chosen."""
         super().__init__(data)
         self.fields["from"] = self.fields.pop("start")
         # Keep the order on the page: window, from, to, client, role.
@@ -47,8 +66,18 @@ class DashboardFilterForm(forms.Form):
             (str(public_id), name) for public_id, name in clients
         ]
         self.fields["role"].choices = [("", "All roles")] + [
-            (str(public_id), title) for public_id, title in roles
+            (group, [(str(public_id), title) for public_id, title in items])
+            if isinstance(items, list)
+            else (str(group), items)
+            for group, items in roles
         ]
+        if roles_need_client:
+            self.fields["role"].help_text = "Choose a client and press Show to list its roles."
+        elif show_client and any(isinstance(items, list) for _, items in roles):
+            self.fields["role"].help_text = "Choosing a role chooses its client too."
+        if not show_window:
+            for name in ("window", "from", "to"):
+                self.fields[name].widget = forms.HiddenInput()
         if not show_client:
             del self.fields["client"]
         if not show_role:

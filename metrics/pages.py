@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,16 +43,33 @@ class Filters:
     filters: MetricsFilter
     status: int
     query: str  # the valid filters as a query string, for links that keep them
+    notice: str = ""  # a filter the page let go of, said on the form
+    show_window: bool = True
+
+
+# Before a client is chosen the role select lists every role, grouped by client, up to
+# this many (a page stays small whatever the size of the agency); beyond, a client first.
+ROLE_CHOICES_MAX = 100
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
 
 
 def _read_filters(
-    request: HttpRequest, membership: Membership, *, client=None, role=None
+    request: HttpRequest, membership: Membership, *, client=None, role=None, show_window=True
 ) -> Filters:
-    """The window and the filters of the query string. Two queries at most: the clients
-    the member may see (none when the page is one client's) and the roles of the chosen
-    client. The choices are the rows visible to the member, so an id from another
-    organization or another client is simply not a valid choice."""
-    data = request.GET
+    """The window and the filters of the query string. Two queries (three for a role
+    chosen without its client): the clients the member may see (none when the page is
+    one client's) and the roles of the chosen client, or before a client is chosen every
+    role, grouped by client, up to ROLE_CHOICES_MAX. The choices are the rows visible to
+    the member, so an id from another organization or another client is simply not a
+    valid choice. A role chosen alone chooses its client; a role left over from another
+    client (the client was changed, the role not) is let go of, and the form says so."""
+    data = request.GET.copy()
     if client is not None:
         clients = [(client.pk, client.public_id, client.name)]
     else:
@@ -63,21 +81,54 @@ def _read_filters(
     chosen = client.pk if client is not None else by_public_id.get(data.get("client", ""))
     if chosen is None and membership.is_client_user and clients:
         chosen = clients[0][0]
-    roles = []
+    wanted = data.get("role", "") if role is None else ""
+    if chosen is None and not data.get("client") and wanted and _uuid(wanted):
+        # A role picked from the grouped list: its client is the client.
+        owner = Role.objects.filter(public_id=wanted).values_list("client_id", flat=True).first()
+        public_ids = {pk: str(public_id) for pk, public_id, _ in clients}
+        if owner in public_ids:
+            chosen = owner
+            data["client"] = public_ids[owner]
+    roles: list = []  # (public id, title), or (client name, its roles) grouped
+    role_pks: dict[str, int] = {}
+    roles_need_client = False
+    notice = ""
     if role is not None:
-        roles = [(role.pk, role.public_id, role.title)]
+        roles = [(role.public_id, role.title)]
+        role_pks[str(role.public_id)] = role.pk
     elif chosen is not None:
-        roles = list(
+        for pk, public_id, title in (
             Role.objects.filter(client_id=chosen)
             .order_by("title", "id")
             .values_list("pk", "public_id", "title")
+        ):
+            roles.append((public_id, title))
+            role_pks[str(public_id)] = pk
+        if wanted and wanted not in role_pks:
+            del data["role"]
+            notice = "The role filter was cleared: it is not one of this client's roles."
+    else:
+        rows = list(
+            Role.objects.order_by("title", "id").values_list(
+                "pk", "client_id", "public_id", "title"
+            )[: ROLE_CHOICES_MAX + 1]
         )
+        if len(rows) > ROLE_CHOICES_MAX:
+            roles_need_client = True
+        else:
+            groups: dict[int, list] = {}
+            for pk, client_id, public_id, title in rows:
+                groups.setdefault(client_id, []).append((public_id, title))
+                role_pks[str(public_id)] = pk
+            roles = [(name, groups[pk]) for pk, _, name in clients if pk in groups]
     form = DashboardFilterForm(
         data,
         clients=[(public_id, name) for _, public_id, name in clients],
-        roles=[(public_id, title) for _, public_id, title in roles],
+        roles=roles,
         show_client=client is None and not membership.is_client_user,
         show_role=role is None,
+        show_window=show_window,
+        roles_need_client=roles_need_client,
     )
     if not form.is_valid():
         return Filters(
@@ -89,12 +140,13 @@ def _read_filters(
             ),
             400,
             "",
+            notice,
+            show_window,
         )
     cleaned = form.cleaned_data
-    role_ids = {str(public_id): pk for pk, public_id, _ in roles}
     filters = MetricsFilter(
         client_id=client.pk if client is not None else by_public_id.get(cleaned.get("client")),
-        role_id=role.pk if role is not None else role_ids.get(cleaned.get("role") or ""),
+        role_id=role.pk if role is not None else role_pks.get(cleaned.get("role") or ""),
     )
     keep = {"window": cleaned["window"]}
     if cleaned["window"] == "custom":
@@ -103,7 +155,7 @@ def _read_filters(
     for name in ("client", "role"):
         if cleaned.get(name):
             keep[name] = cleaned[name]
-    return Filters(form, cleaned["range"], filters, 200, urlencode(keep))
+    return Filters(form, cleaned["range"], filters, 200, urlencode(keep), notice, show_window)
 
 
 def _require_agency(request: HttpRequest) -> Membership:
@@ -225,9 +277,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def trends(request: HttpRequest) -> HttpResponse:
     """The last 52 weeks, week by week, as charts and a table (its own page, so that each
-    page keeps to its query budget: the trends are as many queries as the summary)."""
+    page keeps to its query budget: the trends are as many queries as the summary). The
+    window does not apply to them: the form keeps it hidden, for the other tabs."""
     membership = _require_agency(request)
-    read = _read_filters(request, membership)
+    read = _read_filters(request, membership, show_window=False)
     weeks = selectors.metrics_trends(membership=membership, filters=read.filters)
     context = {
         "read": read,
@@ -501,6 +554,10 @@ def _csv_response(
     writer = csv.writer(_Echo())
 
     def lines():
+        # A byte order mark first: without it Excel reads the file in the system's
+        # legacy code page and garbles every accented name (LibreOffice and Google
+        # Sheets take either, and Python reads it with encoding="utf-8-sig").
+        yield "\ufeff"
         # The rows are read while the response streams, after the view (and the tenant
         # middleware's context) has returned: the organization is set again around them.
         with organization_context(membership.organization_id):

@@ -2,18 +2,21 @@
 the form's errors, never a 500), the scorecards' order, the CSV exports and a fixed
 number of queries per page whatever the data."""
 
+import codecs
 import csv
 import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from lib.tenancy import organization_context
+from metrics import pages
 from metrics.tests.history import at
 from metrics.tests.test_selectors import MONDAY_10, _busy
 from recruiting.models import Client
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +102,77 @@ def test_bad_filters_are_a_form_error(name, query, recruiter, client_for):
     assert b"errorlist" in response.content
 
 
+def test_the_trends_keep_the_window_hidden_for_the_other_tabs(recruiter, client_for):
+    response = _get(client_for(recruiter), "metrics:trends", {"window": "12"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    form = response.context["read"].form
+    # The trends are the last 52 weeks whatever the window: it is not a field to fill
+    # in there, but it is handed on, to the form's next submission and the tabs' links.
+    assert [field.name for field in form.visible_fields()] == ["client", "role"]
+    assert '<input type="hidden" name="window" value="12"' in page
+    assert "Window: UTC days" not in page
+    assert f'href="{reverse("metrics:dashboard")}?window=12"' in page
+    # A window that is wrong is still said, on the form, rather than dropped silently.
+    bad = _get(client_for(recruiter), "metrics:trends", {"window": "7"})
+    assert bad.status_code == 400
+    assert "Window (from the other tabs)" in bad.content.decode()
+
+
+def test_roles_can_be_chosen_before_a_client_without_javascript(
+    client_company, history, recruiter, client_for
+):
+    other = RoleFactory(
+        organization=recruiter.organization,
+        client=ClientFactory(organization=recruiter.organization, name="Beta Foods"),
+        title="Buyer",
+    )
+    browser = client_for(recruiter)
+    page = _get(browser, "metrics:dashboard").content.decode()
+    # Every role is listed, grouped by client: no script has to fill the select.
+    assert '<optgroup label="Acme Robotics">' in page
+    assert '<optgroup label="Beta Foods">' in page
+    assert f'<option value="{other.public_id}">Buyer</option>' in page
+
+    # A role chosen alone chooses its client, which the links and the form keep.
+    response = _get(browser, "metrics:dashboard", {"role": str(other.public_id)})
+    assert response.status_code == 200
+    read = response.context["read"]
+    assert (read.filters.client_id, read.filters.role_id) == (other.client_id, other.pk)
+    assert f"client={other.client.public_id}" in read.query
+    assert read.form["client"].value() == str(other.client.public_id)
+
+    # The client changed and the role left as it was: the role is let go of, and said so.
+    response = _get(
+        browser,
+        "metrics:dashboard",
+        {"client": str(client_company.public_id), "role": str(other.public_id)},
+    )
+    assert response.status_code == 200
+    read = response.context["read"]
+    assert (read.filters.client_id, read.filters.role_id) == (client_company.pk, None)
+    assert "The role filter was cleared" in response.content.decode()
+    assert "role=" not in read.query
+
+
+def test_too_many_roles_to_list_ask_for_a_client_first(
+    client_company, history, recruiter, client_for, monkeypatch
+):
+    RoleFactory(organization=recruiter.organization, client=client_company, title="Buyer")
+    monkeypatch.setattr(pages, "ROLE_CHOICES_MAX", 1)
+    browser = client_for(recruiter)
+    response = _get(browser, "metrics:dashboard")
+    page = response.content.decode()
+    assert "<optgroup" not in page
+    assert "Choose a client and press Show to list its roles." in page
+    # Once the client is chosen, its roles are there; a role alone still finds its client.
+    chosen = _get(browser, "metrics:dashboard", {"client": str(client_company.public_id)})
+    assert "Buyer" in chosen.content.decode()
+    alone = _get(browser, "metrics:dashboard", {"role": str(history.role.public_id)})
+    assert alone.status_code == 200
+    assert alone.context["read"].filters.role_id == history.role.pk
+
+
 def test_a_custom_window_counts_its_last_day(history, recruiter, client_for):
     response = _get(
         client_for(recruiter),
@@ -141,10 +215,25 @@ def test_the_scorecards_are_paginated(recruiter, client_for):
 def test_the_cost_of_delay_list_and_a_foreign_cursor(history, recruiter, client_for):
     _busy(history, 6)
     browser = client_for(recruiter)
-    assert _get(browser, "metrics:delays", {"window": "4"}).status_code == 200
+    listed = _get(browser, "metrics:delays", {"window": "4"})
+    assert listed.status_code == 200
+    assert listed.context["losses"].items
+    # Why and to whom, in words rather than the codes of the export.
+    assert "(answer overdue)" in listed.content.decode()
+    assert "late_answer" not in listed.content.decode()
     response = _get(browser, "metrics:delays", {"cursor": "2026-11-02|x"})
     assert response.status_code == 400
     assert b"no longer exists" in response.content
+
+
+def test_a_percentage_changes_by_points():
+    row = {"label": "SLA compliance", "value": 80.0, "previous": 100.0, "unit": "%"}
+    html = render_to_string(
+        "metrics/side.html",
+        {"caption": "Figures", "rows": [{**row, "change": -20.0, "better": "up"}]},
+    )
+    assert "100.0%" in html
+    assert "-20.0 pts (worse)" in html
 
 
 @pytest.mark.parametrize(
@@ -201,9 +290,19 @@ def test_the_agency_reaches_the_dashboard_first_and_the_scorecard_from_the_clien
 
 
 def _csv(response) -> list[list[str]]:
-    assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(text)))
+    """The rows as a spreadsheet reads them: UTF-8 announced by its byte order mark (which
+    Excel needs), the dialect sniffed, a header row first and every row as wide."""
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(codecs.BOM_UTF8)
+    text = raw.decode("utf-8-sig")
+    sample = text[:4096]
+    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")  # a spreadsheet's choices
+    assert dialect.delimiter == ","
+    assert csv.Sniffer().has_header(sample)
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    assert len({len(row) for row in rows}) == 1
+    return rows
 
 
 def test_the_exports_stream_the_pages_rows_safe_from_formulas(
@@ -222,6 +321,14 @@ def test_the_exports_stream_the_pages_rows_safe_from_formulas(
         len(losses) == 1 + _get(browser, "metrics:delays", {"window": "4"}).context["losses"].count
     )
     assert _get(browser, "metrics:delays-csv", {"window": "custom"}).status_code == 400
+
+
+def test_the_exports_keep_accented_names(client_company, history, recruiter, client_for):
+    _busy(history, 3)
+    with organization_context(recruiter.organization_id):
+        Client.objects.filter(pk=client_company.pk).update(name="Zoë & Søren Café")
+    rows = _csv(_get(client_for(recruiter), "metrics:scorecards-csv", {"window": "4"}))
+    assert rows[1][0] == "Zoë & Søren Café"
 
 
 def test_the_exports_keep_the_filters_and_are_the_agencys(

@@ -29,6 +29,33 @@
     },
   };
 
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // "2026-11-30" → [2026, 11, 30], without the browser's timezone.
+  function parts(iso) {
+    return iso.split("-").map(Number);
+  }
+
+  // A week's axis label, short enough for a phone: "30 Nov" over "2026".
+  function tickLabel(labels) {
+    return function (value) {
+      const iso = labels[value];
+      if (iso === undefined) {
+        return "";
+      }
+      const [year, month, day] = parts(iso);
+      return [day + " " + MONTHS[month - 1], String(year)];
+    };
+  }
+
+  function weekTitle(items) {
+    if (!items.length) {
+      return "";
+    }
+    const [year, month, day] = parts(items[0].label);
+    return "Week of " + day + " " + MONTHS[month - 1] + " " + year;
+  }
+
   function draw(figure) {
     const spec = SERIES[figure.dataset.chart];
     const source = document.getElementById(figure.dataset.source);
@@ -38,10 +65,13 @@
     const rows = JSON.parse(source.textContent);
     figure.hidden = false;
     const canvas = figure.querySelector("canvas");
+    const labels = rows.map(function (row) { return row.week; });
+    // Fewer ticks on a narrow chart (a phone): about one per 80 pixels, 3 to 8 of them.
+    const ticks = Math.max(3, Math.min(8, Math.floor(figure.clientWidth / 80)));
     new window.Chart(canvas, {
       type: spec.type,
       data: {
-        labels: rows.map(function (row) { return row.week; }),
+        labels: labels,
         datasets: spec.datasets.map(function (set) {
           return {
             type: set.type || spec.type,
@@ -60,10 +90,20 @@
         responsive: true,
         maintainAspectRatio: false,
         scales: {
-          x: { ticks: { maxTicksLimit: 6, maxRotation: 0 } },
+          x: {
+            ticks: {
+              maxTicksLimit: ticks,
+              maxRotation: 0,
+              autoSkipPadding: 12,
+              callback: tickLabel(labels),
+            },
+          },
           y: { beginAtZero: true, suggestedMax: spec.max },
         },
-        plugins: { legend: { display: spec.datasets.length > 1 } },
+        plugins: {
+          legend: { display: spec.datasets.length > 1 },
+          tooltip: { callbacks: { title: weekTitle } },
+        },
       },
     });
   }

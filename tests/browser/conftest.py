@@ -78,10 +78,20 @@ class BrowserUsers:
     errors: list[str] = field(default_factory=list)
     contexts: list = field(default_factory=list)
 
-    def new_page(self, *, viewport: dict = DESKTOP, storage_state: dict | None = None):
-        """A page in a fresh context (its own cookies), or one carrying another's session."""
+    def new_page(
+        self,
+        *,
+        viewport: dict = DESKTOP,
+        storage_state: dict | None = None,
+        java_script_enabled: bool = True,
+    ):
+        """A page in a fresh context (its own cookies), or one carrying another's session;
+        `java_script_enabled=False` for a browser that runs no script at all."""
         context = self.browser.new_context(
-            base_url=self.base_url, viewport=viewport, storage_state=storage_state
+            base_url=self.base_url,
+            viewport=viewport,
+            storage_state=storage_state,
+            java_script_enabled=java_script_enabled,
         )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
