@@ -27,6 +27,7 @@ class DemoBuilder(ClientPlanner, RolePlanner, CandidatePlanner, SubmissionPlanne
             self._plan_submission(plan)
         self._plan_candidate_creation(candidates)
         self._plan_role_closing()
+        self._plan_check_ins()
         self._replay()
 
     def _plan_clients_and_roles(self) -> None:

@@ -59,6 +59,7 @@ class Story:
         self.members: dict[str, Membership] = {OWNER_EMAIL: owner}
         self.roles: dict[str, object] = {}
         self.agreed_at: dict[str, datetime] = {}
+        self.closed_at: dict[str, datetime] = {}  # per role key, the roles closed
         self.role_specs = {spec.key: spec for spec in ROLES}
         self.client_specs = {spec.key: spec for spec in CLIENTS}
         self.last_moment: dict[str, datetime] = {}  # per role: when its last event happens

@@ -1,16 +1,30 @@
 """The roles, each agreed at an intake meeting (one renegotiated to a version 2), and the
 role filled by the end of the story."""
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
 
-from demo.story.agency import HM_EMAIL, HR_EMAIL
+from demo.story.agency import DEMO_SEED, HM_EMAIL, HR_EMAIL
 from demo.story.book import FILLED_ROLE
 from demo.story.replay import Story
 from demo.story.specs import ClientSpec, RoleSpec
+from engagements.services.reminders import checkin_log
 from intake import services as intake_services
 from lib.business_hours import add_business_hours
 from recruiting import services as recruiting_services
 from recruiting.models import RoleStatus
+
+CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 28}
+# A check-in is logged an hour after it was held.
+LOGGED_AFTER = timedelta(hours=1)
+CHECK_IN_NOTES = (
+    "Went through the shortlist; no change to the brief.",
+    "Client asked for two more profiles this week.",
+    "Feedback on the last interviews; scheduling the next round.",
+    "Salary band confirmed; market notes shared.",
+)
 
 
 class RolePlanner(Story):
@@ -155,3 +169,30 @@ class RolePlanner(Story):
             )
 
         self._at(closed, fill)
+        self.closed_at[role.key] = closed
+
+    def _plan_check_ins(self) -> None:
+        """The agency's check-ins with each client about its open roles, on the agreed
+        cadence from the agreement on, about one in six skipped. Drawn from a generator
+        of their own, so that adding them changed nothing else in the story."""
+        rng = random.Random(f"{DEMO_SEED}-check-ins")  # noqa: S311 - demo data, not secrets
+        for key, agreed in self.agreed_at.items():
+            client = self.client_specs[self.role_specs[key].client]
+            cadence, weekday, at = client.checkin
+            step = timedelta(days=CADENCE_DAYS[cadence])
+            zone = ZoneInfo(client.timezone)
+            end = self.closed_at.get(key, self.now)
+            day = agreed.astimezone(zone).date() + timedelta(days=1)
+            day += timedelta(days=(weekday - day.weekday()) % 7)
+            while (held := datetime.combine(day, at, tzinfo=zone)) + LOGGED_AFTER < end:
+                if rng.random() >= 1 / 6:
+                    self._at(held + LOGGED_AFTER, partial(self._log_check_in, client, key, held))
+                day += step
+
+    def _log_check_in(self, client: ClientSpec, key: str, held: datetime) -> None:
+        checkin_log(
+            actor=self._account_manager(client),
+            role=self.roles[key],
+            held_at=held,
+            notes=CHECK_IN_NOTES[held.toordinal() % len(CHECK_IN_NOTES)],
+        )
