@@ -10,6 +10,7 @@ the page with the form's errors and the default window, with status 400.
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import require_membership
@@ -25,6 +27,7 @@ from lib.tenancy import organization_context
 from metrics import selectors
 from metrics.forms import DEFAULT_WEEKS, DashboardFilterForm, last_day, preset_window
 from metrics.selectors import MAX_PAGE_SIZE, MetricsFilter, Window
+from metrics.services import reports
 from recruiting.access import get_client, get_role
 from recruiting.models import Client, Role
 
@@ -503,6 +506,23 @@ def client_scorecard(request: HttpRequest, public_id) -> HttpResponse:
         "contact_pages": max(1, -(-contacts.count // contacts.page_size)),
     }
     return render(request, "metrics/client_scorecard.html", context, status=read.status)
+
+
+@login_required
+@require_GET
+def weekly_report_preview(request: HttpRequest, public_id) -> HttpResponse:
+    """The client's latest weekly report as its contacts get it, for the agency to read
+    before Monday (or to see what a client who has it off is missing)."""
+    _require_agency(request)
+    client = get_client(request, public_id)
+    preview = reports.weekly_report_preview(client=client, now=timezone.now())
+    context = {
+        "client": client,
+        "preview": preview,
+        "week_start": preview.week - timedelta(days=7),
+        "week_end": preview.week - timedelta(days=1),
+    }
+    return render(request, "metrics/weekly_report_preview.html", context)
 
 
 # --- A role's metrics -----------------------------------------------------------------------

@@ -67,16 +67,22 @@ def client_zone(client: Client) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def report_week(*, client: Client, now: datetime) -> date | None:
-    """The client's local Monday of the current week while its report is due (from
-    Monday 08:00 local, for CATCH_UP), else None."""
+def latest_report_week(*, client: Client, now: datetime) -> date:
+    """The client's local Monday of the latest report due by `now` (from its 08:00)."""
     zone = client_zone(client)
     local = now.astimezone(zone)
     monday = local.date() - timedelta(days=local.weekday())
-    due_from = datetime.combine(monday, REPORT_FROM, tzinfo=zone)
-    if not due_from <= local < due_from + CATCH_UP:
-        return None
+    if local < datetime.combine(monday, REPORT_FROM, tzinfo=zone):
+        monday -= timedelta(days=7)
     return monday
+
+
+def report_week(*, client: Client, now: datetime) -> date | None:
+    """The client's local Monday of the current week while its report is due (from
+    Monday 08:00 local, for CATCH_UP), else None."""
+    monday = latest_report_week(client=client, now=now)
+    due_from = datetime.combine(monday, REPORT_FROM, tzinfo=client_zone(client))
+    return monday if now < due_from + CATCH_UP else None
 
 
 def report_window(week: date) -> Window:
@@ -242,6 +248,32 @@ def _render(
         "now": now,
     }
     return render_mail("weekly_report", context)
+
+
+@dataclass(frozen=True)
+class WeeklyReportPreview:
+    week: date
+    recipients: list[Recipient]
+    mail: RenderedMail
+
+
+def weekly_report_preview(*, client: Client, now: datetime) -> WeeklyReportPreview:
+    """The latest weekly report as the client's contacts got it, or would have had it
+    been on: its figures and overdue items as of `now`, its links plain (a preview
+    mints no one-click action links), and who it goes to."""
+    week = latest_report_week(client=client, now=now)
+    recipients = weekly_report_recipients(client=client)
+    overdue, overdue_total = weekly_report_overdue(client=client, now=now)
+    mail = _render(
+        # Never saved: the preview is not a report, and claims no week.
+        report=WeeklyReport(organization=client.organization, client=client, week=week),
+        recipient=Recipient(email="", name="", membership=None),
+        figures=weekly_report_figures(client=client, week=week),
+        overdue=overdue,
+        overdue_total=overdue_total,
+        now=now,
+    )
+    return WeeklyReportPreview(week=week, recipients=recipients, mail=mail)
 
 
 def _human(delta: timedelta) -> str:

@@ -354,3 +354,37 @@ def test_two_workers_delivering_the_same_report_send_it_once(organization, clien
         _race(deliver)
 
     assert [message.to for message in mail.outbox] == [["hana@acme.test"]]
+
+
+def test_the_preview_shows_the_latest_report_without_sending_or_minting_links(
+    organization, client_company, recruiter, hiring_manager, hm_contact, busy_week, client_for
+):
+    _linked(hm_contact, hiring_manager)  # the sent report would mint them a link
+    url = reverse("metrics:weekly-report-preview", args=[client_company.public_id])
+    # Tuesday: the latest report is Monday's, of the week before.
+    with at(MONDAY_8AM_LONDON + timedelta(days=1)):
+        page = client_for(recruiter).get(url)
+    assert page.status_code == 200
+    text = page.context["preview"].mail.text
+    assert page.context["preview"].week == date(2026, 11, 9)
+    assert "Mon 2 Nov to Sun 8 Nov 2026" in text
+    assert hm_contact.email in page.content.decode()
+    assert "Alan Turing" in text  # never reviewed: overdue
+    assert "Sign in to Rapport to open them." in text
+    with organization_context(organization.id):
+        assert not ActionLink.objects.exists()
+        assert not WeeklyReport.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_preview_is_the_agencys_and_its_own_clients_only(
+    organization, client_company, recruiter, hiring_manager, outsider, client_for
+):
+    url = reverse("metrics:weekly-report-preview", args=[client_company.public_id])
+    assert client_for(recruiter).get(url).status_code == 200
+    assert client_for(hiring_manager).get(url).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
+    with organization_context(organization.id):
+        off = ClientFactory(organization=organization, weekly_report=False)
+    page = client_for(recruiter).get(reverse("metrics:weekly-report-preview", args=[off.public_id]))
+    assert b"no report is sent" in page.content

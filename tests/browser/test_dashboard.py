@@ -116,6 +116,10 @@ def test_the_dashboard_and_a_scorecard(
     page.goto(f"/dashboard/clients/{client_company.public_id}/")
     expect(page.get_by_role("heading", name="The agency's side")).to_be_visible()
     _check(page, screenshots, f"client-scorecard-{size}")
+    page.get_by_role("link", name="Weekly report").click()
+    expect(page.get_by_role("heading", name="Who gets it, and when")).to_be_visible()
+    expect(page.locator(".mail-preview")).to_contain_text("YOUR SIDE")
+    _check(page, screenshots, f"weekly-report-preview-{size}")
 
     hm_page = browser_users.new_page(viewport=viewport)
     sign_in(hm_page, hiring_manager.user.email, screenshots, f"scorecard-hm-{size}-login")
