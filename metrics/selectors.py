@@ -4,9 +4,10 @@ weekly report all read these.
 Every selector takes the member (their organization is the active tenant context,
 their client scope confines hiring managers and HR to their client), a `Window`
 of UTC days and optional filters (`MetricsFilter`), and returns frozen dataclasses.
-Each runs a fixed number of queries whatever the amount of data: one aggregate per
-rollup table, grouped the way the selector reports (by window, client, contact, role
-or week), plus the page of clients, contacts or roles it describes.
+Each runs a fixed number of queries whatever the amount of data: one statement of an
+aggregate per rollup table, grouped the way the selector reports (by window, client,
+contact, role or week; `_sums`), plus the page of clients, contacts, roles or losses
+it describes.
 docs/metrics.md defines every figure.
 """
 
