@@ -17,7 +17,10 @@ the rebuild takes its lock is in the raw rows the rebuild reads; one that comes 
 waits for the rebuild to commit, then adds to the rebuilt rows. Events of one
 organization never wait for each other (the lock is shared), and an organization's
 rebuild holds up no other organization. Rows derived with the rollups (a cost of
-delay) are inserted under the same lock, in the same round trip.
+delay) are inserted under the same lock, in the same round trip. Concurrent writes
+touch the same rows (an organization's totals of the day, a client's week): each
+write upserts its tables, and its rows in each, in one order, at the end of its
+transaction, so two writes queue on those rows rather than deadlock.
 """
 
 from collections import defaultdict
@@ -135,8 +138,15 @@ def _write(organization_id, deltas: list[Delta], rows: list) -> None:
     sums = merged(deltas)
     now = timezone.now()
     statements = []
-    for model, keyed in sums.items():
-        keyed = {key: row for key, row in keyed.items() if any(row.values())}
+    # Tables, then rows, in one order for every write: two writes that touch the same
+    # rows (an organization's totals of the day, above all) lock them in the same order
+    # and wait for each other instead of deadlocking.
+    for model in sorted(sums, key=lambda model: model._meta.db_table):
+        keyed = {
+            key: row
+            for key, row in sorted(sums[model].items(), key=lambda item: _lock_order(item[0]))
+            if any(row.values())
+        }
         if keyed:
             values = [v for row in _rows(organization_id, model, keyed, now) for v in row]
             statements.append((_upsert_sql(model, len(keyed)), values))
@@ -144,6 +154,11 @@ def _write(organization_id, deltas: list[Delta], rows: list) -> None:
     if statements:
         lock = (_lock_sql(shared=True), [LOCK_CLASS, str(organization_id)])
         _execute_all([lock, *statements])
+
+
+def _lock_order(key: tuple) -> tuple:
+    # Comparable whatever the column: a missing contact (None) sorts first.
+    return tuple((value is not None, value) for value in key)
 
 
 def _execute_all(statements: list[tuple[str, list]]) -> None:

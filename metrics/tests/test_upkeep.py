@@ -1,6 +1,7 @@
 """How the rollups are written: one round trip per service call, at the end of its
 block and inside its transaction."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -34,3 +35,14 @@ def test_each_service_call_writes_its_rollups_once_before_it_returns(history):
     with CaptureQueriesContext(connection) as lost:
         history.move(submission, TUESDAY_10, Stage.LOST)  # and its cost of delay, if any
     assert _rollup_writes(lost) == 1
+
+
+def test_a_write_locks_its_tables_and_rows_in_one_order(history):
+    """Two writes that touch the same rows must not lock them in opposite orders."""
+    with CaptureQueriesContext(connection) as captured:
+        submission = history.submit(MONDAY_10)
+        history.review(submission, TUESDAY_10)
+    for write in [q["sql"] for q in captured if "pg_advisory_xact_lock_shared" in q["sql"]]:
+        tables = re.findall(r"INSERT INTO (\w+) AS t", write)
+        assert tables == sorted(tables)
+        assert len(tables) > 3
