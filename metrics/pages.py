@@ -10,7 +10,6 @@ the page with the form's errors and the default window, with status 400.
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -516,11 +515,12 @@ def weekly_report_preview(request: HttpRequest, public_id) -> HttpResponse:
     _require_agency(request)
     client = get_client(request, public_id)
     preview = reports.weekly_report_preview(client=client, now=timezone.now())
+    window = reports.report_window(preview.week)
     context = {
         "client": client,
         "preview": preview,
-        "week_start": preview.week - timedelta(days=7),
-        "week_end": preview.week - timedelta(days=1),
+        "week_start": window.start,
+        "week_end": last_day(window),
     }
     return render(request, "metrics/weekly_report_preview.html", context)
 

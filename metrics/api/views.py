@@ -52,14 +52,32 @@ class SummaryViewSet(MetricsViewSet):
         return Response(s.SummarySerializer(summary).data)
 
 
-def _page(page, window) -> dict:
-    return {
-        "window": window,
+def _paged(view: MetricsViewSet, selector, page_serializer, **extra) -> Response:
+    """A paged selector's answer: the validated window, filters and page, `extra`
+    arguments, and the page serialized with its window."""
+    query = view.query()
+    page = selector(
+        membership=view.request.membership,
+        window=query["window"],
+        filters=query["filters"],
+        page=query["page"],
+        page_size=query["page_size"],
+        **{name: value(query) for name, value in extra.items()},
+    )
+    body = {
+        "window": query["window"],
         "count": page.count,
         "page": page.page,
         "page_size": page.page_size,
         "results": page.items,
     }
+    return Response(page_serializer(body).data)
+
+
+def _descending(query) -> bool:
+    """The client scorecards' order: as asked, or the worst clients first."""
+    order = query.get("order") or selectors.scorecard_worst_first(query["sort"])
+    return order == "desc"
 
 
 @extend_schema(tags=["metrics"])
@@ -74,19 +92,13 @@ class ClientScorecardViewSet(MetricsViewSet):
         responses=s.ClientScorecardPageSerializer,
     )
     def read(self, request):
-        query = self.query()
-        sort = query["sort"]
-        order = query.get("order") or selectors.scorecard_worst_first(sort)
-        page = selectors.metrics_client_scorecards(
-            membership=request.membership,
-            window=query["window"],
-            filters=query["filters"],
-            page=query["page"],
-            page_size=query["page_size"],
-            sort=sort,
-            descending=order == "desc",
+        return _paged(
+            self,
+            selectors.metrics_client_scorecards,
+            s.ClientScorecardPageSerializer,
+            sort=lambda query: query["sort"],
+            descending=_descending,
         )
-        return Response(s.ClientScorecardPageSerializer(_page(page, query["window"])).data)
 
 
 @extend_schema(tags=["metrics"])
@@ -101,15 +113,7 @@ class ContactScorecardViewSet(MetricsViewSet):
         responses=s.ContactScorecardPageSerializer,
     )
     def read(self, request):
-        query = self.query()
-        page = selectors.metrics_contact_scorecards(
-            membership=request.membership,
-            window=query["window"],
-            filters=query["filters"],
-            page=query["page"],
-            page_size=query["page_size"],
-        )
-        return Response(s.ContactScorecardPageSerializer(_page(page, query["window"])).data)
+        return _paged(self, selectors.metrics_contact_scorecards, s.ContactScorecardPageSerializer)
 
 
 @extend_schema(tags=["metrics"])
@@ -124,15 +128,7 @@ class RoleMetricsViewSet(MetricsViewSet):
         responses=s.RoleMetricsPageSerializer,
     )
     def read(self, request):
-        query = self.query()
-        page = selectors.metrics_roles(
-            membership=request.membership,
-            window=query["window"],
-            filters=query["filters"],
-            page=query["page"],
-            page_size=query["page_size"],
-        )
-        return Response(s.RoleMetricsPageSerializer(_page(page, query["window"])).data)
+        return _paged(self, selectors.metrics_roles, s.RoleMetricsPageSerializer)
 
 
 @extend_schema(tags=["metrics"])

@@ -7,11 +7,14 @@ from django.db import DatabaseError, connection, transaction
 
 from lib.tenancy import organization_context
 from metrics.models import (
+    ClockClientWeeks,
     ClockRollup,
     ClockTotals,
     DelayLoss,
+    RoleClientWeeks,
     RoleRollup,
     RoleTotals,
+    SubmissionClientWeeks,
     SubmissionRollup,
     SubmissionTotals,
     TargetPeriod,
@@ -31,6 +34,9 @@ TABLES = [
         ClockTotals,
         SubmissionTotals,
         RoleTotals,
+        ClockClientWeeks,
+        SubmissionClientWeeks,
+        RoleClientWeeks,
         DelayLoss,
         TargetPeriod,
     )

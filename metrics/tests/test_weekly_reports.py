@@ -388,3 +388,24 @@ def test_the_preview_is_the_agencys_and_its_own_clients_only(
         off = ClientFactory(organization=organization, weekly_report=False)
     page = client_for(recruiter).get(reverse("metrics:weekly-report-preview", args=[off.public_id]))
     assert b"no report is sent" in page.content
+
+
+@pytest.mark.parametrize("submissions", [1, 8])
+def test_the_preview_makes_a_fixed_number_of_queries(
+    submissions,
+    organization,
+    client_company,
+    recruiter,
+    busy_week,
+    client_for,
+    django_assert_max_num_queries,
+):
+    for n in range(submissions):  # more overdue items, the same queries
+        busy_week.submit(datetime(2026, 11, 5, 9, n, tzinfo=UTC))
+    browser = client_for(recruiter)
+    url = reverse("metrics:weekly-report-preview", args=[client_company.public_id])
+    # Session, user, membership; the client; its recipients; the overdue clocks; the
+    # agency; the scorecard's count, page and figures; the navigation's switcher and
+    # unread count.
+    with at(MONDAY_8AM_LONDON + timedelta(days=1)), django_assert_max_num_queries(12):
+        assert browser.get(url).status_code == 200
