@@ -443,6 +443,11 @@ class DurationRollup(Rollup):
         indexes = [_client_index("metrics_duration_client_idx")]
 
 
+DETAILED = (ClockRollup, FeedbackRollup, SubmissionRollup, RoleRollup, DurationRollup)
+# Every rollup table: the detailed ones and their copies.
+ROLLUPS = (*DETAILED, *(copy for model in DETAILED for copy in model.copies()))
+
+
 class DelayReason(models.TextChoices):
     OVERDUE = "overdue", "Left while a client answer was overdue"
     LATE_ANSWER = "late_answer", "Left within 7 days of a late answer"

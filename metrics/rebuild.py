@@ -20,20 +20,9 @@ from intake.models import ExpectationAgreement, IntakeMeeting
 from lib.tenancy import organization_context
 from metrics import facts
 from metrics.handlers import STAGE_CHANGED, delay_loss_fields
-from metrics.models import (
-    ClockRollup,
-    DelayLoss,
-    DurationRollup,
-    FeedbackRollup,
-    RoleRollup,
-    SubmissionRollup,
-    TargetPeriod,
-)
+from metrics.models import ROLLUPS, DelayLoss, TargetPeriod
 from metrics.rollups import merged, rebuild_lock, rollup_replace
 from recruiting.models import Client, Role, RoleStatus, Stage, Submission
-
-DETAILED = (ClockRollup, FeedbackRollup, SubmissionRollup, RoleRollup, DurationRollup)
-ROLLUPS = (*DETAILED, *(copy for model in DETAILED for copy in model.copies()))
 
 # Light rows with the attribute names the facts read (model instances cost ten times
 # as much to build, at hundreds of thousands of rows).

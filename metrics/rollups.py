@@ -23,6 +23,7 @@ write upserts its tables, and its rows in each, in one order, at the end of its
 transaction, so two writes queue on those rows rather than deadlock.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from django.utils import timezone
 
 from lib import events
 from lib.tenancy import organization_context
-from metrics.models import Rollup
+from metrics.models import ROLLUPS, Rollup
 
 # The advisory lock's first key: "metrics" in the lock space of this database.
 LOCK_CLASS = 7_301
@@ -132,28 +133,40 @@ def rollup_write(gathered: Gathered) -> None:
 
 
 def _write(organization_id, deltas: list[Delta], rows: list) -> None:
-    """One round trip: the shared lock that lets a rebuild run alone, then one
-    `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + EXCLUDED.n` per table touched and
-    one INSERT per row."""
+    """One round trip: the write function (`write_function_sql`) with every table's
+    summed rows, then one INSERT per row."""
     sums = merged(deltas)
-    now = timezone.now()
-    statements = []
+    changes = {}
     # Tables, then rows, in one order for every write: two writes that touch the same
     # rows (an organization's totals of the day, above all) lock them in the same order
-    # and wait for each other instead of deadlocking.
+    # and wait for each other instead of deadlocking. The function upserts its tables
+    # in the same order, and each table's rows in the order given.
     for model in sorted(sums, key=lambda model: model._meta.db_table):
-        keyed = {
-            key: row
+        names = (*model.KEY, *model.COUNTERS)
+        keyed = [
+            dict(zip(names, (*key, *(row.get(name, 0) for name in model.COUNTERS)), strict=True))
             for key, row in sorted(sums[model].items(), key=lambda item: _lock_order(item[0]))
             if any(row.values())
-        }
+        ]
         if keyed:
-            values = [v for row in _rows(organization_id, model, keyed, now) for v in row]
-            statements.append((_upsert_sql(model, len(keyed)), values))
-    statements += [_insert_sql(row) for row in rows]
-    if statements:
-        lock = (_lock_sql(shared=True), [LOCK_CLASS, str(organization_id)])
-        _execute_all([lock, *statements])
+            changes[model._meta.db_table] = keyed
+    if not (changes or rows):
+        return
+    statements = [
+        (
+            f"SELECT {WRITE_FUNCTION}(%s, %s)",
+            [str(organization_id), json.dumps(changes, default=date.isoformat)],
+        ),
+        *(_insert_sql(row) for row in rows),
+    ]
+    with connection.cursor() as cursor:
+        # Not prepared on the server: behind a transaction pooler (PgBouncer), the next
+        # transaction may run on another server connection, where a prepared statement
+        # does not exist. The function's own plans are cached by each connection.
+        cursor.execute(
+            "; ".join(sql for sql, _ in statements),
+            [value for _, values in statements for value in values],
+        )
 
 
 def _lock_order(key: tuple) -> tuple:
@@ -161,25 +174,45 @@ def _lock_order(key: tuple) -> tuple:
     return tuple((value is not None, value) for value in key)
 
 
-def _execute_all(statements: list[tuple[str, list]]) -> None:
-    """Run the statements in one round trip. Not prepared on the server: behind a
-    transaction pooler (PgBouncer), the next transaction may run on another server
-    connection, where a prepared statement does not exist."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "; ".join(sql for sql, _ in statements),
-            [value for _, values in statements for value in values],
-        )
+WRITE_FUNCTION = "rapport_rollups_add"
 
 
-def _upsert_sql(model: type[Rollup], rows: int) -> str:
-    columns = _columns(model)
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows)
+def write_function_sql() -> str:
+    """The database function that adds a write's rows to the rollups: the shared lock,
+    then one `INSERT … ON CONFLICT … DO UPDATE SET n = t.n + EXCLUDED.n` per table the
+    write touches, its rows from `changes` ({table: [{column: value}]}).
+
+    A function because PL/pgSQL keeps the plans of its statements for the connection:
+    parsing and planning a dozen upserts, checked against row-level security, cost
+    more than running them. The text is made from the models; a migration
+    creates it and a test holds the migrated function to this text, so a change to
+    a rollup's columns needs a migration that replaces the function."""
+    blocks = "".join(
+        _function_upsert(model) for model in sorted(ROLLUPS, key=lambda m: m._meta.db_table)
+    )
+    return (
+        f"CREATE OR REPLACE FUNCTION {WRITE_FUNCTION}(organization uuid, changes jsonb)\n"
+        "RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n"
+        f"    PERFORM pg_advisory_xact_lock_shared({LOCK_CLASS}, hashtext(organization::text));\n"
+        f"{blocks}END\n$$"
+    )
+
+
+def _function_upsert(model: type[Rollup]) -> str:
+    table = model._meta.db_table
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    names = (*model.KEY, *model.COUNTERS)
+    record = ", ".join(f"{name} {fields[name].db_type(connection)}" for name in names)
     updates = ", ".join(f"{name} = t.{name} + EXCLUDED.{name}" for name in model.COUNTERS)
     return (
-        f"INSERT INTO {model._meta.db_table} AS t ({', '.join(columns)}) VALUES {placeholders} "  # noqa: S608 - names from the models
-        f"ON CONFLICT ON CONSTRAINT {model.UNIQUE} DO UPDATE SET {updates}, "
-        "updated_at = EXCLUDED.updated_at"
+        f"    IF changes ? '{table}' THEN\n"  # noqa: S608 - names from the models
+        f"        INSERT INTO {table} AS t (organization_id, {', '.join(names)}, created_at, "
+        "updated_at)\n"
+        f"        SELECT organization, {', '.join(f'r.{name}' for name in names)}, now(), now()\n"
+        f"        FROM jsonb_to_recordset(changes -> '{table}') AS r ({record})\n"
+        f"        ON CONFLICT ON CONSTRAINT {model.UNIQUE} DO UPDATE SET {updates}, "
+        "updated_at = EXCLUDED.updated_at;\n"
+        "    END IF;\n"
     )
 
 
@@ -192,15 +225,12 @@ def _insert_sql(row: models.Model) -> tuple[str, list]:
     return f"INSERT INTO {row._meta.db_table} ({columns}) VALUES ({placeholders})", values  # noqa: S608
 
 
-def _lock_sql(*, shared: bool) -> str:
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    return f"SELECT {function}(%s, hashtext(%s))"
-
-
 def rebuild_lock(*, organization_id) -> None:
     """The rebuild's exclusive lock on the organization's rollups, held to commit."""
     with connection.cursor() as cursor:
-        cursor.execute(_lock_sql(shared=False), [LOCK_CLASS, str(organization_id)])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_CLASS, str(organization_id)]
+        )
 
 
 def rollup_replace(*, organization_id, model: type[Rollup], sums: Sums) -> int:
