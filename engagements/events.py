@@ -10,7 +10,8 @@ Each handler receives keyword arguments:
 
 * ``clock.opened``: ``clock``, the new `ResponseClock`;
 * ``clock.closed``: ``clocks``, the clocks just closed, as saved (``closed_at``,
-  ``outcome`` and ``closed_by`` set), all of one submission and one outcome;
+  ``outcome`` and ``closed_by`` set), all of one submission and one outcome; and
+  ``others``, that submission's other clocks, open or closed before;
 * ``clock.due_changed``: ``clock`` (its new ``due_at``) and ``previous_due_at``.
 """
 

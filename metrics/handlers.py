@@ -14,7 +14,7 @@ from django.db import connection
 from activity.events import subscribe as on_activity
 from activity.models import Activity
 from engagements.events import CLOCK_CLOSED, CLOCK_DUE_CHANGED, CLOCK_OPENED
-from engagements.models import ClockOutcome, ResponseClock
+from engagements.models import ResponseClock
 from lib import events
 from metrics import facts
 from metrics.models import DelayLoss, TargetPeriod
@@ -39,35 +39,19 @@ def move_clock_to_its_new_due_day(*, clock: ResponseClock, previous_due_at) -> N
 
 
 @events.subscribe(CLOCK_CLOSED)
-def count_closed_clocks(*, clocks: list[ResponseClock]) -> None:
+def count_closed_clocks(*, clocks: list[ResponseClock], others: list[ResponseClock]) -> None:
     """Each closed clock's outcome; and the submission's first feedback, when one of
-    them is the client's first answer on it."""
+    them is the client's first answer on it (none of its other clocks answered)."""
     first = clocks[0]
     calendar = first.client.calendar
     deltas = [delta for clock in clocks for delta in facts.clock_closed(clock, calendar)]
     answer = facts.earliest_answer(clocks)
-    if answer is not None:
-        with connection.cursor() as cursor:
-            # Through clock_org_submission_idx: the submission's few clocks.
-            cursor.execute(
-                "SELECT EXISTS (SELECT 1 FROM engagements_responseclock WHERE organization_id "
-                "= %s AND submission_id = %s AND kind = ANY(%s) AND outcome = %s "
-                "AND NOT (id = ANY(%s)))",
-                [
-                    first.organization_id,
-                    answer.submission_id,
-                    sorted(facts.FIRST_FEEDBACK_KINDS),
-                    ClockOutcome.ANSWERED,
-                    [clock.pk for clock in clocks],
-                ],
-            )
-            (answered_before,) = cursor.fetchone()
-        if not answered_before:
-            deltas += facts.first_feedback(
-                submission_created_at=answer.submission.created_at,
-                clock=answer,
-                calendar=calendar,
-            )
+    if answer is not None and facts.earliest_answer(others) is None:
+        deltas += facts.first_feedback(
+            submission_created_at=answer.submission.created_at,
+            clock=answer,
+            calendar=calendar,
+        )
     rollup_add(organization_id=first.organization_id, deltas=deltas)
 
 

@@ -95,9 +95,6 @@ def clocks_close(
     `answered` when the client acted; `cancelled` when the candidate left the
     process (withdrawn, lost) and nothing is owed any more.
     """
-    queryset = ResponseClock.objects.filter(submission=submission, closed_at__isnull=True)
-    if kinds is not None:
-        queryset = queryset.filter(kind__in=kinds)
     now = timezone.now()
     # No savepoint: an error fails the caller's block anyway, and the rollups of
     # `clock.closed` join the caller's batch (lib.events.batch), which they may not
@@ -105,12 +102,20 @@ def clocks_close(
     with transaction.atomic(savepoint=False):
         # Locked and read before the update, so that `clock.closed` carries exactly the
         # clocks this call closed: a concurrent close of the same clock waits here, then
-        # finds it closed and publishes nothing for it.
-        clocks = list(
-            queryset.select_for_update(of=("self",))
+        # finds it closed and publishes nothing for it. The submission's other clocks
+        # (a few) come with them, for the subscribers that weigh a close against them
+        # (was it the client's first answer?).
+        every = list(
+            ResponseClock.objects.filter(submission=submission)
+            .select_for_update(of=("self",))
             .select_related("client", "submission")
             .order_by("id")
         )
+        clocks = [
+            clock
+            for clock in every
+            if clock.closed_at is None and (kinds is None or clock.kind in kinds)
+        ]
         if not clocks:
             return 0
         ResponseClock.objects.filter(pk__in=[clock.pk for clock in clocks]).update(
@@ -123,7 +128,7 @@ def clocks_close(
                 outcome,
                 now,
             )
-        publish(CLOCK_CLOSED, clocks=clocks)
+        publish(CLOCK_CLOSED, clocks=clocks, others=[c for c in every if c not in clocks])
     return len(clocks)
 
 
