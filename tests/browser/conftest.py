@@ -7,7 +7,6 @@ do not use.
 """
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Where screenshots go: <repository>/test-artifacts/browser/ (the folder is git-ignored).
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-# Browsers ask for /favicon.ico on their own; the site has none, and that is not a page error.
-FAVICON = re.compile(r"/favicon\.ico(\?|$)")
 # Auto-waiting limit for every action and assertion: generous for a loaded CI runner.
 TIMEOUT_MS = 15_000
 # axe-core, vendored (tests/browser/vendor/README.md): no download when the tests run.
@@ -104,13 +101,11 @@ class BrowserUsers:
     def _on_console(self, message) -> None:
         if message.type != "error":
             return
-        if FAVICON.search(message.location.get("url", "")):
-            return
         # CSP violations ("Refused to apply inline style…") and script errors land here.
         self.errors.append(f"console error: {message.text} ({message.location.get('url')})")
 
     def _on_response(self, response) -> None:
-        if response.status >= 400 and not FAVICON.search(response.url):
+        if response.status >= 400:
             self.errors.append(
                 f"HTTP {response.status} for {response.request.method} {response.url}"
             )
