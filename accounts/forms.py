@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
 from accounts.selectors import client_choices
 from accounts.services import organization_create
+from lib.forms import ObjectChoiceField
 
 
 class AgencySignupForm(forms.Form):
@@ -23,16 +24,15 @@ class AgencySignupForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.RECRUITER)
-    client = forms.ModelChoiceField(
-        queryset=None,  # set per request, inside the tenant context
+    client = ObjectChoiceField(
         required=False,
         help_text="Hiring managers and HR see only this client's roles and candidates.",
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, clients: list, **kwargs) -> None:
+        """`clients`: the organization's (`client_choices`), which the page lists anyway."""
         super().__init__(*args, **kwargs)
-        # Evaluated per request, inside the tenant context.
-        self.fields["client"].queryset = client_choices()
+        self.fields["client"].set_objects(clients)
 
 
 class MembershipRoleForm(forms.Form):

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from accounts.selectors import active_membership_for_user
+from accounts.selectors import active_membership, memberships_for_user
 from lib.tenancy import no_tenant_context, organization_context, user_context
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization_id"
@@ -12,6 +12,9 @@ ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization_id"
 
 class TenantMiddleware:
     """Resolve `request.membership` and `request.organization` and run the view in their context.
+
+    `request.memberships` keeps all the user's memberships, read once to find the
+    active one, for the organization switcher.
 
     The member is the signed-in user's, in their active organization. Anonymous
     requests run with no context at all, so every tenant query they could make is
@@ -32,12 +35,15 @@ class TenantMiddleware:
             return self.get_response(request)
         request.membership = None
         request.organization = None
+        request.memberships = []
         with no_tenant_context():
             if not request.user.is_authenticated:
                 return self.get_response(request)
             with user_context(request.user.pk):
-                membership = active_membership_for_user(
-                    user=request.user,
+                # Kept for the organization switcher, which lists them on every page.
+                request.memberships = memberships_for_user(user=request.user)
+                membership = active_membership(
+                    memberships=request.memberships,
                     organization_id=request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY),
                 )
                 if membership is None:

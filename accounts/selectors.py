@@ -25,11 +25,11 @@ def memberships_for_user(*, user: User) -> list[Membership]:
     )
 
 
-def active_membership_for_user(
-    *, user: User, organization_id: UUID | str | None
+def active_membership(
+    *, memberships: list[Membership], organization_id: UUID | str | None
 ) -> Membership | None:
-    """The membership to act with: the session's organization, else the one used last."""
-    memberships = memberships_for_user(user=user)
+    """The membership to act with, of the user's `memberships_for_user`: the session's
+    organization, else the one used last."""
     for membership in memberships:
         if organization_id is not None and str(membership.organization_id) == str(organization_id):
             return membership

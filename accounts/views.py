@@ -51,7 +51,9 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest) -> HttpResponse:
     actor = require_admin(request)
-    form = InvitationForm(request.POST or None)
+    # Listed once, for the invitation form and every member's client picker.
+    clients = list(selectors.client_choices())
+    form = InvitationForm(request.POST or None, clients=clients)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(actor=actor, **form.cleaned_data)
@@ -62,12 +64,13 @@ def members(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:members")
     context = {
         "form": form,
-        "members": selectors.member_list(organization_id=actor.organization_id),
-        "invitations": selectors.pending_invitation_list(organization_id=actor.organization_id),
+        "members": list(selectors.member_list(organization_id=actor.organization_id)),
+        "invitations": list(
+            selectors.pending_invitation_list(organization_id=actor.organization_id)
+        ),
         "membership": actor,
         "role_form": MembershipRoleForm(),
-        # Listed once for every member's client picker.
-        "clients": list(form.fields["client"].queryset),
+        "clients": clients,
     }
     status = 400 if form.errors else 200
     return render(request, "accounts/members.html", context, status=status)

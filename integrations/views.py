@@ -51,7 +51,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "new_key": new_key,
-        "api_keys": selectors.api_key_list(organization_id=actor.organization_id),
+        "api_keys": list(selectors.api_key_list(organization_id=actor.organization_id)),
     }
     status = 400 if form.errors else 200
     return render(request, "integrations/api_keys.html", context, status=status)
@@ -106,7 +106,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "created": created,
         "new_secret": new_secret,
-        "endpoints": selectors.webhook_endpoint_list().order_by("-created_at"),
+        "endpoints": list(selectors.webhook_endpoint_list().order_by("-created_at")),
         "disable_after_days": settings.WEBHOOK_DISABLE_AFTER_DAYS,
     }
     return render(

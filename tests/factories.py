@@ -178,3 +178,17 @@ class WebhookEndpointFactory(TenantFactory):
     url = "https://93.184.215.14/rapport-webhooks"  # a public address literal: no DNS
     event_types = factory.LazyFunction(lambda: ["submission.created"])
     secret = factory.LazyFunction(_webhook_secret)
+
+
+class NotificationFactory(TenantFactory):
+    """An unread in-app notification, as a nudge's delivery writes it."""
+
+    class Meta:
+        model = "engagements.Notification"
+
+    membership = factory.SubFactory(
+        MembershipFactory, organization=factory.SelfAttribute("..organization")
+    )
+    title = factory.Sequence(lambda n: f"Skills review overdue {n}")
+    body = "The hiring manager's review is past its agreed time."
+    url = "/review-queue/"

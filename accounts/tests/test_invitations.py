@@ -26,7 +26,7 @@ def test_admin_invites_from_the_members_page_and_the_mail_goes_out_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_for(owner).post(
             "/settings/members/",
-            {"email": "Colleague@Example.test", "role": "hr", "client": client_company.pk},
+            {"email": "Colleague@Example.test", "role": "hr", "client": client_company.public_id},
         )
     assert response.status_code == 302
     assert len(callbacks) == 1
@@ -243,3 +243,22 @@ def test_an_invitation_cannot_bind_another_organizations_client(owner, other_org
     foreign = ClientFactory(organization=other_organization)
     with pytest.raises(services.PermissionDenied):
         _invite(owner, role=MembershipRole.HR, client=foreign)
+
+
+def test_the_invitation_form_offers_only_this_organizations_clients(
+    client_for, owner, client_company, other_organization
+):
+    from tests.factories import ClientFactory
+
+    foreign = ClientFactory(organization=other_organization, name="Outsider Client")
+    browser = client_for(owner)
+    assert "Outsider Client" not in browser.get("/settings/members/").content.decode()
+
+    response = browser.post(
+        "/settings/members/",
+        {"email": "hr@example.test", "role": "hr", "client": foreign.public_id},
+    )
+    assert response.status_code == 400
+    assert b"Select a valid choice" in response.content
+    with organization_context(owner.organization_id):
+        assert not Invitation.objects.exists()
