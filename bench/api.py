@@ -7,8 +7,10 @@ it (following `next`), and the filters that select a few of many rows. Each
 request goes through the whole stack in-process (Django's test `Client`:
 middleware, API key, tenant context, DRF, filters, serializers, PostgreSQL as the
 application role); the time is the server's, no network. The SQL queries of
-each request are counted, and the plan of each list's query is summarised. The
-report is printed; `--write` also puts it into docs/performance.md.
+each request are counted, and the plan of each list's query is summarised. Each
+request is put next to its raw floor, timed right after it in the same process:
+its data queries run again, and their rows encoded by `json.dumps`. The report
+is printed; `--write` also puts it into docs/performance.md.
 
 Like bench/nudges.py, it works in a database of its own (DATABASE_URL with the
 database name changed), created, migrated and dropped here through the owner role.
@@ -55,6 +57,7 @@ TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
 LAST_USED_UPDATE = 'UPDATE "accounts_apikey" SET "last_used_at"'
 
 TARGET_P95_MS = 60  # docs/design.md#10-budgets: API list endpoints, a 50-item page at scale
+TARGET_RAW_RATIO = 2  # a list page against its own query plus JSON encoding of its rows
 TARGET_SEED_SECONDS = 180  # docs/design.md#10-budgets: seeding the scale data set
 
 
@@ -73,6 +76,10 @@ class Measure:
     sql_ms: list[float] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
     plan: str = ""
+    # Each URL's data queries (the list query and those after it, which read the
+    # related rows), and the raw floor timed next to the request (`raw_list`).
+    data_statements: list[list[str]] = field(default_factory=list)
+    raw_times: list[float] = field(default_factory=list)
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.times)
@@ -86,9 +93,10 @@ def request(client, url: str, key: str):
     return response
 
 
-def measure(client, measures: list[Measure], *, runs: int) -> None:
-    """Time every URL `runs` times after a warm-up, the measures taking turns so that
-    other work on the machine weighs on all of them alike; then count the queries."""
+def measure(client, measures: list[Measure], *, runs: int, organization_id: str) -> None:
+    """Count the queries of every URL after a warm-up; then time it `runs` times, each
+    request followed by its raw floor, the measures taking turns so that other work on
+    the machine weighs on all of them alike."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -96,12 +104,6 @@ def measure(client, measures: list[Measure], *, runs: int) -> None:
         for url in m.urls:
             for _ in range(WARM_UP if runs else 1):
                 request(client, url, m.key)
-    for _ in range(runs):
-        for m in measures:
-            for url in m.urls:
-                started = time.perf_counter()
-                request(client, url, m.key)
-                m.times.append((time.perf_counter() - started) * 1000)
     for m in measures:
         for index, url in enumerate(m.urls):
             for _ in range(SQL_RUNS):
@@ -112,6 +114,44 @@ def measure(client, measures: list[Measure], *, runs: int) -> None:
                 m.sql_ms.append(sum(float(query["time"]) for query in captured) * 1000)
             if index == 0:
                 m.statements = statements
+            m.data_statements.append(data_statements(statements, m.table))
+    for _ in range(WARM_UP if runs else 0):
+        for m in measures:
+            for statements in m.data_statements:
+                raw_list(organization_id, statements)
+    for _ in range(runs):
+        for m in measures:
+            for url, statements in zip(m.urls, m.data_statements, strict=True):
+                started = time.perf_counter()
+                request(client, url, m.key)
+                m.times.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                raw_list(organization_id, statements)
+                m.raw_times.append((time.perf_counter() - started) * 1000)
+
+
+def data_statements(statements: list[str], table: str) -> list[str]:
+    """The request's list query and the queries after it (its rows' related rows),
+    without the key's and the member's lookups before it."""
+    first = statements.index(list_statement(statements, table))
+    return [s for s in statements[first:] if not _bookkeeping(s)]
+
+
+def raw_list(organization_id: str, statements: list[str]) -> str:
+    """What a list costs at the least in this process: its data queries, run again as
+    the application role in the organization's context (row-level security included),
+    and every row they return encoded as a JSON object by the standard library."""
+    from django.db import connection
+
+    from lib.tenancy import organization_context
+
+    results = []
+    with organization_context(organization_id), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+            columns = [column.name for column in cursor.description]
+            results.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
+    return json.dumps(results, default=str)
 
 
 def _bookkeeping(statement: str) -> bool:
@@ -473,9 +513,9 @@ def run(args, source_url: str) -> str:
         f"Timing {args.runs} rounds of {sum(len(m.urls) for m in measures)} requests…",
         flush=True,
     )
-    measure(client, measures, runs=args.runs)
+    measure(client, measures, runs=args.runs, organization_id=organization_id)
     for group in sized.values():
-        measure(client, group, runs=0)
+        measure(client, group, runs=0, organization_id=organization_id)
     for m in measures:
         m.plan = plan_summary(organization_id, list_statement(m.statements, m.table), m.table)
     busy_at_end = contention()
@@ -517,20 +557,35 @@ def run(args, source_url: str) -> str:
         "requests with their queries captured; Django times queries to the millisecond). "
         "Plan: the list query's `EXPLAIN (ANALYZE, BUFFERS)` as the application role in "
         "the organization's context: how the list's table is read and how many of its rows, "
-        "whether they are then sorted, the buffers touched, PostgreSQL's time.",
+        "whether they are then sorted, the buffers touched, PostgreSQL's time. Raw: the "
+        "floor of the same page in the same process, timed right after each request: its "
+        "data queries (the list query and those after it that read the related rows, not "
+        "the key's lookups), run again as the application role in the organization's "
+        "context, and all their rows encoded as JSON objects by `json.dumps` (median); "
+        f"× raw is the request's p50 over it (target ≤ {TARGET_RAW_RATIO}×).",
         "",
         f"| Request (`limit=50`) | Matching | p50 | p95 | max | SQL | Queries | Plan of the "
-        f"list query | p95 ≤ {TARGET_P95_MS} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        f"list query | p95 ≤ {TARGET_P95_MS} ms | Raw | × raw |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|",
     ]
     for m in measures:
         p95 = m.percentile(0.95)
         queries = "/".join(str(q) for q in sorted(set(m.queries)))
+        raw = statistics.median(m.raw_times)
+        ratio = m.percentile(0.5) / raw
         lines.append(
             f"| {m.label} | {m.matched:,} | {m.percentile(0.5):.1f} ms | {p95:.1f} ms "
             f"| {max(m.times):.1f} ms | {statistics.median(m.sql_ms):.0f} ms | {queries} "
-            f"| {m.plan} | {'met' if p95 <= TARGET_P95_MS else '**missed**'} |"
+            f"| {m.plan} | {'met' if p95 <= TARGET_P95_MS else '**missed**'} "
+            f"| {raw:.1f} ms | {ratio:.1f}{'' if ratio <= TARGET_RAW_RATIO else ' **missed**'} |"
         )
+    ratios = [m.percentile(0.5) / statistics.median(m.raw_times) for m in measures]
+    lines += [
+        "",
+        f"Against the raw floor: {sum(r <= TARGET_RAW_RATIO for r in ratios)} of "
+        f"{len(measures)} requests within {TARGET_RAW_RATIO}×; from {min(ratios):.1f}× to "
+        f"{max(ratios):.1f}×, median {statistics.median(ratios):.1f}×.",
+    ]
     varying = [
         name
         for name, group in sized.items()

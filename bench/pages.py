@@ -576,7 +576,11 @@ def report(args, casts: dict[str, Cast], pages: list[Page], context: dict) -> st
         f"- Python {platform.python_version()}; settings "
         f"`{os.environ['DJANGO_SETTINGS_MODULE']}` with DEBUG off. Whole bench: "
         f"{context['seconds'] / 60:.1f} minutes"
-        + (f", of which seeding {context['seed_seconds'] / 60:.1f}." if context["seeded"] else ".")
+        + (
+            f", of which seeding {context['seed_seconds'] / 60:.1f}."
+            if context["seeded"]
+            else " (`--reuse` of a database seeded before, not seeded again)."
+        )
         + f" Up to {args.runs} timed requests per page and side, fewer once a page has spent "
         f"{args.seconds:g} s (at least {MIN_RUNS}): the runs column.",
         f"- Largest organization (`{largest.slug}`): {sizes(largest)}; its client "
