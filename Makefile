@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 DEPLOY_CHECK_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-django ALLOWED_HOSTS=rapport.example.com
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-calendar lint format migrate bench bench-nudges bench-api bench-metrics bench-pages check-deploy clean
+.PHONY: help install run test test-calendar lint format migrate bench bench-nudges bench-api bench-metrics bench-pages bench-load check-deploy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ format: $(INSTALLED) ## Format and fix what ruff can
 migrate: $(INSTALLED) ## Apply migrations as the owner role and grant the application role
 	$(PY) scripts/with_database.py $(PY) manage.py migrate --noinput
 
-bench: bench-nudges bench-api bench-metrics bench-pages ## Run every benchmark (docs/performance.md; BENCH_ARGS=--write records them)
+bench: bench-nudges bench-api bench-metrics bench-pages bench-load ## Run every benchmark (docs/performance.md; BENCH_ARGS=--write records them)
 
 bench-nudges: $(INSTALLED) ## Time the nudge scan: 1,000,000 open clocks, then 10,000 due
 	$(PY) scripts/with_database.py $(PY) -m bench.nudges $(BENCH_ARGS)
@@ -58,6 +58,9 @@ bench-metrics: $(INSTALLED) ## Seed the scale data set, then time the metrics en
 
 bench-pages: $(INSTALLED) ## Seed the scale data set, then time every page, largest and smallest organization
 	$(PY) scripts/with_database.py $(PY) -m bench.pages $(BENCH_ARGS)
+
+bench-load: $(INSTALLED) ## Seed the scale data set, then load gunicorn (production settings) over HTTP
+	$(PY) scripts/with_database.py $(PY) -m bench.load $(BENCH_ARGS)
 
 check-deploy: $(INSTALLED) ## Django's deployment checks under production settings
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
