@@ -4,6 +4,7 @@ from django import forms
 
 from engagements.models import NudgeChannel, NudgeRecipient
 from engagements.services.policies import MAX_LEVELS, level_field
+from lib.pagination import MAX_CURSOR_LENGTH
 
 
 class NotificationReadForm(forms.Form):
@@ -11,7 +12,9 @@ class NotificationReadForm(forms.Form):
 
     id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     open = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The page to come back to (lib.pagination's cursors).
+    after = forms.CharField(required=False, max_length=MAX_CURSOR_LENGTH, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=MAX_CURSOR_LENGTH, widget=forms.HiddenInput)
 
 
 class NudgePolicyForm(forms.Form):

@@ -1,7 +1,7 @@
 """Reads for the engagement record: what needs attention, timelines, responsiveness."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -18,6 +18,7 @@ from engagements.models import (
     NudgePolicy,
     ResponseClock,
 )
+from lib.pagination import KeysetPage, keyset_page
 from recruiting.models import OPEN_STAGES, Client, CultureStatus, Stage, Submission
 
 ACTION_TOKEN_SETTING = "rapport.action_token_hash"  # noqa: S105 - a setting name
@@ -125,15 +126,23 @@ def unread_notification_count(*, membership: Membership, cap: int = UNREAD_COUNT
     return Notification.objects.filter(membership=membership, read_at__isnull=True)[:cap].count()
 
 
-def notification_list(
-    *, membership: Membership, until: datetime | None = None
-) -> QuerySet[Notification]:
-    """The member's notifications, newest first (the page paginates it); with `until`,
-    only those created by then."""
-    notifications = Notification.objects.filter(membership=membership)
-    if until is not None:
-        notifications = notifications.filter(created_at__lte=until)
-    return notifications.order_by("-created_at", "-id")
+NOTIFICATIONS_PER_PAGE = 30
+
+
+def notification_page(
+    *, membership: Membership, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of the member's notifications, newest first, after or before a cursor
+    (one query, on the index of a member's notifications by creation time). A page
+    starts at a notification, not at a number: one arriving meanwhile does not push
+    one already read onto the next page."""
+    return keyset_page(
+        Notification.objects.filter(membership=membership),
+        ordering=("-created_at", "-id"),
+        size=NOTIFICATIONS_PER_PAGE,
+        after=after,
+        before=before,
+    )
 
 
 def action_link_for_token(*, token: str) -> ActionLink | None:

@@ -1,17 +1,13 @@
 """The home page (what needs the signed-in member's attention now), notifications,
 the nudges' one-click links and the nudge policy settings."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +23,7 @@ from engagements.models import NudgeChannel, NudgeRecipient, default_ladder
 from engagements.services import links, notifications, policies
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
+from lib.pagination import AFTER, BEFORE, PageNav, page_url
 from lib.tenancy import organization_context
 from recruiting import selectors as recruiting_selectors
 from recruiting.access import get_client
@@ -125,50 +122,41 @@ def action_link(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- Notifications ----------------------------------------------------------------------
 
-NOTIFICATIONS_PER_PAGE = 30
-
 
 def _notifications_page(
     request: HttpRequest, membership, *, form: NotificationReadForm | None = None, status=200
 ) -> HttpResponse:
-    """Two queries whatever the number of notifications: the count and the page.
+    """One query for the page of notifications, whatever their number.
 
-    The pages hold still from the moment the first was rendered (`until`): else a
-    notification arriving meanwhile would push one already read onto the next page
-    too. "Older notifications" loads the next page; asked by htmx, the answer is
-    that page's items alone, appended to the list, and the page links again (out
-    of band, counting from `first`, the page the list began with).
+    "Older notifications" is a plain link to the next page; asked by htmx, the answer
+    is that page's items alone, appended to the list, and the page links again (out
+    of band). `top` carries the link to newer notifications of the page the list
+    began with, so it stays while pages are appended.
     """
-    until = _moment(request.GET.get("until", "")) or timezone.now()
-    paginator = Paginator(
-        selectors.notification_list(membership=membership, until=until), NOTIFICATIONS_PER_PAGE
+    params = request.GET
+    page = selectors.notification_page(
+        membership=membership, after=params.get(AFTER), before=params.get(BEFORE)
     )
-    page = paginator.get_page(request.GET.get("page"))
     appended = bool(request.htmx) and form is None
-    first = page.number
-    if appended and request.GET.get("first", "").isdigit():
-        first = min(max(int(request.GET["first"]), 1), page.number)
+    top = params.get("top") if appended else page.previous_cursor
+    nav = PageNav(
+        previous_url=page_url(params, before=top, top=None) if top else None,
+        next_url=page_url(params, after=page.next_cursor, top=None) if page.has_next else None,
+        append_url=page_url(params, after=page.next_cursor, top=top) if page.has_next else None,
+    )
     context = {
         "page": page,
-        "notifications": page.object_list,
+        "notifications": page.items,
+        "nav": nav,
+        # Where a "Mark as read" comes back to: this page.
+        "position": {key: params[key] for key in (AFTER, BEFORE) if params.get(key)},
         "form": form,
-        "until": until.isoformat(),
-        "first": first,
         "appended": appended,
     }
     template = (
         "engagements/notifications_more.html" if appended else "engagements/notifications.html"
     )
     return render(request, template, context, status=status)
-
-
-def _moment(text: str) -> datetime | None:
-    """An ISO 8601 time with its offset, or None."""
-    try:
-        moment = parse_datetime(text)
-    except ValueError:
-        return None
-    return moment if moment is not None and timezone.is_aware(moment) else None
 
 
 @login_required
@@ -187,8 +175,9 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _notifications_page(request, membership, form=form, status=400)
     back = reverse("engagements:notifications")
-    if form.cleaned_data["page"]:
-        back += f"?page={form.cleaned_data['page']}"
+    position = {key: form.cleaned_data[key] for key in (AFTER, BEFORE) if form.cleaned_data[key]}
+    if position:
+        back += page_url({}, **position)
     notification_id = form.cleaned_data["id"]
     if notification_id is None:
         count = notifications.notifications_mark_all_read(membership=membership)

@@ -25,6 +25,7 @@ from integrations.forms import ApiKeyForm, WebhookEndpointForm
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
+from lib.pagination import page_nav
 
 DELIVERIES_PER_PAGE = 25
 
@@ -133,7 +134,13 @@ def _detail_page(
     )
     deliveries = selectors.webhook_delivery_list(endpoint=endpoint).order_by("-created_at", "-id")
     page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"endpoint": endpoint, "form": form, "new_secret": new_secret, "page": page}
+    context = {
+        "endpoint": endpoint,
+        "form": form,
+        "new_secret": new_secret,
+        "page": page,
+        "nav": page_nav(page, request.GET),
+    }
     return render(
         request, "integrations/webhooks/detail.html", context, status=400 if form.errors else 200
     )

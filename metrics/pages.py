@@ -15,13 +15,15 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import require_membership
 from accounts.models import Membership
+from lib.pagination import PageNav, numbered_nav, page_url
 from lib.tenancy import organization_context
 from metrics import selectors
 from metrics.forms import DEFAULT_WEEKS, DashboardFilterForm, last_day, preset_window
@@ -365,7 +367,12 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         "window": read.window,
         "last_day": last_day(read.window),
         "page": page,
-        "pages": pages,
+        "nav": numbered_nav(
+            QueryDict(sort_query),
+            number=page.page,
+            pages=pages,
+            summary=f"Page {page.page} of {pages} ({page.count} client{pluralize(page.count)})",
+        ),
         "headers": headers,
         "sort_query": sort_query,
         "tab": "clients",
@@ -408,7 +415,12 @@ def delays(request: HttpRequest) -> HttpResponse:
         "window": read.window,
         "last_day": last_day(read.window),
         "losses": losses,
-        "cursor": cursor,
+        "nav": PageNav(
+            first_url=f"?{read.query}" if cursor else None,
+            next_url=page_url(QueryDict(read.query), cursor=losses.next_cursor)
+            if losses.next_cursor
+            else None,
+        ),
         "tab": "delays",
     }
     return render(request, "metrics/delays.html", context, status=status)
@@ -502,7 +514,11 @@ def client_scorecard(request: HttpRequest, public_id) -> HttpResponse:
         "client_side": rows(client_side),
         "agency_side": rows(agency_side),
         "contacts": contacts,
-        "contact_pages": max(1, -(-contacts.count // contacts.page_size)),
+        "nav": numbered_nav(
+            QueryDict(read.query),
+            number=contacts.page,
+            pages=max(1, -(-contacts.count // contacts.page_size)),
+        ),
     }
     return render(request, "metrics/client_scorecard.html", context, status=read.status)
 

@@ -1,5 +1,7 @@
 """In-app notifications: the member's list, marking read, and the header's unread count."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -64,21 +66,42 @@ def test_the_list_shows_my_notifications_newest_first_unread_highlighted(
     assert "Mark all as read" in content
 
 
+def _link(content: str, attribute: str) -> str:
+    """The address in the page's `rel="next"` link, its `rel="prev"` one or its
+    `hx-get`, as a browser would follow it."""
+    found = re.search(rf'{attribute}[^>]*?(?:href|hx-get)="([^"]+)"', content)
+    if attribute == "hx-get":
+        found = re.search(r'hx-get="([^"]+)"', content)
+    assert found, f"no {attribute} link"
+    return LIST + html.unescape(found.group(1))
+
+
 def test_the_list_is_paginated_by_thirty(client_for, hiring_manager):
     for number in range(35):
         _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
     client = client_for(hiring_manager)
 
     first = client.get(LIST).content.decode()
-    second = client.get(LIST + "?page=2").content.decode()
+    second = client.get(_link(first, 'rel="next"')).content.decode()
+    back = client.get(_link(second, 'rel="prev"')).content.decode()
 
     assert first.count('class="attention-item notification') == 30
     assert "Notice number 00" in first
     assert "Notice number 29" in first
-    assert "Page 1 of 2" in first
+    assert 'rel="prev"' not in first
     assert second.count('class="attention-item notification') == 5
     assert "Notice number 34" in second
     assert "Notice number 00" not in second
+    assert 'rel="next"' not in second
+    assert back.count('class="attention-item notification') == 30
+    assert "Notice number 00" in back
+
+
+def test_a_cursor_that_is_not_ours_shows_the_first_page(client_for, hiring_manager, mine):
+    for cursor in ("not-a-cursor", "W10", "x" * 600):
+        response = client_for(hiring_manager).get(LIST, {"after": cursor})
+        assert response.status_code == 200
+        assert "Grace Hopper" in response.content.decode()
 
 
 def test_nobody_else_sees_my_notifications(client_for, hiring_manager, hr, outsider, mine):
@@ -172,10 +195,19 @@ def test_open_never_leaves_the_site(client_for, hiring_manager):
     assert response["Location"] == LIST
 
 
-def test_marking_read_returns_to_the_page_i_was_on(client_for, hiring_manager, mine):
-    grace, _, _ = mine
-    response = client_for(hiring_manager).post(READ, {"id": grace.pk, "page": "2"})
-    assert response["Location"] == LIST + "?page=2"
+def test_marking_read_returns_to_the_page_i_was_on(client_for, hiring_manager):
+    for number in range(35):
+        _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+    client = client_for(hiring_manager)
+    second_page = _link(client.get(LIST).content.decode(), 'rel="next"')
+    content = client.get(second_page).content.decode()
+    cursor = re.search(r'name="after" value="([^"]+)"', content).group(1)
+
+    with organization_context(hiring_manager.organization_id):
+        last = Notification.objects.get(title="Notice number 34")
+    response = client.post(READ, {"id": last.pk, "after": cursor})
+
+    assert response["Location"] == second_page
 
 
 def test_i_mark_all_read(client_for, hiring_manager, hr, mine):
@@ -242,10 +274,10 @@ def test_marking_read_needs_a_post(client_for, hiring_manager, mine):
 
 # The list, whatever the number of notifications:
 #   1 session, 2 user, 3 the user's memberships (tenant middleware),
-#   4 the notifications count (paginator), 5 the page of notifications,
-#   6 the unread count (header, reused by "Mark all as read"),
-#   7 the memberships for the organization switcher (base.html).
-LIST_QUERIES = 7
+#   4 the page of notifications (one more than the page says whether there are older),
+#   5 the unread count (header, reused by "Mark all as read"),
+#   6 the memberships for the organization switcher (base.html).
+LIST_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [3, 60])
@@ -265,27 +297,23 @@ def test_the_list_runs_a_constant_number_of_queries(
 HX = {"HX-Request": "true"}
 
 
-def test_the_next_page_is_a_plain_link_held_at_the_moment_the_list_was_rendered(
-    client_for, hiring_manager
-):
+def test_the_next_page_is_a_plain_link_that_htmx_appends_in_place(client_for, hiring_manager):
     for number in range(35):
         _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
-    moment = timezone.now().replace(microsecond=0)
 
-    with time_machine.travel(moment, tick=False):
-        content = client_for(hiring_manager).get(LIST).content.decode()
+    content = client_for(hiring_manager).get(LIST).content.decode()
 
-    link = f"?page=2&amp;until={moment.isoformat().replace(':', '%3A').replace('+', '%2B')}"
-    assert f'rel="next" href="{link}"' in content
-    assert f'hx-get="{link}&amp;first=1"' in content
+    assert re.search(r'rel="next" href="\?after=[\w-]+"', content)
     assert 'hx-target="#notification-list" hx-swap="beforeend">Older notifications</a>' in content
 
 
 def test_with_htmx_older_notifications_come_as_items_to_append(client_for, hiring_manager):
     for number in range(35):
         _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+    client = client_for(hiring_manager)
+    more = _link(client.get(LIST).content.decode(), "hx-get")
 
-    response = client_for(hiring_manager).get(LIST, {"page": "2", "first": "1"}, headers=HX)
+    response = client.get(more, headers=HX)
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -297,38 +325,54 @@ def test_with_htmx_older_notifications_come_as_items_to_append(client_for, hirin
     # The first new item takes the focus; the page links are swapped out of band.
     assert content.split('class="attention-item notification')[1].count("autofocus") == 1
     assert 'id="notification-pages" aria-label="Pages" hx-swap-oob="true"' in content
-    assert "Pages 1–2 of 2" in content
     assert "Older notifications" not in content
+    assert "Newer notifications" not in content
+
+
+def test_appending_keeps_the_link_to_newer_notifications_of_the_first_page_shown(
+    client_for, hiring_manager
+):
+    for number in range(70):
+        _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
+    client = client_for(hiring_manager)
+    second = client.get(_link(client.get(LIST).content.decode(), 'rel="next"')).content.decode()
+    newer = _link(second, 'rel="prev"')
+
+    appended = client.get(_link(second, "hx-get"), headers=HX).content.decode()
+
+    assert "Notice number 60" in appended
+    assert _link(appended, 'rel="prev"') == newer
 
 
 def test_the_pages_hold_still_when_a_notification_arrives(client_for, hiring_manager):
     for number in range(35):
         _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
-    until = timezone.now().isoformat()
-    _notify(hiring_manager, "Brand new")
     client = client_for(hiring_manager)
+    more = _link(client.get(LIST).content.decode(), "hx-get")
+    _notify(hiring_manager, "Brand new")
 
-    held = client.get(LIST, {"page": "2", "until": until}, headers=HX).content.decode()
-    shifted = client.get(LIST, {"page": "2"}, headers=HX).content.decode()
+    content = client.get(more, headers=HX).content.decode()
 
-    # Without the moment, the newcomer would push the first page's last one onto this one.
-    assert "Notice number 29" not in held
-    assert "Notice number 29" in shifted
-    assert "Brand new" not in held
+    # The next page starts after the last one shown: the newcomer pushes nothing onto it.
+    assert "Notice number 29" not in content
+    assert "Notice number 30" in content
+    assert "Brand new" not in content
 
 
 def test_nobody_else_gets_my_older_notifications(client_for, hiring_manager, hr, outsider):
     for number in range(35):
         _notify(hiring_manager, f"Notice number {number:02d}", ago=timedelta(minutes=number))
 
+    more = _link(client_for(hiring_manager).get(LIST).content.decode(), "hx-get")
+
     for someone in (hr, outsider):
-        content = client_for(someone).get(LIST, {"page": "2"}, headers=HX).content.decode()
+        content = client_for(someone).get(more, headers=HX).content.decode()
         assert "Notice number" not in content
 
 
 # Older notifications with htmx: 1 session, 2 user, 3 the user's memberships,
-# 4 the count, 5 the page (no page around them: no header queries).
-MORE_QUERIES = 5
+# 4 the page (no page around them: no header queries).
+MORE_QUERIES = 4
 
 
 def test_older_notifications_run_a_constant_number_of_queries(
@@ -337,8 +381,9 @@ def test_older_notifications_run_a_constant_number_of_queries(
     for number in range(70):
         _notify(hiring_manager, f"Notice {number}", ago=timedelta(minutes=number))
     client = client_for(hiring_manager)
+    more = _link(client.get(LIST).content.decode(), "hx-get")
 
     with django_assert_max_num_queries(MORE_QUERIES):
-        response = client.get(LIST, {"page": "2", "first": "1"}, headers=HX)
+        response = client.get(more, headers=HX)
 
     assert response.content.decode().count('class="attention-item notification') == 30

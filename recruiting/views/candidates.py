@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import Action, can
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
+from lib.pagination import page_nav
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
 from recruiting.forms.candidates import CandidateForm
@@ -31,7 +33,12 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         selectors.candidate_list(membership=membership, query=query), CANDIDATES_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "recruiting/candidate_list.html", {"page": page, "query": query})
+    count = paginator.count
+    summary = f"Page {page.number} of {paginator.num_pages} · {count} candidate{pluralize(count)}"
+    nav = page_nav(page, request.GET, summary=summary)
+    return render(
+        request, "recruiting/candidate_list.html", {"page": page, "query": query, "nav": nav}
+    )
 
 
 @login_required
