@@ -4,6 +4,7 @@ submissions and the client's reviews of them."""
 import datetime
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -232,7 +233,16 @@ class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
     class Meta:
         ordering = ["full_name"]
         indexes = [
-            models.Index(fields=["organization", "full_name"], name="candidate_org_name_idx"),
+            # The candidate list and the submission form's picker, by name; the id
+            # breaks ties for their keyset pages (lib.pagination).
+            models.Index(
+                fields=["organization", "full_name", "id"], name="candidate_org_name_id_idx"
+            ),
+            # The search (recruiting.selectors.candidate_search), through the function
+            # rapport_candidate_search: an exact tag here, and "contains" on the name,
+            # email, title and company through a trigram index that only the
+            # migration declares (recruiting/migrations/0007_candidate_search.py).
+            GinIndex(fields=["tags"], name="candidate_tags_idx"),
             # The API's candidate list, newest first (its cursor pages by created_at).
             models.Index(fields=["organization", "-created_at"], name="candidate_org_created_idx"),
         ]

@@ -1,12 +1,26 @@
 """Reads for the recruiting pages. Every function takes the member first and confines
 hiring managers and HR to their client (`accounts.permissions.client_scope`)."""
 
+import uuid
 from collections import OrderedDict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Upper
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, client_scope
+from lib.pagination import CappedCount, KeysetPage, capped_count, keyset_page
 from recruiting.models import (
     OPEN_STAGES,
     Candidate,
@@ -21,6 +35,30 @@ from recruiting.models import (
     Stage,
     Submission,
 )
+
+CANDIDATES_PER_PAGE = 25
+# The candidate list says "1,000+" rather than count every candidate of a big agency.
+CANDIDATE_COUNT_CAP = 1000
+# A search finds up to this many matches through its index (`candidate_search`),
+# from three characters on (pg_trgm's trigrams).
+SEARCH_MATCHES = 1000
+TRIGRAM = 3
+TAG_LENGTH = Candidate._meta.get_field("tags").base_field.max_length
+# What a search looks in, as rapport_candidate_search reads it, in capitals.
+SEARCH_TEXT = Upper(
+    Concat(
+        "full_name",
+        Value(" "),
+        "email",
+        Value(" "),
+        "current_title",
+        Value(" "),
+        "current_company",
+        output_field=TextField(),
+    )
+)
+# The submission form offers this many matches of its search at a time.
+CANDIDATE_CHOICES = 20
 
 PIPELINE_ORDER = [
     Stage.SUBMITTED,
@@ -120,19 +158,99 @@ def role_pipeline(*, role: Role) -> "OrderedDict[str, list[Submission]]":
 # --- Candidates -----------------------------------------------------------------------
 
 
-def candidate_list(*, membership: Membership, query: str = "") -> QuerySet[Candidate]:
-    """Candidates matching a search on name, email, title, company or tag (agency only)."""
-    queryset = Candidate.objects.all()
+def candidate_search(*, query: str) -> list[int] | None:
+    """The ids of the active organization's candidates whose name, email, title or
+    company contains `query` (in any case), or with `query` as a tag; None when more
+    than `SEARCH_MATCHES` match. One query, through `rapport_candidate_search`, which
+    reads the trigram and tag indexes that row-level security keeps this role's own
+    `LIKE` from using (recruiting/migrations/0007_candidate_search.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rapport_candidate_search(%s, %s)", [query, SEARCH_MATCHES + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= SEARCH_MATCHES else None
+
+
+def _matching(
+    candidates: QuerySet[Candidate], query: str
+) -> tuple[QuerySet[Candidate], CappedCount | None]:
+    """The candidates matching a search (`candidate_search`), and how many match in
+    all, up to `SEARCH_MATCHES`, when the search says so."""
     query = query.strip()
-    if query:
-        queryset = queryset.filter(
-            Q(full_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(current_title__icontains=query)
-            | Q(current_company__icontains=query)
-            | Q(tags__contains=[query])
-        )
-    return queryset.annotate(submission_count=Count("submissions")).order_by("full_name")
+    if not query:
+        return candidates, None
+    if len(query) >= TRIGRAM:
+        ids = candidate_search(query=query)
+        if ids is not None:
+            return candidates.filter(pk__in=ids), CappedCount(value=len(ids), cap=SEARCH_MATCHES)
+    # Shorter than a trigram, the index cannot narrow the search; more than
+    # SEARCH_MATCHES matches, the text is common. Either way the same condition as a
+    # filter finds a page's rows soon along the index by name (uncounted when short).
+    contains = Q(search_text__contains=Upper(Value(query)))
+    if len(query) <= TAG_LENGTH:
+        contains |= Q(tags__contains=[query])
+    common = CappedCount(value=SEARCH_MATCHES + 1, cap=SEARCH_MATCHES)
+    return (
+        candidates.alias(search_text=SEARCH_TEXT).filter(contains),
+        common if len(query) >= TRIGRAM else None,
+    )
+
+
+def candidate_list(
+    *,
+    membership: Membership,
+    query: str = "",
+    after: str | None = None,
+    before: str | None = None,
+) -> tuple[KeysetPage, CappedCount | None]:
+    """A page of the candidates matching a search (`candidate_search`), by name, each
+    with its number of submissions, and how many match up to a cap (none for a search
+    too short to count cheaply); agency only. Two queries: the search or the count,
+    and the page, read along the index by name, the count of each row's submissions
+    evaluated for the page's rows only."""
+    candidates, count = _matching(Candidate.objects.all(), query)
+    if not query.strip():
+        count = capped_count(candidates, cap=CANDIDATE_COUNT_CAP)
+    submissions = (
+        Submission.objects.filter(candidate=OuterRef("pk"))
+        .order_by()
+        .values("candidate")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    page = keyset_page(
+        candidates.annotate(submission_count=Coalesce(Subquery(submissions), 0)),
+        ordering=("full_name", "id"),
+        size=CANDIDATES_PER_PAGE,
+        after=after,
+        before=before,
+    )
+    return page, count
+
+
+def submittable_candidates(*, role: Role) -> QuerySet[Candidate]:
+    """Who may be put forward for the role, as far as a form can tell: consent given
+    and not yet submitted for it (the service checks both again)."""
+    submitted = Submission.objects.filter(role=role, candidate=OuterRef("pk"))
+    return Candidate.objects.filter(~Exists(submitted), consent_to_represent=True)
+
+
+def submittable_candidate(*, role: Role, public_id: str) -> Candidate | None:
+    """The candidate, if they may be submitted for the role (None for anything else,
+    an id that is not one among them)."""
+    try:
+        public_id = uuid.UUID(public_id)
+    except ValueError:
+        return None
+    return submittable_candidates(role=role).filter(public_id=public_id).first()
+
+
+def submittable_candidate_search(*, role: Role, query: str = "") -> tuple[list[Candidate], bool]:
+    """The first `CANDIDATE_CHOICES` candidates by name who may be submitted for the
+    role and match the search, and whether more match. Two queries at most: the
+    search, and the candidates."""
+    candidates, _ = _matching(submittable_candidates(role=role), query)
+    found = list(candidates.order_by("full_name", "id")[: CANDIDATE_CHOICES + 1])
+    return found[:CANDIDATE_CHOICES], len(found) > CANDIDATE_CHOICES
 
 
 def candidate_get(*, membership: Membership, public_id) -> Candidate:

@@ -403,13 +403,15 @@ READ_ALSO = {
 }
 # Policies for the owner role alone, for the SECURITY DEFINER functions that span
 # organizations (the nudge scan, the webhook sweep, the organization list, the weekly
-# reports' sweep).
+# reports' sweep) or read an index row-level security keeps from the application role
+# (the candidate search).
 OWNER_ONLY_READS = {
     "accounts_organization": "owner_list_organizations",
     "engagements_responseclock": "owner_scan_clocks",
     "engagements_nudge": "owner_scan_nudges",
     "engagements_webhookdelivery": "owner_sweep_webhook_deliveries",
     "metrics_weeklyreport": "owner_scan_weekly_reports",
+    "recruiting_candidate": "owner_search_candidates",
 }
 
 

@@ -41,6 +41,7 @@ from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from recruiting import selectors, services
 from recruiting.access import get_role, get_submission, require_action
+from recruiting.forms.candidates import CandidateSearchForm
 from recruiting.forms.submissions import (
     AnswerForm,
     CultureNotesForm,
@@ -72,16 +73,21 @@ REVIEW_OUTCOMES = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_create(request: HttpRequest, public_id) -> HttpResponse:
+    """The form that puts a candidate forward for a role.
+
+    The candidate is chosen among the matches of a search (`q`), a bounded page of
+    them as radio buttons, never a list of every candidate. Without JavaScript the
+    search is a GET of this page; with htmx, typing asks for the matches alone
+    (`submission_candidates_found.html`), keeping the one already chosen at the top.
+    """
     role = get_role(request, public_id)
     membership = require_action(request, Action.CREATE_SUBMISSION)
     terms = role_terms(role)
+    candidates = selectors.submittable_candidates(role=role)
     form = SubmissionForm(
         request.POST or None,
-        # The candidate list, narrowed to those the service would accept: consent
-        # given and not yet submitted for this role (a subquery of the same query).
-        candidates=selectors.candidate_list(membership=membership)
-        .filter(consent_to_represent=True)
-        .exclude(submissions__role=role),
+        # Those the service would accept: consent given, not yet submitted for this role.
+        candidates=candidates,
         must_haves=terms.must_haves,
         zone=role.client.timezone,
         notes_need_hr=terms.culture_notes_need_hr_approval,
@@ -102,12 +108,36 @@ def submission_create(request: HttpRequest, public_id) -> HttpResponse:
         else:
             messages.success(request, f"{submission.candidate} submitted for {role}.")
             return redirect("recruiting:submission-detail", public_id=submission.public_id)
-    return render(
-        request,
-        "recruiting/submission_form.html",
-        {"form": form, "role": role, "terms": terms},
-        status=400 if form.errors else 200,
-    )
+    search = CandidateSearchForm(request.GET)
+    picker = _candidate_picker(role, form, search)
+    status = 400 if form.errors or search.errors else 200
+    if request.htmx and request.method == "GET":
+        return render(request, "recruiting/submission_candidates_found.html", picker, status=status)
+    context = {"form": form, "role": role, "terms": terms, **picker}
+    return render(request, "recruiting/submission_form.html", context, status=status)
+
+
+def _candidate_picker(role, form: SubmissionForm, search: CandidateSearchForm) -> dict:
+    """The search's matches, with the candidate already chosen (in the address, the
+    refused post or the htmx request) first, and what to say about them."""
+    query = search.query()
+    matches, more = selectors.submittable_candidate_search(role=role, query=query)
+    chosen = form.cleaned_data.get("candidate") if form.is_bound and form.is_valid() else None
+    wanted = str(form["candidate"].value() or "")
+    if chosen is None and wanted:
+        chosen = next((c for c in matches if str(c.public_id) == wanted), None)
+        if chosen is None:
+            chosen = selectors.submittable_candidate(role=role, public_id=wanted)
+    choices = [chosen] if chosen is not None else []
+    choices += [candidate for candidate in matches if candidate != chosen]
+    return {
+        "search": search,
+        "query": query,
+        "choices": choices,
+        "chosen": chosen,
+        "more": more,
+        "limit": selectors.CANDIDATE_CHOICES,
+    }
 
 
 # --- The submission page --------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Submission pages: putting a candidate forward, the submission's page and the
 actions on it, and the whole flow from recruiter to HR to hiring manager."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from engagements.models import ClockKind, ResponseClock
 from lib.tenancy import organization_context
 from recruiting import services
 from recruiting.models import CultureStatus, LostReason, Stage, Submission
+from recruiting.selectors import CANDIDATE_CHOICES
 from tests.factories import (
     AgreementFactory,
     CandidateFactory,
@@ -223,7 +225,144 @@ def test_the_candidate_in_the_address_is_chosen_already(client_for, recruiter, r
         f"/roles/{role.public_id}/submit/?candidate={candidate.public_id}"
     )
 
-    assert f'<option value="{candidate.public_id}" selected>' in response.content.decode()
+    assert f'value="{candidate.public_id}" checked>' in response.content.decode()
+
+
+# --- Choosing the candidate: a search, never a list of every candidate ------------------
+
+HX = {"HX-Request": "true"}
+
+
+def _choices(content: str) -> list[str]:
+    """The candidates offered, as their radio buttons' labels read, in order."""
+    return re.findall(r'<input type="radio" name="candidate"[^>]*> <span>([^<]+?) <span', content)
+
+
+def test_the_search_offers_the_matching_candidates_who_may_be_submitted(
+    client_for, organization, recruiter, role, candidate
+):
+    CandidateFactory(organization=organization, full_name="Katherine Johnson")
+    CandidateFactory(organization=organization, full_name="Dorothy Vaughan", tags=["kath"])
+    CandidateFactory(
+        organization=organization, full_name="Kathleen Booth", consent_to_represent=False
+    )
+
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/submit/", {"q": "KATH"}).content
+
+    assert _choices(content.decode()) == ["Katherine Johnson"]
+    tagged = client_for(recruiter).get(f"/roles/{role.public_id}/submit/", {"q": "kath"}).content
+    assert _choices(tagged.decode()) == ["Dorothy Vaughan", "Katherine Johnson"]
+
+
+def test_the_form_offers_at_most_a_page_of_candidates_and_says_there_are_more(
+    client_for, organization, recruiter, role
+):
+    for number in range(CANDIDATE_CHOICES + 5):
+        CandidateFactory(organization=organization, full_name=f"Candidate {number:02d}")
+
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/submit/").content.decode()
+
+    assert len(_choices(content)) == CANDIDATE_CHOICES
+    assert f"The first {CANDIDATE_CHOICES} matches" in content
+    assert "<select" not in content
+
+
+def test_without_javascript_the_search_is_a_get_of_the_page(client_for, recruiter, role, candidate):
+    content = client_for(recruiter).get(f"/roles/{role.public_id}/submit/").content.decode()
+
+    assert '<form id="candidate-search" method="get"' in content
+    assert 'name="q" form="candidate-search"' in content
+    assert '<button type="submit" class="button" form="candidate-search">Search</button>' in content
+
+
+def test_with_htmx_the_search_answers_with_the_matches_the_chosen_one_first(
+    client_for, organization, recruiter, role, candidate
+):
+    CandidateFactory(organization=organization, full_name="Katherine Johnson")
+
+    response = client_for(recruiter).get(
+        f"/roles/{role.public_id}/submit/",
+        {"q": "katherine", "candidate": str(candidate.public_id)},
+        headers=HX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert _choices(content) == ["Grace Hopper", "Katherine Johnson"]
+    assert f'value="{candidate.public_id}" checked>' in content
+    assert '<p id="candidate-status" hx-swap-oob="innerHTML">' in content
+
+
+def test_a_search_finding_nobody_says_so(client_for, recruiter, role, candidate):
+    content = (
+        client_for(recruiter)
+        .get(f"/roles/{role.public_id}/submit/", {"q": "Nobody like this"}, headers=HX)
+        .content.decode()
+    )
+
+    assert _choices(content) == []
+    assert "No candidate who may be submitted for this role matches “Nobody like this”" in content
+
+
+def test_an_overlong_search_is_a_400_with_its_limit(client_for, recruiter, role, candidate):
+    response = client_for(recruiter).get(f"/roles/{role.public_id}/submit/", {"q": "x" * 101})
+
+    assert response.status_code == 400
+    assert "Search with at most 100 characters." in response.content.decode()
+
+
+@pytest.mark.parametrize("chosen", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_a_chosen_candidate_that_is_not_one_is_ignored(
+    client_for, recruiter, role, candidate, chosen
+):
+    response = client_for(recruiter).get(f"/roles/{role.public_id}/submit/", {"candidate": chosen})
+
+    assert response.status_code == 200
+    assert " checked>" not in response.content.decode()
+
+
+def test_the_outsiders_candidates_are_never_offered_nor_accepted(
+    client_for, organization, other_organization, recruiter, role, candidate
+):
+    theirs = CandidateFactory(organization=other_organization, full_name="Grace Outsider")
+    client = client_for(recruiter)
+
+    searched = client.get(f"/roles/{role.public_id}/submit/", {"q": "grace"}).content.decode()
+    pinned = client.get(
+        f"/roles/{role.public_id}/submit/", {"candidate": str(theirs.public_id)}, headers=HX
+    ).content.decode()
+    posted = client.post(f"/roles/{role.public_id}/submit/", _create_form(theirs))
+
+    assert _choices(searched) == ["Grace Hopper"]
+    assert "Grace Outsider" not in pinned
+    assert posted.status_code == 400
+    with organization_context(organization.id):
+        assert not Submission.objects.exists()
+
+
+# The form: 1 session, 2 user, 3 memberships (tenant middleware), 4 the role with its
+# client and agreement, 5 the search's matches (rapport_candidate_search), 6 those that
+# may be submitted, 7 the chosen candidate (when not among them), 8 the unread
+# notifications count, 9 the organization switcher.
+SUBMIT_FORM_QUERIES = 9
+# The htmx search: the same without the page around it (8 and 9).
+CANDIDATE_SEARCH_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_the_form_runs_a_constant_number_of_queries(
+    client_for, organization, recruiter, role, candidate, django_assert_max_num_queries, count
+):
+    for number in range(count):
+        CandidateFactory(organization=organization, full_name=f"Candidate {number:02d}")
+    client = client_for(recruiter)
+    chosen = {"candidate": str(candidate.public_id), "q": "Candidate"}
+
+    with django_assert_max_num_queries(SUBMIT_FORM_QUERIES):
+        assert client.get(f"/roles/{role.public_id}/submit/", chosen).status_code == 200
+    with django_assert_max_num_queries(CANDIDATE_SEARCH_QUERIES):
+        assert client.get(f"/roles/{role.public_id}/submit/", chosen, headers=HX).status_code == 200
 
 
 def test_a_refused_submission_lists_its_errors_at_the_top(client_for, recruiter, role, candidate):

@@ -77,3 +77,18 @@ class CandidateForm(forms.Form):
         data = dict(self.cleaned_data)
         data["resume"] = data.pop("resume") or None
         return data
+
+
+class CandidateSearchForm(forms.Form):
+    """A search of candidates: the candidate list's, and the submission form's picker."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        error_messages={"max_length": "Search with at most %(limit_value)d characters."},
+    )
+
+    def query(self) -> str:
+        """The text to search for; none when the search was refused."""
+        return self.cleaned_data["q"] if self.is_valid() else ""

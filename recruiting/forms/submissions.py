@@ -66,10 +66,13 @@ def _deadline_field(zone: str) -> ClientDateTimeField:
 class SubmissionForm(forms.Form):
     """A candidate put forward for a role, with one evidence box per agreed must-have."""
 
+    # Validated by looking the one posted candidate up in the queryset. Never rendered
+    # as a select, which would list every candidate of the agency: the page offers a
+    # search and a page of its matches as radio buttons (`submission_candidates.html`).
     candidate = forms.ModelChoiceField(
         queryset=None,
         to_field_name="public_id",
-        empty_label="Choose a candidate",
+        widget=forms.HiddenInput,
         help_text=(
             "Only candidates who agreed to be represented and are not yet submitted "
             "for this role are listed."

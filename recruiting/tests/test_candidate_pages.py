@@ -1,10 +1,14 @@
 """Candidate pages: the agency's list, form and profile; the client's limited view;
 the résumé, streamed only to those allowed to see the candidate."""
 
+import html
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lib.tenancy import organization_context
+from recruiting import selectors
 from recruiting.models import Candidate
 from tests.factories import (
     CandidateFactory,
@@ -130,18 +134,103 @@ def test_recruiter_searches_candidates(client_for, organization, recruiter, cand
     )
 
 
-def test_the_list_is_paginated_by_25(client_for, organization, recruiter):
+def _rows(content: str) -> list[str]:
+    """The candidates the list shows, in order."""
+    return re.findall(r'<th scope="row"><a href="/candidates/[^"]+/">([^<]+)</a>', content)
+
+
+def _link(content: str, rel: str) -> str:
+    return "/candidates/" + html.unescape(re.search(rf'rel="{rel}" href="([^"]+)"', content)[1])
+
+
+def test_the_list_shows_25_at_a_time_by_name_and_pages_both_ways(
+    client_for, organization, recruiter
+):
+    for number in reversed(range(30)):
+        CandidateFactory(organization=organization, full_name=f"Person {number:02d}")
+    client = client_for(recruiter)
+
+    first = client.get("/candidates/").content.decode()
+    second = client.get(_link(first, "next")).content.decode()
+    back = client.get(_link(second, "prev")).content.decode()
+
+    assert _rows(first) == [f"Person {number:02d}" for number in range(25)]
+    assert _rows(second) == [f"Person {number:02d}" for number in range(25, 30)]
+    assert _rows(back) == _rows(first)
+    assert 'rel="next"' not in second
+    assert "30 candidates" in second
+
+
+def test_a_search_pages_within_its_matches(client_for, organization, recruiter, candidate):
+    for number in range(30):
+        CandidateFactory(organization=organization, full_name=f"Person {number:02d}")
+    client = client_for(recruiter)
+
+    first = client.get("/candidates/", {"q": "person 1"}).content.decode()
+
+    assert _rows(first) == [f"Person {number:02d}" for number in range(10, 20)]
+    assert 'rel="next"' not in first
+
+
+def test_the_count_stops_at_its_cap(client_for, organization, recruiter, monkeypatch):
+    monkeypatch.setattr(selectors, "CANDIDATE_COUNT_CAP", 26)
     for number in range(30):
         CandidateFactory(organization=organization, full_name=f"Person {number:02d}")
 
-    first = client_for(recruiter).get("/candidates/").content.decode()
-    second = client_for(recruiter).get("/candidates/", {"page": 2}).content.decode()
+    content = client_for(recruiter).get("/candidates/").content.decode()
 
-    assert "Person 00" in first
-    assert "Person 24" in first
-    assert "Person 25" not in first
-    assert "Person 25" in second
-    assert "Page 2 of 2" in second
+    assert "26+ candidates" in content
+
+
+def test_a_search_matches_any_case_and_part_of_the_email_title_or_company(
+    client_for, organization, recruiter, candidate
+):
+    CandidateFactory(
+        organization=organization, full_name="Ada", current_company="Analytical Engines"
+    )
+    CandidateFactory(organization=organization, full_name="Edsger", current_title="Professor")
+
+    def found(query):
+        return _rows(client_for(recruiter).get("/candidates/", {"q": query}).content.decode())
+
+    assert found("NAVY.T") == ["Grace Hopper"]
+    assert found("alytic") == ["Ada"]
+    assert found("fesso") == ["Edsger"]
+    assert found("100%_") == []
+
+
+def test_an_overlong_search_is_a_400_with_its_limit(client_for, recruiter, candidate):
+    response = client_for(recruiter).get("/candidates/", {"q": "x" * 101})
+
+    assert response.status_code == 400
+    assert "Search with at most 100 characters." in response.content.decode()
+
+
+# The list: 1 session, 2 user, 3 memberships (tenant middleware), 4 the page with each
+# row's submission count, 5 how many match (up to the cap), 6 the unread notifications
+# count, 7 the organization switcher.
+LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [2, 60])
+@pytest.mark.parametrize("query", ["", "person"])
+def test_the_list_runs_a_constant_number_of_queries(
+    client_for, organization, recruiter, django_assert_max_num_queries, count, query
+):
+    for number in range(count):
+        person = CandidateFactory(organization=organization, full_name=f"Person {number:02d}")
+        SubmissionFactory(organization=organization, candidate=person)
+    client = client_for(recruiter)
+    second = (
+        _link(client.get("/candidates/", {"q": query}).content.decode(), "next")
+        if count > 25
+        else "/candidates/"
+    )
+
+    with django_assert_max_num_queries(LIST_QUERIES):
+        response = client.get(second)
+
+    assert len(_rows(response.content.decode())) <= selectors.CANDIDATES_PER_PAGE
 
 
 # --- Create and edit ------------------------------------------------------------------
@@ -284,7 +373,7 @@ def test_recruiter_submits_the_candidate_to_an_open_role_from_their_page(
         f"/roles/{open_role.public_id}/submit/?candidate={submitted.public_id}"
     )
     chosen = client.get(response["Location"]).content.decode()
-    assert f'<option value="{submitted.public_id}" selected>' in chosen
+    assert f'value="{submitted.public_id}" checked>' in chosen
 
 
 def test_submitting_to_no_role_or_an_unknown_one_goes_nowhere(

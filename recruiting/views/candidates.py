@@ -4,7 +4,6 @@ see a candidate only once submitted to their client, and never the internal note
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -15,29 +14,38 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import Action, can
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
-from lib.pagination import page_nav
+from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
-from recruiting.forms.candidates import CandidateForm
+from recruiting.forms.candidates import CandidateForm, CandidateSearchForm
 from recruiting.models import RoleStatus
-
-CANDIDATES_PER_PAGE = 25
 
 
 @login_required
 @require_GET
 def candidate_list(request: HttpRequest) -> HttpResponse:
+    """A page of candidates by name, searched or not (two queries whatever their number,
+    `selectors.candidate_list`)."""
     membership = require_action(request, Action.EDIT_CANDIDATES)
-    query = request.GET.get("q", "").strip()
-    paginator = Paginator(
-        selectors.candidate_list(membership=membership, query=query), CANDIDATES_PER_PAGE
+    search = CandidateSearchForm(request.GET)
+    query = search.query()
+    page, count = selectors.candidate_list(
+        membership=membership,
+        query=query,
+        after=request.GET.get(AFTER),
+        before=request.GET.get(BEFORE),
     )
-    page = paginator.get_page(request.GET.get("page"))
-    count = paginator.count
-    summary = f"Page {page.number} of {paginator.num_pages} · {count} candidate{pluralize(count)}"
-    nav = page_nav(page, request.GET, summary=summary)
+    context = {
+        "page": page,
+        "search": search,
+        "query": query,
+        "count": count,
+        "nav": page_nav(
+            page, request.GET, summary=f"{count} candidate{pluralize(count.value)}" if count else ""
+        ),
+    }
     return render(
-        request, "recruiting/candidate_list.html", {"page": page, "query": query, "nav": nav}
+        request, "recruiting/candidate_list.html", context, status=400 if search.errors else 200
     )
 
 

@@ -309,7 +309,8 @@ def test_engagement_journey(browser_users, screenshots, agency, eager_celery, se
     ):
         recruiter.goto(role_url)
         recruiter.get_by_role("link", name="Submit a candidate").click()
-        field(recruiter, "Candidate").select_option(label=candidate)
+        recruiter.get_by_role("searchbox", name="Search").fill(candidate.split()[0])
+        recruiter.get_by_role("radio", name=re.compile(rf"^{re.escape(candidate)} ")).check()
         field(recruiter, "Pitch").fill(pitch)
         field(recruiter, "Python").fill(python)
         field(recruiter, "PostgreSQL").fill(postgresql)
