@@ -67,6 +67,14 @@ class ResponseClock(PublicIdMixin, TenantModel):
             # filtered by `open` and `overdue`: without it, every page sorted all of the
             # organization's clocks.
             models.Index(fields=["organization", "-created_at"], name="clock_org_created_idx"),
+            # The client list's and client page's responsiveness
+            # (`responsiveness_by_client`): a page of clients' clocks counted from the
+            # index alone.
+            models.Index(
+                fields=["organization", "client"],
+                include=["outcome", "closed_at", "due_at"],
+                name="clock_org_client_idx",
+            ),
             # Home page and client pages: the organization's open clocks, soonest due first.
             models.Index(
                 fields=["organization", "due_at"],

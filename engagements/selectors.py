@@ -95,18 +95,21 @@ class Responsiveness:
 
 
 def responsiveness_by_client(*, client_ids: list[int]) -> dict[int, Responsiveness]:
-    """Per client: how many client actions were answered, how many on time, how many wait."""
+    """Per client: how many client actions were answered, how many on time, how many wait.
+    One query over the clients' clocks, read from the index of clocks by client alone
+    (`clock_org_client_idx`): callers pass a page of clients, not all of them."""
     now = timezone.now()
     rows = (
         ResponseClock.objects.filter(client_id__in=client_ids)
         .values("client_id")
         .annotate(
-            answered=Count("id", filter=Q(outcome=ClockOutcome.ANSWERED)),
+            # Counting a column of the index (not the id), the index alone answers.
+            answered=Count("client_id", filter=Q(outcome=ClockOutcome.ANSWERED)),
             answered_on_time=Count(
-                "id", filter=Q(outcome=ClockOutcome.ANSWERED, closed_at__lte=F("due_at"))
+                "client_id", filter=Q(outcome=ClockOutcome.ANSWERED, closed_at__lte=F("due_at"))
             ),
-            open=Count("id", filter=Q(closed_at__isnull=True)),
-            overdue=Count("id", filter=Q(closed_at__isnull=True, due_at__lte=now)),
+            open=Count("client_id", filter=Q(closed_at__isnull=True)),
+            overdue=Count("client_id", filter=Q(closed_at__isnull=True, due_at__lte=now)),
         )
     )
     found = {row.pop("client_id"): Responsiveness(**row) for row in rows}

@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -16,7 +18,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat, Upper
+from django.db.models.functions import Concat, Upper
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, client_scope
@@ -36,6 +38,8 @@ from recruiting.models import (
     Submission,
 )
 
+CLIENTS_PER_PAGE = 25
+CLIENT_COUNT_CAP = 1000
 CANDIDATES_PER_PAGE = 25
 # The candidate list says "1,000+" rather than count every candidate of a big agency.
 CANDIDATE_COUNT_CAP = 1000
@@ -80,19 +84,37 @@ def _scoped(queryset: QuerySet, membership: Membership, field: str = "client_id"
 # --- Clients ----------------------------------------------------------------------
 
 
-def client_list(*, membership: Membership) -> list[Client]:
-    """Clients with their counts of open roles and open submissions, in one query."""
-    return list(
+def client_list(
+    *, membership: Membership, after: str | None = None, before: str | None = None
+) -> tuple[KeysetPage, CappedCount]:
+    """A page of the clients by name, each with its counts of open roles and open
+    submissions, and how many clients there are up to a cap. Two queries: the count,
+    and the page, whose counts are read from the indexes of each client's roles and
+    submissions by status and stage, for the page's clients only (a keyset page, so
+    no skipped row is counted either)."""
+    clients = (
         _scoped(Client.objects.all(), membership, "id")
         .select_related("owner__user")
         .annotate(
-            open_roles=Count("roles", filter=Q(roles__status=RoleStatus.OPEN), distinct=True),
-            active_submissions=Count(
-                "submissions", filter=Q(submissions__stage__in=OPEN_STAGES), distinct=True
+            open_roles=_count(Role.objects.filter(client=OuterRef("pk"), status=RoleStatus.OPEN)),
+            active_submissions=_count(
+                Submission.objects.filter(client=OuterRef("pk"), stage__in=OPEN_STAGES)
             ),
         )
-        .order_by("name")
     )
+    page = keyset_page(
+        clients, ordering=("name", "id"), size=CLIENTS_PER_PAGE, after=after, before=before
+    )
+    return page, capped_count(clients, cap=CLIENT_COUNT_CAP)
+
+
+def _count(rows: QuerySet) -> Subquery:
+    """How many `rows` (a queryset with an `OuterRef`) there are, as a scalar subquery
+    (a plain COUNT, no GROUP BY): counted for each row the outer query returns."""
+    # COUNT(*) names no column, so an index holding the filtered columns answers alone.
+    counted = rows.order_by().annotate(count=Func(template="COUNT(*)", output_field=IntegerField()))
+    counted = counted.values("count")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def client_get(*, membership: Membership, public_id) -> Client:
@@ -210,15 +232,10 @@ def candidate_list(
     candidates, count = _matching(Candidate.objects.all(), query)
     if not query.strip():
         count = capped_count(candidates, cap=CANDIDATE_COUNT_CAP)
-    submissions = (
-        Submission.objects.filter(candidate=OuterRef("pk"))
-        .order_by()
-        .values("candidate")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     page = keyset_page(
-        candidates.annotate(submission_count=Coalesce(Subquery(submissions), 0)),
+        candidates.annotate(
+            submission_count=_count(Submission.objects.filter(candidate=OuterRef("pk")))
+        ),
         ordering=("full_name", "id"),
         size=CANDIDATES_PER_PAGE,
         after=after,

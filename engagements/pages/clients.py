@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 
 from accounts.access import require_membership
 from accounts.permissions import Action, can
@@ -10,6 +11,7 @@ from accounts.selectors import pending_invitation_list
 from activity import selectors as activity_selectors
 from engagements import selectors as engagement_selectors
 from intake.selectors import latest_agreements_by_role
+from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting import selectors
 from recruiting.access import get_client
 from recruiting.forms.clients import WEEKDAY_CHOICES
@@ -21,15 +23,19 @@ WEEKDAY_NAMES = dict(WEEKDAY_CHOICES)
 
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
+    """A page of clients with their counts and responsiveness: three queries whatever
+    the number of clients and their history (the count, the page with its counts,
+    the page's responsiveness)."""
     membership = require_membership(request)
-    clients = selectors.client_list(membership=membership)
-    # One query for every row's responsiveness, whatever the number of clients.
-    responsiveness = engagement_selectors.responsiveness_by_client(
-        client_ids=[client.pk for client in clients]
+    page, count = selectors.client_list(
+        membership=membership, after=request.GET.get(AFTER), before=request.GET.get(BEFORE)
     )
-    rows = [(client, responsiveness[client.pk]) for client in clients]
+    responsiveness = engagement_selectors.responsiveness_by_client(
+        client_ids=[client.pk for client in page.items]
+    )
     context = {
-        "rows": rows,
+        "rows": [(client, responsiveness[client.pk]) for client in page.items],
+        "nav": page_nav(page, request.GET, summary=f"{count} client{pluralize(count.value)}"),
         "can_edit": can(membership, Action.EDIT_CLIENTS_AND_ROLES),
     }
     return render(request, "recruiting/client_list.html", context)

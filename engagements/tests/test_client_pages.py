@@ -1,6 +1,8 @@
 """Client and contact pages: who sees which client, who may change it, bad input."""
 
 import datetime
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,6 +16,7 @@ from engagements.models import ClockKind
 from engagements.services import clock_open, clocks_close
 from lib.tenancy import organization_context
 from recruiting.models import Client, Contact
+from recruiting.selectors import CLIENTS_PER_PAGE
 from tests.factories import (
     AgreementFactory,
     ClientFactory,
@@ -105,16 +108,64 @@ def test_client_users_see_only_their_own_client_in_the_list(
     assert b"/clients/new/" not in response.content
 
 
-def test_the_client_list_runs_one_responsiveness_query_for_all_rows(
-    client_for, organization, recruiter, django_assert_max_num_queries
-):
-    for _ in range(12):
-        ClientFactory(organization=organization)
+def _client_rows(content: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/clients/[^"]+/">([^<]+)</a>', content)
+
+
+def _link(content: str, rel: str) -> str:
+    return "/clients/" + html.unescape(re.search(rf'rel="{rel}" href="([^"]+)"', content)[1])
+
+
+def test_the_client_list_shows_25_clients_a_page_by_name(client_for, organization, recruiter):
+    for number in reversed(range(30)):
+        ClientFactory(organization=organization, name=f"Client {number:02d}")
     client = client_for(recruiter)
-    # Session, user, membership; the clients with their counts; their responsiveness;
-    # the organization switcher; the unread notifications count.
-    with django_assert_max_num_queries(7):
-        assert client.get("/clients/").status_code == 200
+
+    first = client.get("/clients/").content.decode()
+    second = client.get(_link(first, "next")).content.decode()
+
+    assert _client_rows(first) == [f"Client {number:02d}" for number in range(25)]
+    assert _client_rows(second) == [f"Client {number:02d}" for number in range(25, 30)]
+    assert "30 clients" in first
+    assert _client_rows(client.get(_link(second, "prev")).content.decode()) == _client_rows(first)
+
+
+def test_the_client_list_counts_open_roles_and_submissions_per_client(
+    client_for, organization, recruiter, client_company, other_client
+):
+    open_role = RoleFactory(organization=organization, client=client_company)
+    RoleFactory(organization=organization, client=client_company, status="filled")
+    SubmissionFactory(organization=organization, role=open_role)
+    SubmissionFactory(organization=organization, role=open_role, stage="rejected")
+    RoleFactory(organization=organization, client=other_client)
+
+    content = client_for(recruiter).get("/clients/").content.decode()
+
+    acme = content[content.index("Acme Robotics") : content.index("Globex Logistics")]
+    assert re.findall(r'<td class="numeric">(\d+)</td>', acme) == ["1", "1"]
+
+
+# The list: 1 session, 2 user, 3 membership (tenant middleware), 4 the count of clients,
+# 5 the page of clients with their counts of open roles and submissions, 6 the page's
+# responsiveness, 7 the unread notifications count, 8 the organization switcher.
+CLIENT_LIST_QUERIES = 8
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_the_client_list_runs_a_constant_number_of_queries(
+    client_for, organization, recruiter, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        role = RoleFactory(organization=organization)
+        SubmissionFactory(organization=organization, role=role)
+    client = client_for(recruiter)
+    url = _link(client.get("/clients/").content.decode(), "next") if count > 25 else "/clients/"
+
+    with django_assert_max_num_queries(CLIENT_LIST_QUERIES):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(_client_rows(response.content.decode())) <= CLIENTS_PER_PAGE
 
 
 # --- Client create -----------------------------------------------------------------

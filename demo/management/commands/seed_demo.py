@@ -18,7 +18,7 @@ from demo.story.agency import (
 )
 from demo.story.builder import DemoBuilder
 from lib.tenancy import organization_context, user_context
-from recruiting.selectors import client_list
+from recruiting.selectors import client_queryset
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         organization = membership.organization
 
         with organization_context(organization.id):
-            if client_list(membership=membership):
+            if client_queryset(membership=membership).exists():
                 self.stdout.write(f"Demo agency {organization.name} is already seeded.")
             else:
                 DemoBuilder(organization=organization, owner=membership, now=now).build()
