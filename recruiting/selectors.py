@@ -40,6 +40,8 @@ from recruiting.models import (
 
 CLIENTS_PER_PAGE = 25
 CLIENT_COUNT_CAP = 1000
+ROLES_PER_PAGE = 25
+ROLE_COUNT_CAP = 1000
 CANDIDATES_PER_PAGE = 25
 # The candidate list says "1,000+" rather than count every candidate of a big agency.
 CANDIDATE_COUNT_CAP = 1000
@@ -144,14 +146,40 @@ def client_roles(*, client: Client) -> list[Role]:
 # --- Roles --------------------------------------------------------------------------
 
 
-def role_list(*, membership: Membership, status: str | None = RoleStatus.OPEN) -> list[Role]:
-    queryset = _scoped(Role.objects.all(), membership).select_related("client", "agreement")
+def role_list(
+    *,
+    membership: Membership,
+    status: str | None = RoleStatus.OPEN,
+    after: str | None = None,
+    before: str | None = None,
+) -> tuple[KeysetPage, CappedCount]:
+    """A page of the roles in a status (every status with None) by client and title,
+    each with its number of open submissions, and how many roles there are up to a
+    cap. Two queries: the count, and the page, each row's submissions counted from
+    the index of a role's submissions by stage, for the page's rows only."""
+    roles = _scoped(Role.objects.all(), membership)
     if status:
-        queryset = queryset.filter(status=status)
+        roles = roles.filter(status=status)
+    page = keyset_page(
+        roles.select_related("client", "agreement").annotate(
+            active_submissions=_count(
+                Submission.objects.filter(role=OuterRef("pk"), stage__in=OPEN_STAGES)
+            )
+        ),
+        ordering=("client__name", "title", "id"),
+        size=ROLES_PER_PAGE,
+        after=after,
+        before=before,
+    )
+    return page, capped_count(roles, cap=ROLE_COUNT_CAP)
+
+
+def open_roles(*, membership: Membership) -> list[Role]:
+    """Every open role the member may see, by client and title, with its client."""
     return list(
-        queryset.annotate(
-            active_submissions=Count("submissions", filter=Q(submissions__stage__in=OPEN_STAGES))
-        ).order_by("client__name", "title")
+        _scoped(Role.objects.filter(status=RoleStatus.OPEN), membership)
+        .select_related("client")
+        .order_by("client__name", "title", "id")
     )
 
 

@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 
 from accounts.access import require_membership
 from accounts.permissions import Action, can
 from activity import selectors as activity_selectors
 from engagements import selectors as engagement_selectors
 from intake.selectors import latest_agreements_by_role, latest_proposal
+from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting import selectors
 from recruiting.access import get_role
 from recruiting.forms.roles import ROLE_STATUS_FILTERS, RoleFilterForm
@@ -25,13 +27,21 @@ STATUS_ACTIONS = {
 
 @login_required
 def role_list(request: HttpRequest) -> HttpResponse:
+    """A page of roles with their counts and agreements: three queries whatever the
+    number of roles (the count, the page with its counts, the page's agreements)."""
     membership = require_membership(request)
     filter_form = RoleFilterForm(request.GET)
     status = filter_form.status_filter()
-    roles = selectors.role_list(membership=membership, status=status)
-    latest = latest_agreements_by_role(role_ids=[role.pk for role in roles])
+    page, count = selectors.role_list(
+        membership=membership,
+        status=status,
+        after=request.GET.get(AFTER),
+        before=request.GET.get(BEFORE),
+    )
+    latest = latest_agreements_by_role(role_ids=[role.pk for role in page.items])
     context = {
-        "role_rows": [(role, latest.get(role.pk)) for role in roles],
+        "role_rows": [(role, latest.get(role.pk)) for role in page.items],
+        "nav": page_nav(page, request.GET, summary=f"{count} role{pluralize(count.value)}"),
         "status": status or "all",
         "status_label": dict(ROLE_STATUS_FILTERS)[status or "all"],
         "status_filters": ROLE_STATUS_FILTERS,

@@ -1,5 +1,7 @@
 """Role pages: list, create, the role's page (and its query budget), edit, status."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from engagements.models import ClockKind
 from engagements.services import clock_open
 from lib.tenancy import organization_context
 from recruiting.models import Role, RoleStatus, Stage
+from recruiting.selectors import ROLES_PER_PAGE
 from tests.factories import (
     AgreementFactory,
     CandidateFactory,
@@ -106,6 +109,68 @@ def test_client_users_list_only_their_clients_roles(client_for, request, role, o
     content = client_for(request.getfixturevalue(cast)).get("/roles/?status=all").content.decode()
     assert role.title in content
     assert other_role.title not in content
+
+
+def _role_rows(content: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/roles/[^"]+/">([^<]+)</a>', content)
+
+
+def _link(content: str, rel: str) -> str:
+    return "/roles/" + html.unescape(re.search(rf'rel="{rel}" href="([^"]+)"', content)[1])
+
+
+def test_role_list_shows_25_roles_a_page_by_client_and_title_keeping_the_filter(
+    client_for, organization, recruiter, client_company, other_client
+):
+    for number in range(20):
+        RoleFactory(organization=organization, client=other_client, title=f"Role {number:02d}")
+        RoleFactory(organization=organization, client=client_company, title=f"Role {number:02d}")
+    RoleFactory(organization=organization, client=client_company, title="Closed", status="filled")
+    client = client_for(recruiter)
+
+    first = client.get("/roles/", {"status": "open"}).content.decode()
+    second = client.get(_link(first, "next")).content.decode()
+
+    titles = [f"Role {number:02d}" for number in range(20)]
+    # Acme Robotics first, then Globex Logistics, each by title.
+    assert _role_rows(first) == titles + titles[:5]
+    assert _role_rows(second) == titles[5:]
+    assert "status=open" in _link(first, "next")
+    assert "40 roles" in first
+    assert _role_rows(client.get(_link(second, "prev")).content.decode()) == _role_rows(first)
+
+
+# The list: 1 session, 2 user, 3 membership (tenant middleware), 4 the count of roles,
+# 5 the page of roles with their clients, agreements and counts of open submissions,
+# 6 the page's latest agreements, 7 the unread notifications count, 8 the switcher.
+ROLE_LIST_QUERIES = 8
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_role_list_runs_a_constant_number_of_queries(
+    client_for, organization, recruiter, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        role = RoleFactory(organization=organization)
+        AgreementFactory(organization=organization, role=role)
+        SubmissionFactory(organization=organization, role=role)
+    client = client_for(recruiter)
+    url = _link(client.get("/roles/").content.decode(), "next") if count > 25 else "/roles/"
+
+    with django_assert_max_num_queries(ROLE_LIST_QUERIES):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(_role_rows(response.content.decode())) <= ROLES_PER_PAGE
+
+
+def test_role_list_counts_each_roles_open_submissions(client_for, organization, recruiter, role):
+    SubmissionFactory(organization=organization, role=role)
+    SubmissionFactory(organization=organization, role=role, stage="hired")
+
+    content = client_for(recruiter).get("/roles/").content.decode()
+
+    assert re.search(r'<td class="numeric">1</td>\s*</tr>', content)
 
 
 # --- Role create -------------------------------------------------------------------

@@ -18,7 +18,6 @@ from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
 from recruiting.forms.candidates import CandidateForm, CandidateSearchForm
-from recruiting.models import RoleStatus
 
 
 @login_required
@@ -117,7 +116,7 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
         submitted_to = {submission.role_id for submission in submissions}
         submit_roles = [
             role
-            for role in selectors.role_list(membership=membership, status=RoleStatus.OPEN)
+            for role in selectors.open_roles(membership=membership)
             if role.pk not in submitted_to
         ]
     context = {
