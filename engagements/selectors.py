@@ -49,11 +49,22 @@ def attention_clocks(
     )
 
 
-def open_clocks_for_role(*, role) -> list[ResponseClock]:
-    return list(
-        ResponseClock.objects.filter(role=role, closed_at__isnull=True)
-        .select_related("submission__candidate")
-        .order_by("due_at")
+ROLE_CLOCKS_PER_PAGE = 10
+
+
+def open_clocks_for_role(
+    *, role, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of the role's open clocks, soonest due first (one query, on the index of
+    a role's open clocks by due time)."""
+    return keyset_page(
+        ResponseClock.objects.filter(role=role, closed_at__isnull=True).select_related(
+            "submission__candidate"
+        ),
+        ordering=("due_at", "id"),
+        size=ROLE_CLOCKS_PER_PAGE,
+        after=after,
+        before=before,
     )
 
 

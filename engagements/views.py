@@ -139,10 +139,11 @@ def _notifications_page(
     )
     appended = bool(request.htmx) and form is None
     top = params.get("top") if appended else page.previous_cursor
+    older = {AFTER: page.next_cursor, BEFORE: None}
     nav = PageNav(
-        previous_url=page_url(params, before=top, top=None) if top else None,
-        next_url=page_url(params, after=page.next_cursor, top=None) if page.has_next else None,
-        append_url=page_url(params, after=page.next_cursor, top=top) if page.has_next else None,
+        previous_url=page_url(params, after=None, before=top, top=None) if top else None,
+        next_url=page_url(params, **older, top=None) if page.has_next else None,
+        append_url=page_url(params, **older, top=top) if page.has_next else None,
     )
     context = {
         "page": page,

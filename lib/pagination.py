@@ -21,7 +21,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -103,6 +103,18 @@ def keyset_page(
         items=items,
         next_cursor=_encode(fields, items[-1]) if more else None,
         previous_cursor=_encode(fields, items[0]) if values is not None and items else None,
+    )
+
+
+def keyset_first_page(rows: list, *, ordering: Sequence[str], size: int) -> KeysetPage:
+    """The first page of `rows`, read in `ordering` with up to one row more than a page:
+    for lists read together in one query (a window function's first rows of each
+    group), then paged one at a time with `keyset_page` and the same ordering."""
+    _descending(ordering)
+    fields = [field.lstrip("-") for field in ordering]
+    items = rows[:size]
+    return KeysetPage(
+        items=items, next_cursor=_encode(fields, items[-1]) if len(rows) > size else None
     )
 
 
@@ -224,14 +236,25 @@ class PageNav:
     def has_links(self) -> bool:
         return bool(self.previous_url or self.next_url or self.first_url)
 
+    def anchored(self, anchor: str) -> "PageNav":
+        """The same links to a place in the page (`#anchor`): where the list is."""
+
+        def to(url: str | None) -> str | None:
+            return f"{url}#{anchor}" if url else None
+
+        return replace(
+            self,
+            previous_url=to(self.previous_url),
+            next_url=to(self.next_url),
+            first_url=to(self.first_url),
+        )
+
 
 def page_url(params: Mapping, **changes: str | int | None) -> str:
-    """`?…` with the page's query parameters, without its position (`page`, `after`,
-    `before`), and with `changes` (None removes a parameter)."""
+    """`?…` with the page's query parameters and `changes` (None removes a parameter):
+    another page of one list keeps the search, the filters and the other lists' pages."""
     kept = {
-        key: params.getlist(key) if hasattr(params, "getlist") else [params[key]]
-        for key in params
-        if key not in {PAGE, AFTER, BEFORE}
+        key: params.getlist(key) if hasattr(params, "getlist") else [params[key]] for key in params
     }
     for key, value in changes.items():
         if value is None:
@@ -241,15 +264,25 @@ def page_url(params: Mapping, **changes: str | int | None) -> str:
     return f"?{urlencode(kept, doseq=True)}" if kept else "?"
 
 
-def page_nav(page: KeysetPage | Page, params: Mapping, *, summary: str | None = None) -> PageNav:
-    """The links of a keyset page (`after`/`before` cursors) or of a numbered page of
-    Django's `Paginator` (`page`, and "Page n of m" unless `summary` says otherwise)."""
+def page_nav(
+    page: KeysetPage | Page,
+    params: Mapping,
+    *,
+    summary: str | None = None,
+    after: str = AFTER,
+    before: str = BEFORE,
+) -> PageNav:
+    """The links of a keyset page (its cursors in `after` and `before`, named otherwise
+    where a page has several lists) or of a numbered page of Django's `Paginator`
+    (`page`, and "Page n of m" unless `summary` says otherwise)."""
     if isinstance(page, KeysetPage):
         return PageNav(
-            previous_url=page_url(params, **{BEFORE: page.previous_cursor})
+            previous_url=page_url(params, **{after: None, before: page.previous_cursor})
             if page.has_previous
             else None,
-            next_url=page_url(params, **{AFTER: page.next_cursor}) if page.has_next else None,
+            next_url=page_url(params, **{after: page.next_cursor, before: None})
+            if page.has_next
+            else None,
             summary=summary or "",
         )
     return numbered_nav(params, number=page.number, pages=page.paginator.num_pages, summary=summary)

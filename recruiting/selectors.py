@@ -2,12 +2,14 @@
 hiring managers and HR to their client (`accounts.permissions.client_scope`)."""
 
 import uuid
-from collections import OrderedDict
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    F,
     Func,
     IntegerField,
     OuterRef,
@@ -17,12 +19,19 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    Window,
 )
-from django.db.models.functions import Concat, Upper
+from django.db.models.functions import Concat, RowNumber, Upper
 
 from accounts.models import Membership, MembershipRole
 from accounts.permissions import AGENCY, client_scope
-from lib.pagination import CappedCount, KeysetPage, capped_count, keyset_page
+from lib.pagination import (
+    CappedCount,
+    KeysetPage,
+    capped_count,
+    keyset_first_page,
+    keyset_page,
+)
 from recruiting.models import (
     OPEN_STAGES,
     Candidate,
@@ -65,6 +74,20 @@ SEARCH_TEXT = Upper(
 )
 # The submission form offers this many matches of its search at a time.
 CANDIDATE_CHOICES = 20
+
+# A role's pipeline shows this many submissions of each stage at a time, those longest
+# in the stage first.
+PIPELINE_STAGE_SIZE = 10
+PIPELINE_STAGE_ORDERING = ("stage_changed_at", "id")
+# What a pipeline card shows.
+PIPELINE_CARD_FIELDS = (
+    "public_id",
+    "stage",
+    "stage_changed_at",
+    "competing_offer_deadline",
+    "candidate__full_name",
+    "candidate__current_title",
+)
 
 PIPELINE_ORDER = [
     Stage.SUBMITTED,
@@ -191,18 +214,64 @@ def role_get(*, membership: Membership, public_id) -> Role:
     )
 
 
-def role_pipeline(*, role: Role) -> "OrderedDict[str, list[Submission]]":
-    """The role's submissions grouped by stage in pipeline order (empty stages included)."""
-    pipeline: OrderedDict[str, list[Submission]] = OrderedDict(
-        (stage, []) for stage in PIPELINE_ORDER
+@dataclass(frozen=True)
+class PipelineStage:
+    """A column of a role's pipeline: how many submissions are in the stage, and a page
+    of them, those longest in the stage first."""
+
+    stage: Stage
+    count: int
+    page: KeysetPage
+
+
+def role_pipeline(
+    *,
+    role: Role,
+    stage: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+) -> list[PipelineStage]:
+    """The role's pipeline in stage order, empty stages included: each stage's count
+    and first page of submissions with their candidates, or for `stage` the page
+    after or before a cursor. Two queries whatever the role's size (three when a
+    stage is paged): the counts by stage, read from the index of a role's
+    submissions by stage, and the first rows of every stage, ranked in one pass
+    over the role's submissions before any other table is joined."""
+    submissions = Submission.objects.filter(role=role)
+    counts = dict(
+        submissions.order_by()
+        .values("stage")
+        .annotate(count=Count("pk"))
+        .values_list("stage", "count")
     )
-    for submission in (
-        Submission.objects.filter(role=role)
-        .select_related("candidate")
-        .order_by("stage_changed_at")
-    ):
-        pipeline[submission.stage].append(submission)
-    return pipeline
+    ranked = submissions.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=F("stage"),
+            order_by=[F(field).asc() for field in PIPELINE_STAGE_ORDERING],
+        )
+    )
+    first = ranked.filter(rank__lte=PIPELINE_STAGE_SIZE + 1).values("pk")
+    cards = Submission.objects.select_related("candidate").only(*PIPELINE_CARD_FIELDS)
+    first_rows = defaultdict(list)
+    for submission in cards.filter(pk__in=first).order_by(*PIPELINE_STAGE_ORDERING):
+        first_rows[submission.stage].append(submission)
+    columns = []
+    for column in PIPELINE_ORDER:
+        if column == stage and (after or before):
+            page = keyset_page(
+                cards.filter(role=role, stage=column),
+                ordering=PIPELINE_STAGE_ORDERING,
+                size=PIPELINE_STAGE_SIZE,
+                after=after,
+                before=before,
+            )
+        else:
+            page = keyset_first_page(
+                first_rows[column], ordering=PIPELINE_STAGE_ORDERING, size=PIPELINE_STAGE_SIZE
+            )
+        columns.append(PipelineStage(stage=Stage(column), count=counts.get(column, 0), page=page))
+    return columns
 
 
 # --- Candidates -----------------------------------------------------------------------

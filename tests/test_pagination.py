@@ -116,11 +116,20 @@ def test_a_capped_count_stops_past_its_cap(candidates):
     assert str(capped) == "5+"
 
 
-def test_page_links_keep_the_search_and_drop_the_old_position():
-    params = QueryDict("q=ada&status=open&after=abc&page=3")
+def test_page_links_keep_the_other_parameters_and_change_the_position():
+    params = QueryDict("q=ada&status=open&after=abc&timeline_after=t")
 
-    assert page_url(params, after="xyz") == "?q=ada&status=open&after=xyz"
-    assert page_url(params, q=None) == "?status=open"
+    assert page_url(params, after="xyz") == "?q=ada&status=open&after=xyz&timeline_after=t"
+    assert page_url(params, q=None, after=None, timeline_after=None) == "?status=open"
+
+
+def test_a_nav_of_one_list_among_several_uses_its_own_parameters():
+    page = KeysetPage(items=[1], next_cursor="n", previous_cursor="p")
+
+    nav = page_nav(page, QueryDict("after=a"), after="timeline_after", before="timeline_before")
+
+    assert nav.next_url == "?after=a&timeline_after=n"
+    assert nav.previous_url == "?after=a&timeline_before=p"
 
 
 def test_a_keyset_nav_links_both_ways():

@@ -10,11 +10,12 @@ from accounts.permissions import Action, can
 from activity import selectors as activity_selectors
 from engagements import selectors as engagement_selectors
 from intake.selectors import latest_agreements_by_role, latest_proposal
-from lib.pagination import AFTER, BEFORE, page_nav
+from lib.pagination import AFTER, BEFORE, PageNav, page_nav, page_url
 from recruiting import selectors
 from recruiting.access import get_role
 from recruiting.forms.roles import ROLE_STATUS_FILTERS, RoleFilterForm
-from recruiting.models import ROLE_STATUS_MOVES, RoleStatus, Stage
+from recruiting.models import ROLE_STATUS_MOVES, RoleStatus
+from recruiting.selectors import PipelineStage
 
 # How a status change reads on its button.
 STATUS_ACTIONS = {
@@ -52,32 +53,50 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def role_detail(request: HttpRequest, public_id) -> HttpResponse:
-    """The role's page. A constant number of queries whatever its size (see
-    recruiting/tests/test_role_pages.py::test_role_detail_query_count_stays_constant):
-    the role with its client, agreement, contacts and owner; its submissions with
-    their candidates; the latest proposal; its open clocks with their candidates;
-    its timeline with the actors."""
+    """The role's page, a bounded amount whatever its size: a page of each stage's
+    submissions, of its open clocks and of its timeline, each paged on its own
+    (`stage` with `after`/`before`, `clocks_…`, `timeline_…`), the others' pages kept.
+    A constant number of queries (engagements/tests/test_role_pages.py::
+    test_role_detail_query_count_stays_constant): the role with its client,
+    agreement, contacts and owner; the latest proposal; the counts by stage; the
+    first submissions of every stage with their candidates (and the page of one
+    stage when paged); a page of open clocks; a page of the timeline."""
     role = get_role(request, public_id)
     membership = require_membership(request)
+    params = request.GET
     proposal = latest_proposal(role=role)
     in_force = role.agreement
     if proposal is not None and in_force is not None and proposal.version < in_force.version:
         proposal = None
-    pipeline = [
-        (Stage(stage), submissions)
-        for stage, submissions in selectors.role_pipeline(role=role).items()
-    ]
+    pipeline = selectors.role_pipeline(
+        role=role, stage=params.get("stage"), after=params.get(AFTER), before=params.get(BEFORE)
+    )
+    clocks = engagement_selectors.open_clocks_for_role(
+        role=role, after=params.get("clocks_after"), before=params.get("clocks_before")
+    )
+    activities = activity_selectors.timeline_page(
+        membership=membership,
+        role=role,
+        after=params.get("timeline_after"),
+        before=params.get("timeline_before"),
+    )
     context = {
         "role": role,
         "client": role.client,
-        "pipeline": pipeline,
+        "pipeline": [(column, _column_nav(column, params)) for column in pipeline],
         # Phones list the empty stages on one line instead of a box each.
-        "empty_stages": [stage.label for stage, submissions in pipeline if not submissions],
+        "empty_stages": [column.stage.label for column in pipeline if not column.count],
         # Show what is agreed; before anything is, what is proposed.
         "summary": in_force or proposal,
         "proposal": proposal,
-        "clocks": engagement_selectors.open_clocks_for_role(role=role),
-        "activities": activity_selectors.timeline(membership=membership, role=role),
+        "clocks": clocks.items,
+        "clocks_nav": page_nav(
+            clocks, params, after="clocks_after", before="clocks_before"
+        ).anchored("clocks-heading"),
+        "activities": activities.items,
+        "timeline_nav": page_nav(
+            activities, params, after="timeline_after", before="timeline_before"
+        ).anchored("timeline-heading"),
         "is_agency": not membership.is_client_user,
         "can_edit": can(membership, Action.EDIT_CLIENTS_AND_ROLES),
         "can_submit": can(membership, Action.CREATE_SUBMISSION) and role.status == RoleStatus.OPEN,
@@ -88,3 +107,18 @@ def role_detail(request: HttpRequest, public_id) -> HttpResponse:
         ],
     }
     return render(request, "recruiting/role_detail.html", context)
+
+
+def _column_nav(column: PipelineStage, params) -> PageNav:
+    """The links to the column's other submissions: the page of this stage (`stage`,
+    `after`/`before`), the other columns back at their first page."""
+    page = column.page
+    stage = column.stage.value
+    return PageNav(
+        previous_url=page_url(params, stage=stage, after=None, before=page.previous_cursor)
+        if page.has_previous
+        else None,
+        next_url=page_url(params, stage=stage, after=page.next_cursor, before=None)
+        if page.has_next
+        else None,
+    ).anchored(f"stage-{stage}")

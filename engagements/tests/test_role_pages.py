@@ -5,10 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
+from activity.selectors import TIMELINE_PER_PAGE
 from activity.services import activity_record
 from engagements.models import ClockKind
+from engagements.selectors import ROLE_CLOCKS_PER_PAGE
 from engagements.services import clock_open
 from lib.tenancy import organization_context
 from recruiting.models import Role, RoleStatus, Stage
@@ -449,13 +452,14 @@ def test_role_detail_query_count_stays_constant(
       1. the session, 2. the user, 3. the user's memberships (tenant middleware);
       4. the role with its client, agreement in force, HM and HR contacts, owner;
       5. the latest proposal;
-      6. the pipeline: submissions with their candidates;
-      7. the open clocks with their submissions and candidates;
-      8. the timeline with the actors;
-      9. the organization switcher's memberships (base.html);
-      10. the unread notifications count (base.html).
+      6. the pipeline's counts by stage;
+      7. the pipeline's first submissions of each stage with their candidates;
+      8. a page of the open clocks with their submissions and candidates;
+      9. a page of the timeline with the actors;
+      10. the organization switcher's memberships (base.html);
+      11. the unread notifications count (base.html).
     """
-    budget = 10
+    budget = ROLE_DETAIL_QUERIES
     _agree(role)
     AgreementFactory(organization=organization, role=role, version=2, status="proposed")
     client = client_for(recruiter)
@@ -487,7 +491,126 @@ def test_role_detail_query_count_stays_constant(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="role-pipeline__card"') == 30
+    assert response.content.decode().count('class="timeline__item"') == TIMELINE_PER_PAGE
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+ROLE_DETAIL_QUERIES = 11
+
+
+def _cards(content: str) -> list[str]:
+    return re.findall(r'class="role-pipeline__card">\s*<a href="[^"]+">([^<]+)</a>', content)
+
+
+def _role_link(role, content: str, label: str) -> str:
+    """The address of the link whose accessible name or text is `label`."""
+    found = re.search(rf'<a class="button"[^>]*href="([^"]+)">{re.escape(label)}</a>', content)
+    return f"/roles/{role.public_id}/" + html.unescape(found[1])
+
+
+def test_each_stage_shows_ten_longest_waiting_first_and_pages_on_its_own(
+    client_for, organization, recruiter, role
+):
+    for number in range(25):
+        SubmissionFactory(
+            organization=organization,
+            role=role,
+            stage=Stage.HM_REVIEW,
+            stage_changed_at=timezone.now() - timedelta(hours=100 - number),
+            candidate=CandidateFactory(
+                organization=organization, full_name=f"Waiting {number:02d}"
+            ),
+        )
+    SubmissionFactory(
+        organization=organization,
+        role=role,
+        stage=Stage.OFFER,
+        candidate=CandidateFactory(organization=organization, full_name="Offered"),
+    )
+    client = client_for(recruiter)
+    url = f"/roles/{role.public_id}/"
+
+    first = client.get(url).content.decode()
+    second = client.get(_role_link(role, first, "More")).content.decode()
+    third = client.get(_role_link(role, second, "More")).content.decode()
+    back = client.get(_role_link(role, second, "Earlier")).content.decode()
+
+    names = [f"Waiting {number:02d}" for number in range(25)]
+    assert _cards(first) == [*names[:10], "Offered"]
+    assert (
+        '<h3 id="stage-hm_review">Hiring manager review <span class="badge badge--muted">25</span>'
+        in first
+    )
+    assert "#stage-hm_review" in _role_link(role, first, "More")
+    assert _cards(second) == [*names[10:20], "Offered"]
+    assert _cards(third) == [*names[20:], "Offered"]
+    assert _cards(back) == _cards(first)
+
+
+def test_the_timeline_shows_twenty_entries_a_page(client_for, organization, recruiter, role):
+    with organization_context(organization.id):
+        for number in range(25):
+            with time_machine.travel(timezone.now() - timedelta(minutes=100 - number)):
+                activity_record(
+                    actor=recruiter, verb="role.updated", role=role, summary=f"Entry {number:02d}"
+                )
+    client = client_for(recruiter)
+
+    first = client.get(f"/roles/{role.public_id}/").content.decode()
+    older = client.get(_role_link(role, first, "Older")).content.decode()
+
+    assert first.count('class="timeline__item"') == TIMELINE_PER_PAGE
+    assert "Entry 24" in first
+    assert "Entry 04" not in first
+    assert older.count('class="timeline__item"') == 5
+    assert "Entry 04" in older
+    assert "#timeline-heading" in _role_link(role, first, "Older")
+
+
+def test_the_open_clocks_show_ten_soonest_due_a_page(client_for, organization, recruiter, role):
+    with organization_context(organization.id):
+        for number in range(12):
+            submission = SubmissionFactory(
+                organization=organization,
+                role=role,
+                stage=Stage.HM_REVIEW,
+                candidate=CandidateFactory(
+                    organization=organization, full_name=f"Due {number:02d}"
+                ),
+            )
+            clock_open(submission=submission, kind=ClockKind.HM_REVIEW, sla_hours=8 + number)
+    client = client_for(recruiter)
+
+    first = client.get(f"/roles/{role.public_id}/").content.decode()
+    later = client.get(_role_link(role, first, "Later")).content.decode()
+
+    clocks = first[first.index('<ul class="role-clocks">') :]
+    assert clocks.count("<li>") == ROLE_CLOCKS_PER_PAGE
+    assert "Due 00</a>:" in clocks
+    assert "Due 11</a>:" not in clocks
+    assert "Due 11</a>:" in later
+
+
+def test_a_paged_stage_costs_one_query_more(
+    client_for, organization, recruiter, role, django_assert_max_num_queries
+):
+    for _ in range(12):
+        SubmissionFactory(organization=organization, role=role, stage=Stage.SUBMITTED)
+    client = client_for(recruiter)
+    more = _role_link(role, client.get(f"/roles/{role.public_id}/").content.decode(), "More")
+
+    with django_assert_max_num_queries(ROLE_DETAIL_QUERIES + 1):
+        response = client.get(more)
+
+    assert len(_cards(response.content.decode())) == 2
+
+
+def test_cursors_that_are_not_positions_show_the_first_pages(client_for, recruiter, role):
+    response = client_for(recruiter).get(
+        f"/roles/{role.public_id}/",
+        {"stage": "offer", "after": "garbage", "clocks_after": "x", "timeline_before": "W10"},
+    )
+    assert response.status_code == 200
 
 
 # --- Role edit and status ----------------------------------------------------------
