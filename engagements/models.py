@@ -75,6 +75,13 @@ class ResponseClock(PublicIdMixin, TenantModel):
                 include=["outcome", "closed_at", "due_at"],
                 name="clock_org_client_idx",
             ),
+            # The client's queues (`engagements.selectors.queue_page`, `queue_count`): a
+            # client's open clocks of a kind, soonest due first.
+            models.Index(
+                fields=["organization", "client", "kind", "due_at", "id"],
+                condition=models.Q(closed_at__isnull=True),
+                name="clock_open_queue_idx",
+            ),
             # Home page and client pages: the organization's open clocks, soonest due first.
             models.Index(
                 fields=["organization", "due_at"],

@@ -1,10 +1,10 @@
 """Reads for the engagement record: what needs attention, timelines, responsiveness."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, hash_token
@@ -201,64 +201,63 @@ def open_clock(*, submission: Submission, kind: str) -> ResponseClock | None:
     ).first()
 
 
-def hm_review_queue(*, membership: Membership) -> list[Submission]:
-    """Submissions waiting for the hiring manager's skills review, most urgent first.
+QUEUE_PER_PAGE = 20
 
-    One query for the submissions with their role, agreement and candidate, one for
-    their open review clocks; the waiting time is read from the clock.
-    """
-    # A submission whose review clock is closed waits for the recruiter's answer to
-    # the hiring manager's question (`info_requested`), not for the hiring manager.
-    awaiting_review = Exists(
-        ResponseClock.objects.filter(
-            submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
-        )
+# What a client owes in each queue: an open clock of the kind on a submission still
+# waiting for it. A review clock closed by the hiring manager's question leaves the
+# queue until the recruiter answers (`info_requested`).
+QUEUE_SUBMISSIONS = {
+    ClockKind.HM_REVIEW: Q(submission__stage=Stage.HM_REVIEW),
+    ClockKind.HR_APPROVAL: Q(
+        submission__culture_status=CultureStatus.PENDING, submission__stage__in=OPEN_STAGES
+    ),
+}
+
+
+def _queue(*, membership: Membership, kind: str) -> QuerySet[ResponseClock]:
+    return _scoped(
+        ResponseClock.objects.filter(QUEUE_SUBMISSIONS[kind], kind=kind, closed_at__isnull=True),
+        membership,
     )
-    submissions = list(
-        _scoped(Submission.objects.filter(awaiting_review, stage=Stage.HM_REVIEW), membership)
-        .select_related("role__agreement", "candidate", "client")
-        .prefetch_related(
-            Prefetch(
-                "clocks",
-                queryset=ResponseClock.objects.filter(
-                    kind=ClockKind.HM_REVIEW, closed_at__isnull=True
-                ),
-                to_attr="open_review_clocks",
-            )
-        )
+
+
+def queue_page(
+    *, membership: Membership, kind: str, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of what the member's client owes in a queue (`ClockKind.HM_REVIEW`: the
+    hiring manager's skills reviews; `ClockKind.HR_APPROVAL`: HR's culture-fit
+    approvals), most urgent first: the open clocks by due time, each with its
+    submission, role, agreement, candidate and client. One query, on the index of a
+    client's open clocks by kind and due time."""
+    return keyset_page(
+        _queue(membership=membership, kind=kind).select_related(
+            "submission__role__agreement", "submission__candidate", "submission__client"
+        ),
+        ordering=("due_at", "id"),
+        size=QUEUE_PER_PAGE,
+        after=after,
+        before=before,
     )
-    return sorted(submissions, key=_urgency("open_review_clocks"))
 
 
-def hr_approval_queue(*, membership: Membership) -> list[Submission]:
-    """Submissions whose culture-fit notes wait for HR, most urgent first."""
-    submissions = list(
-        _scoped(
-            Submission.objects.filter(culture_status=CultureStatus.PENDING, stage__in=OPEN_STAGES),
-            membership,
-        )
-        .select_related("role__agreement", "candidate", "client")
-        .prefetch_related(
-            Prefetch(
-                "clocks",
-                queryset=ResponseClock.objects.filter(
-                    kind=ClockKind.HR_APPROVAL, closed_at__isnull=True
-                ),
-                to_attr="open_approval_clocks",
-            )
-        )
+@dataclass(frozen=True)
+class QueueCount:
+    waiting: int
+    overdue: int
+
+
+def queue_count(*, membership: Membership, kind: str) -> QueueCount:
+    """How many wait in the queue, and how many of them are overdue (one query)."""
+    counts = _queue(membership=membership, kind=kind).aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lte=timezone.now()))
     )
-    return sorted(submissions, key=_urgency("open_approval_clocks"))
+    return QueueCount(**counts)
 
 
-def _urgency(attribute: str):
-    far_future = timezone.now() + timedelta(days=3650)
-
-    def key(submission: Submission):
-        clocks = getattr(submission, attribute)
-        return clocks[0].due_at if clocks else far_future
-
-    return key
+def queue_arrivals(*, membership: Membership, kind: str, since: datetime) -> int:
+    """How many joined the queue after `since`: their clock opened since (again, when
+    the recruiter answered a question or revised the notes). One query."""
+    return _queue(membership=membership, kind=kind).filter(opened_at__gt=since).count()
 
 
 def info_requested(*, membership: Membership) -> list[Submission]:

@@ -19,7 +19,7 @@ from accounts.models import MembershipRole
 from activity import selectors as activity_selectors
 from engagements import selectors
 from engagements.forms import NotificationReadForm, NudgePolicyForm
-from engagements.models import NudgeChannel, NudgeRecipient, default_ladder
+from engagements.models import ClockKind, NudgeChannel, NudgeRecipient, default_ladder
 from engagements.services import links, notifications, policies
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
@@ -37,8 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """A constant number of queries whatever the data (see test_home_page):
 
     agency: the attention clocks (one, capped), the notes HR sent back (one),
-    the recent timeline (one); hiring manager: the review queue (two) and the
-    clocks they owe (one); HR: the approvals queue (two) and the clocks they owe (one).
+    the recent timeline (one); hiring manager: the review queue's counts (one) and
+    the clocks they owe (one); HR: the approvals queue's counts (one) and the clocks
+    they owe (one).
     """
     membership = request.membership
     if membership is None:
@@ -52,14 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
             for clock in selectors.attention_clocks(membership=membership)
             if clock.owed_by == membership.role
         ]
-        if membership.role == MembershipRole.HIRING_MANAGER:
-            queue = selectors.hm_review_queue(membership=membership)
-            clocks = [s.open_review_clocks[0] for s in queue if s.open_review_clocks]
-        else:
-            queue = selectors.hr_approval_queue(membership=membership)
-            clocks = [s.open_approval_clocks[0] for s in queue if s.open_approval_clocks]
-        context["queue_count"] = len(queue)
-        context["queue_overdue"] = sum(1 for clock in clocks if clock.due_at <= now)
+        kind = (
+            ClockKind.HM_REVIEW
+            if membership.role == MembershipRole.HIRING_MANAGER
+            else ClockKind.HR_APPROVAL
+        )
+        queue = selectors.queue_count(membership=membership, kind=kind)
+        context["queue_count"] = queue.waiting
+        context["queue_overdue"] = queue.overdue
     else:
         context["attention"] = selectors.attention_clocks(membership=membership)
         context["changes_requested"] = recruiting_selectors.changes_requested(membership=membership)

@@ -28,7 +28,8 @@ interval covering every instant of its date whose reading lies between
   keeps the repeated hour instead of losing it.
 """
 
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -139,6 +140,42 @@ def business_hours_between(
         if opening >= until:
             break
         elapsed += min(closing, until) - max(opening, since)
+    return elapsed
+
+
+def business_hours_until(
+    *, calendar: BusinessCalendar, starts: Sequence[datetime], end: datetime
+) -> list[timedelta]:
+    """`business_hours_between` from each of `starts` to one `end`, in order, walking
+    the windows once from the earliest start: the cost of the longest span, however
+    many starts (a page of clocks, each waiting until now).
+
+    The windows up to `end` are cut at it and summed from the last back, so the time
+    from any start is the sum from the first window closing after it, less the part
+    of that window before it.
+    """
+    until = _as_utc(end, name="end")
+    since = [_as_utc(start, name="start") for start in starts]
+    earliest = min((moment for moment in since if moment < until), default=None)
+    if earliest is None:
+        return [timedelta(0)] * len(since)
+    openings: list[datetime] = []
+    closings: list[datetime] = []
+    for opening, closing in _windows(calendar, earliest):
+        if opening >= until:
+            break
+        openings.append(opening)
+        closings.append(min(closing, until))
+    from_window = [timedelta(0)] * (len(openings) + 1)
+    for index in reversed(range(len(openings))):
+        from_window[index] = from_window[index + 1] + (closings[index] - openings[index])
+    elapsed = []
+    for moment in since:
+        index = bisect_right(closings, moment)
+        if moment >= until or index == len(openings):
+            elapsed.append(timedelta(0))
+        else:
+            elapsed.append(from_window[index] - (max(openings[index], moment) - openings[index]))
     return elapsed
 
 

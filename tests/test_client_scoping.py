@@ -10,6 +10,7 @@ is the scoping's doing and not an empty fixture's.
 import pytest
 
 from engagements import selectors as queues
+from engagements.models import ClockKind
 from lib.tenancy import organization_context
 from recruiting import selectors, services
 from recruiting.models import CultureStatus, Stage, Submission
@@ -89,11 +90,15 @@ def _pks(submissions) -> set[int]:
     return {submission.pk for submission in submissions}
 
 
+def _queue(member, kind) -> list:
+    return [clock.submission for clock in queues.queue_page(membership=member, kind=kind).items]
+
+
 # --- Selectors --------------------------------------------------------------------------
 
 LISTS = {
-    "hm_review_queue": lambda member: queues.hm_review_queue(membership=member),
-    "hr_approval_queue": lambda member: queues.hr_approval_queue(membership=member),
+    "hm_review_queue": lambda member: _queue(member, ClockKind.HM_REVIEW),
+    "hr_approval_queue": lambda member: _queue(member, ClockKind.HR_APPROVAL),
     "info_requested": lambda member: queues.info_requested(membership=member),
     "changes_requested": lambda member: selectors.changes_requested(membership=member),
     "submission_queryset": lambda member: selectors.submission_queryset(membership=member),

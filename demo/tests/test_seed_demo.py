@@ -16,8 +16,8 @@ from accounts.models import Invitation, Membership, MembershipRole, Organization
 from accounts.selectors import all_organization_ids
 from activity.models import Activity
 from demo.story.agency import DEMO_PEOPLE, HM_EMAIL, HR_EMAIL, OWNER_EMAIL, RECRUITER_EMAIL
-from engagements.models import ResponseClock
-from engagements.selectors import attention_clocks, hm_review_queue, hr_approval_queue
+from engagements.models import ClockKind, ResponseClock
+from engagements.selectors import attention_clocks, queue_count, queue_page
 from intake.models import AgreementStatus, ExpectationAgreement
 from lib.tenancy import organization_context, user_context
 from metrics.rebuild import metrics_rebuild
@@ -67,13 +67,11 @@ def test_seed_demo_gives_every_demo_user_real_work_with_a_history(db):
         hr = Membership.objects.get(user__email=HR_EMAIL)
         assert hiring_manager.client_id is not None
         assert hr.client_id == hiring_manager.client_id
-        review_queue = hm_review_queue(membership=hiring_manager)
+        review_queue = queue_page(membership=hiring_manager, kind=ClockKind.HM_REVIEW).items
         assert len(review_queue) >= 3
-        assert {s.client_id for s in review_queue} == {hiring_manager.client_id}
-        assert any(
-            s.open_review_clocks and s.open_review_clocks[0].due_at <= now for s in review_queue
-        )
-        assert len(hr_approval_queue(membership=hr)) >= 2
+        assert {clock.submission.client_id for clock in review_queue} == {hiring_manager.client_id}
+        assert any(clock.due_at <= now for clock in review_queue)
+        assert queue_count(membership=hr, kind=ClockKind.HR_APPROVAL).waiting >= 2
 
         recruiter = Membership.objects.get(user__email=RECRUITER_EMAIL)
         assert any(clock.is_overdue for clock in attention_clocks(membership=recruiter))

@@ -15,7 +15,8 @@ forms and links do full page loads):
   replaces the cards on its own: the reader may be halfway through a comment.
 """
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,10 +33,11 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import Action
 from engagements import selectors
 from engagements.models import ClockKind, ResponseClock
-from lib.business_hours import BusinessCalendar, business_hours_between
+from lib.business_hours import business_hours_until
+from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting.access import require_action
 from recruiting.forms.submissions import CultureApprovalForm, SkillsReviewForm
-from recruiting.models import Submission
+from recruiting.models import Client, Submission
 from recruiting.terms import Terms, role_terms
 
 # --- Shared presentation helpers ------------------------------------------------------
@@ -87,14 +89,36 @@ class ClockStatus:
         return f"Overdue by {_business_hours(hours)}"
 
 
+def clock_statuses(
+    clocks: list[ResponseClock], *, clients: Mapping[int, Client], now: datetime
+) -> dict[int, ClockStatus]:
+    """How long each clock has waited and is overdue, in its client's business hours
+    (`clients` by id). One calendar per client and one walk of its business windows
+    for all the clocks, up to `now`: a queue page costs the walk of its longest wait,
+    not two walks per card."""
+    by_client: dict[int, list[ResponseClock]] = defaultdict(list)
+    for clock in clocks:
+        by_client[clock.client_id].append(clock)
+    statuses = {}
+    for client_id, owed in by_client.items():
+        hours = business_hours_until(
+            calendar=clients[client_id].calendar,
+            starts=[clock.opened_at for clock in owed] + [clock.due_at for clock in owed],
+            end=now,
+        )
+        for clock, waited, overdue_by in zip(owed, hours, hours[len(owed) :], strict=False):
+            statuses[clock.pk] = ClockStatus(
+                clock=clock, waited=waited, now=now, overdue_by=overdue_by
+            )
+    return statuses
+
+
 def clock_status(
-    clock: ResponseClock | None, *, calendar: BusinessCalendar, now: datetime
+    clock: ResponseClock | None, *, client: Client, now: datetime
 ) -> ClockStatus | None:
     if clock is None:
         return None
-    waited = business_hours_between(calendar=calendar, start=clock.opened_at, end=now)
-    overdue_by = business_hours_between(calendar=calendar, start=clock.due_at, end=now)
-    return ClockStatus(clock=clock, waited=waited, now=now, overdue_by=overdue_by)
+    return clock_statuses([clock], clients={clock.client_id: client}, now=now)[clock.pk]
 
 
 def skills_rows(submission: Submission, must_haves: list[str]) -> list[tuple[str, str]]:
@@ -141,38 +165,26 @@ class QueueCard:
         return list(self.terms.agreement.culture_traits) if self.terms.agreement else []
 
 
-def _first(clocks: list[ResponseClock]) -> ResponseClock | None:
-    return clocks[0] if clocks else None
-
-
 def hm_card(
-    submission: Submission,
-    clock: ResponseClock | None,
-    *,
-    now: datetime,
-    form: SkillsReviewForm | None = None,
+    submission: Submission, status: ClockStatus | None, *, form: SkillsReviewForm | None = None
 ) -> QueueCard:
     terms = role_terms(submission.role)
     return QueueCard(
         submission=submission,
         terms=terms,
-        status=clock_status(clock, calendar=submission.client.calendar, now=now),
+        status=status,
         form=form or skills_review_form(submission, terms),
         skills=skills_rows(submission, terms.must_haves),
     )
 
 
 def hr_card(
-    submission: Submission,
-    clock: ResponseClock | None,
-    *,
-    now: datetime,
-    form: CultureApprovalForm | None = None,
+    submission: Submission, status: ClockStatus | None, *, form: CultureApprovalForm | None = None
 ) -> QueueCard:
     return QueueCard(
         submission=submission,
         terms=role_terms(submission.role),
-        status=clock_status(clock, calendar=submission.client.calendar, now=now),
+        status=status,
         form=form or culture_approval_form(submission),
         skills=[],
     )
@@ -188,26 +200,13 @@ class Queue:
     page_template: str
     card_template: str
     summary_template: str
-    select: Callable[..., list[Submission]]
-    # The selector's prefetched open clocks, and their kind for a single submission.
-    clocks: str
+    # The kind of clock that puts a submission in the queue (engagements.selectors).
     clock_kind: str
     card: Callable[..., QueueCard]
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
-
-    def open_clock(self, submission: Submission) -> ResponseClock | None:
-        return _first(getattr(submission, self.clocks))
-
-    def overdue_count(self, submissions: list[Submission], *, now: datetime) -> int:
-        """As `ClockStatus.is_overdue` counts them, without computing waiting times."""
-        return sum(
-            1
-            for submission in submissions
-            if (clock := self.open_clock(submission)) is not None and clock.due_at <= now
-        )
 
 
 HM_QUEUE = Queue(
@@ -217,8 +216,6 @@ HM_QUEUE = Queue(
     page_template="recruiting/queue_hm.html",
     card_template="recruiting/queue_hm_card.html",
     summary_template="recruiting/queue_hm_summary.html",
-    select=selectors.hm_review_queue,
-    clocks="open_review_clocks",
     clock_kind=ClockKind.HM_REVIEW,
     card=hm_card,
 )
@@ -230,8 +227,6 @@ HR_QUEUE = Queue(
     page_template="recruiting/queue_hr.html",
     card_template="recruiting/queue_hr_card.html",
     summary_template="recruiting/queue_hr_summary.html",
-    select=selectors.hr_approval_queue,
-    clocks="open_approval_clocks",
     clock_kind=ClockKind.HR_APPROVAL,
     card=hr_card,
 )
@@ -239,37 +234,39 @@ HR_QUEUE = Queue(
 
 def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
     membership = require_action(request, queue.action)
-    now = timezone.now()
-    submissions = queue.select(membership=membership)
     if request.htmx and "since" in request.GET:
-        return _arrivals(request, queue, submissions)
-    cards = [queue.card(s, queue.open_clock(s), now=now) for s in submissions]
+        return _arrivals(request, queue, membership)
+    now = timezone.now()
+    page = selectors.queue_page(
+        membership=membership,
+        kind=queue.clock_kind,
+        after=request.GET.get(AFTER),
+        before=request.GET.get(BEFORE),
+    )
+    clients = {clock.client_id: clock.submission.client for clock in page.items}
+    statuses = clock_statuses(page.items, clients=clients, now=now)
+    count = selectors.queue_count(membership=membership, kind=queue.clock_kind)
     context = {
-        "cards": cards,
-        "count": len(cards),
-        "overdue_count": queue.overdue_count(submissions, now=now),
+        "cards": [queue.card(clock.submission, statuses[clock.pk]) for clock in page.items],
+        "count": count.waiting,
+        "overdue_count": count.overdue,
+        "nav": page_nav(page, request.GET),
         "queue_url": queue.url,
         "arrivals_url": f"{queue.url}?{urlencode({'since': now.isoformat()})}",
     }
     return render(request, queue.page_template, context)
 
 
-def _arrivals(request: HttpRequest, queue: Queue, submissions: list[Submission]) -> HttpResponse:
+def _arrivals(request: HttpRequest, queue: Queue, membership) -> HttpResponse:
     """The page's poll: how many submissions joined the queue after `since`, the moment
-    the page was rendered. A clock opens when one does (again, after the recruiter
-    answered a question or revised the notes); without a clock, its creation counts.
-    Nothing new is a 204, which htmx does not swap."""
+    the page was rendered. Nothing new is a 204, which htmx does not swap."""
     try:
         since = parse_datetime(request.GET["since"])
     except ValueError:  # well-formed, but no such time (month 13)
         since = None
     if since is None or timezone.is_naive(since):
         return HttpResponseBadRequest("`since` must be an ISO 8601 time with its offset.")
-    arrived = 0
-    for submission in submissions:
-        clock = queue.open_clock(submission)
-        if (clock.opened_at if clock else submission.created_at) > since:
-            arrived += 1
+    arrived = selectors.queue_arrivals(membership=membership, kind=queue.clock_kind, since=since)
     if not arrived:
         return HttpResponse(status=204)
     context = {"count": arrived, "queue": queue.name, "queue_url": queue.url}
@@ -290,20 +287,19 @@ def inline_decision(
     With a `message`, the decision was saved (200) or the service refused it
     (`refused`, 409: the submission moved on meanwhile): the card gives way to a
     note saying so, and the line under the page's heading is recounted (an
-    out-of-band swap; two queries). Without one, the form has errors (422): the
+    out-of-band swap; one query). Without one, the form has errors (422): the
     card comes back with the answers given and the errors next to them, the
     first field in error focused.
     """
     context = {"queue_url": queue.url, "submission": submission}
     if message:
-        now = timezone.now()
-        remaining = queue.select(membership=request.membership)
+        count = selectors.queue_count(membership=request.membership, kind=queue.clock_kind)
         context |= {
             "message": message,
             "refused": refused,
             "summary_template": queue.summary_template,
-            "count": len(remaining),
-            "overdue_count": queue.overdue_count(remaining, now=now),
+            "count": count.waiting,
+            "overdue_count": count.overdue,
         }
         return render(
             request, "recruiting/queue_decided.html", context, status=409 if refused else 200
@@ -312,10 +308,8 @@ def inline_decision(
     if focus is not None:
         form.fields[focus].widget.attrs["autofocus"] = True
     clock = selectors.open_clock(submission=submission, kind=queue.clock_kind)
-    context |= {
-        "card": queue.card(submission, clock, now=timezone.now(), form=form),
-        "focus_card": focus is None,
-    }
+    status = clock_status(clock, client=submission.client, now=timezone.now())
+    context |= {"card": queue.card(submission, status, form=form), "focus_card": focus is None}
     return render(request, queue.card_template, context, status=422)
 
 
@@ -328,9 +322,10 @@ def hm_review_queue(request: HttpRequest) -> HttpResponse:
     """The queue page. A refused decision comes back here (`skills_review`) with a
     message and the card's anchor.
 
-    Queries: the submissions with role, agreement, candidate and client (one),
-    their open review clocks (one). Terms, calendars and waiting times are
-    computed from those rows. The minute's poll (`?since=`) costs the same two.
+    Queries: a page of the open review clocks with their submissions, roles,
+    agreements, candidates and clients (one), how many wait and how many are
+    overdue (one). Terms, calendars and waiting times are computed from those rows,
+    once per client. The minute's poll (`?since=`) is one count.
     """
     return _queue_page(request, HM_QUEUE)
 
@@ -344,7 +339,8 @@ def hr_approval_queue(request: HttpRequest) -> HttpResponse:
     """The approvals page. A refused decision comes back here (`culture_approval`)
     with a message and the card's anchor.
 
-    Queries: the pending submissions with role, agreement, candidate and client
-    (one), their open approval clocks (one). The minute's poll costs the same two.
+    Queries: a page of the open approval clocks with their submissions, roles,
+    agreements, candidates and clients (one), how many wait and how many are
+    overdue (one). The minute's poll is one count.
     """
     return _queue_page(request, HR_QUEUE)

@@ -224,7 +224,7 @@ def _render_detail(
     for kind in _clock_kinds(submission):
         status_of_clock = clock_status(
             engagement_selectors.open_clock(submission=submission, kind=kind),
-            calendar=client.calendar,
+            client=client,
             now=now,
         )
         if status_of_clock is not None:

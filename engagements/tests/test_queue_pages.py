@@ -1,11 +1,16 @@
 """The client portal's queues: the hiring manager's reviews and HR's approvals."""
 
-from datetime import UTC, datetime
+import html
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
 from engagements.models import ClockKind, ResponseClock
+from engagements.pages import queues
+from engagements.selectors import QUEUE_PER_PAGE
+from lib.business_hours import business_hours_until
 from lib.tenancy import organization_context
 from recruiting import services
 from recruiting.models import CultureStatus, ReviewDecision, Stage, Submission
@@ -391,15 +396,20 @@ def test_a_hiring_manager_cannot_approve_culture_notes(client_for, recruiter, hi
 
 # Both queues, whatever their length:
 #   1 session, 2 user, 3 the user's memberships (tenant middleware),
-#   4 the submissions with role, agreement, candidate and client,
-#   5 their open clocks,
+#   4 a page of the open clocks with their submissions, roles, agreements, candidates
+#     and clients,
+#   5 how many wait and how many are overdue,
 #   6 the memberships for the organization switcher (base.html),
 #   7 the unread notifications count (base.html).
 QUEUE_QUERIES = 7
 
 
+def _later(content: str, url: str) -> str:
+    return url + html.unescape(re.search(r'rel="next" href="([^"]+)"', content)[1])
+
+
 @pytest.mark.parametrize("count", [3, 40])
-def test_the_review_queue_runs_a_constant_number_of_queries(
+def test_the_review_queue_runs_a_constant_number_of_queries_a_page_at_a_time(
     client_for, recruiter, hiring_manager, role, django_assert_max_num_queries, count
 ):
     for number in range(count):
@@ -409,11 +419,17 @@ def test_the_review_queue_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(QUEUE_QUERIES):
         response = client.get(HM_QUEUE)
 
-    assert response.content.decode().count('class="card queue-card') == count
+    content = response.content.decode()
+    assert content.count('class="card queue-card') == min(count, QUEUE_PER_PAGE)
+    assert f"{count} candidates waiting for your skills review" in content
+    if count > QUEUE_PER_PAGE:
+        with django_assert_max_num_queries(QUEUE_QUERIES):
+            later = client.get(_later(content, HM_QUEUE)).content.decode()
+        assert later.count('class="card queue-card') == min(count - QUEUE_PER_PAGE, QUEUE_PER_PAGE)
 
 
 @pytest.mark.parametrize("count", [3, 40])
-def test_the_approvals_queue_runs_a_constant_number_of_queries(
+def test_the_approvals_queue_runs_a_constant_number_of_queries_a_page_at_a_time(
     client_for, recruiter, hr, role, django_assert_max_num_queries, count
 ):
     for number in range(count):
@@ -423,7 +439,49 @@ def test_the_approvals_queue_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(QUEUE_QUERIES):
         response = client.get(HR_QUEUE)
 
-    assert response.content.decode().count('class="card queue-card') == count
+    content = response.content.decode()
+    assert content.count('class="card queue-card') == min(count, QUEUE_PER_PAGE)
+    assert f"{count} sets of notes waiting for you" in content
+
+
+def test_the_queue_pages_most_urgent_first(client_for, recruiter, hiring_manager, role):
+    # Submitted a minute apart: each is due a minute after the one before.
+    for number in range(QUEUE_PER_PAGE + 3):
+        with time_machine.travel(MONDAY_9AM + timedelta(minutes=number), tick=False):
+            _submit(recruiter, role, name=f"Candidate {number:02d}")
+    client = client_for(hiring_manager)
+
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=1), tick=False):
+        first = client.get(HM_QUEUE).content.decode()
+        later = client.get(_later(first, HM_QUEUE)).content.decode()
+
+    def names(content):
+        return re.findall(r'<h2><a href="/submissions/[^"]+/">([^<]+)</a></h2>', content)
+
+    expected = [f"Candidate {number:02d}" for number in range(QUEUE_PER_PAGE + 3)]
+    assert names(first) == expected[:QUEUE_PER_PAGE]
+    assert names(later) == expected[QUEUE_PER_PAGE:]
+    assert "23 candidates waiting for your skills review" in later
+
+
+def test_waiting_times_are_computed_once_per_client_for_the_page(
+    client_for, recruiter, hiring_manager, role, monkeypatch
+):
+    for number in range(5):
+        _submit(recruiter, role, name=f"Candidate {number}")
+    walks = []
+
+    def counted(**kwargs):
+        walks.append(len(kwargs["starts"]))
+        return business_hours_until(**kwargs)
+
+    monkeypatch.setattr(queues, "business_hours_until", counted)
+
+    content = client_for(hiring_manager).get(HM_QUEUE).content.decode()
+
+    # One walk of the client's calendar: each card's opening and due times.
+    assert walks == [10]
+    assert content.count("Waiting for less than an hour") == 5
 
 
 # --- Deciding in place (htmx) ---------------------------------------------------------
@@ -704,8 +762,8 @@ def test_agency_members_and_outsiders_cannot_poll_the_queues(client_for, recruit
 
 
 # The poll, whatever the queue's length: 1 session, 2 user, 3 the user's memberships,
-# 4 the submissions, 5 their open clocks (no page around it: no header queries).
-POLL_QUERIES = 5
+# 4 the count of clocks opened since (no page around it: no header queries).
+POLL_QUERIES = 4
 
 
 @pytest.mark.parametrize("count", [3, 40])

@@ -18,6 +18,7 @@ from lib.business_hours import (
     BusinessCalendar,
     add_business_hours,
     business_hours_between,
+    business_hours_until,
     is_within_business_hours,
     next_business_moment,
 )
@@ -526,3 +527,26 @@ def test_start_timezone_does_not_matter(scenario, hours):
     assert add_business_hours(calendar=calendar, start=local_start, hours=hours) == (
         add_business_hours(calendar=calendar, start=start, hours=hours)
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scenario=scenarios(),
+    offsets=st.lists(
+        st.timedeltas(min_value=timedelta(hours=-240), max_value=timedelta(hours=240)), max_size=8
+    ),
+    later_by=durations,
+)
+def test_business_time_from_many_starts_is_each_ones_own(scenario, offsets, later_by):
+    """One walk of the windows for a page of clocks gives what each would on its own,
+    starts after the end (nothing) and repeated starts included."""
+    calendar, start = scenario
+    end = start + later_by
+    starts = [start, *(start + offset for offset in offsets), start]
+    assert business_hours_until(calendar=calendar, starts=starts, end=end) == [
+        business_hours_between(calendar=calendar, start=moment, end=end) for moment in starts
+    ]
+
+
+def test_business_time_from_no_start_is_nothing():
+    assert business_hours_until(calendar=NINE_TO_FIVE_UTC, starts=[], end=_utc(2025, 6, 6)) == []
