@@ -18,8 +18,16 @@ from engagements.models import (
     NudgePolicy,
     ResponseClock,
 )
-from lib.pagination import KeysetPage, keyset_page
-from recruiting.models import OPEN_STAGES, Client, CultureStatus, Stage, Submission
+from lib.pagination import CappedCount, KeysetPage, capped_count, keyset_page
+from recruiting.models import (
+    OPEN_STAGES,
+    Client,
+    CultureStatus,
+    ReviewDecision,
+    SkillsReview,
+    Stage,
+    Submission,
+)
 
 ACTION_TOKEN_SETTING = "rapport.action_token_hash"  # noqa: S105 - a setting name
 DUE_SOON_WINDOW = timedelta(hours=48)
@@ -47,6 +55,46 @@ def attention_clocks(
         .select_related("submission__candidate", "role", "client")
         .order_by("due_at")[:limit]
     )
+
+
+ATTENTION_PER_PAGE = 20
+# The home page says "99+ overdue" rather than count every overdue clock.
+OVERDUE_COUNT_CAP = 99
+
+
+def _attention(*, membership: Membership, owed_by: str | None) -> QuerySet[ResponseClock]:
+    horizon = timezone.now() + DUE_SOON_WINDOW
+    clocks = _scoped(
+        ResponseClock.objects.filter(closed_at__isnull=True, due_at__lte=horizon), membership
+    )
+    return clocks if owed_by is None else clocks.filter(owed_by=owed_by)
+
+
+def attention_page(
+    *,
+    membership: Membership,
+    owed_by: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    """A page of `attention_clocks` (only those `owed_by` one side, when given), soonest
+    due first: one query on the partial index of open clocks by due time."""
+    return keyset_page(
+        _attention(membership=membership, owed_by=owed_by).select_related(
+            "submission__candidate", "role", "client"
+        ),
+        ordering=("due_at", "id"),
+        size=ATTENTION_PER_PAGE,
+        after=after,
+        before=before,
+    )
+
+
+def overdue_count(*, membership: Membership, owed_by: str | None = None) -> CappedCount:
+    """How many of `attention_clocks` are overdue, up to `OVERDUE_COUNT_CAP` (one query,
+    on the same index)."""
+    overdue = _attention(membership=membership, owed_by=owed_by).filter(due_at__lte=timezone.now())
+    return capped_count(overdue, cap=OVERDUE_COUNT_CAP)
 
 
 ROLE_CLOCKS_PER_PAGE = 10
@@ -260,16 +308,33 @@ def queue_arrivals(*, membership: Membership, kind: str, since: datetime) -> int
     return _queue(membership=membership, kind=kind).filter(opened_at__gt=since).count()
 
 
-def info_requested(*, membership: Membership) -> list[Submission]:
-    """Submissions in review whose hiring manager asked for more information: the
-    recruiter owes the answer (the review clock restarts when it comes)."""
+ANSWERS_PER_PAGE = 10
+
+
+def info_requested(
+    *, membership: Membership, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of the submissions in review whose hiring manager asked for more
+    information, longest waiting first: the recruiter owes the answer (the review
+    clock restarts when it comes).
+
+    One query, led by the questions asked (the partial index of "need info"
+    reviews), not by every submission in review: in review, only a question closes
+    the review clock without moving the submission on.
+    """
+    asked = SkillsReview.objects.filter(decision=ReviewDecision.NEED_INFO).values("submission_id")
     awaiting_review = Exists(
         ResponseClock.objects.filter(
             submission=OuterRef("pk"), kind=ClockKind.HM_REVIEW, closed_at__isnull=True
         )
     )
-    return list(
-        _scoped(Submission.objects.filter(~awaiting_review, stage=Stage.HM_REVIEW), membership)
-        .select_related("role", "candidate")
-        .order_by("updated_at")
+    return keyset_page(
+        _scoped(
+            Submission.objects.filter(~awaiting_review, pk__in=asked, stage=Stage.HM_REVIEW),
+            membership,
+        ).select_related("role", "candidate"),
+        ordering=("updated_at", "id"),
+        size=ANSWERS_PER_PAGE,
+        after=after,
+        before=before,
     )

@@ -23,7 +23,7 @@ from engagements.models import ClockKind, NudgeChannel, NudgeRecipient, default_
 from engagements.services import links, notifications, policies
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
-from lib.pagination import AFTER, BEFORE, PageNav, page_url
+from lib.pagination import AFTER, BEFORE, PageNav, page_nav, page_url
 from lib.tenancy import organization_context
 from recruiting import selectors as recruiting_selectors
 from recruiting.access import get_client
@@ -34,25 +34,30 @@ RECENT_ACTIVITY_LIMIT = 10
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """A constant number of queries whatever the data (see test_home_page):
-
-    agency: the attention clocks (one, capped), the notes HR sent back (one),
-    the recent timeline (one); hiring manager: the review queue's counts (one) and
-    the clocks they owe (one); HR: the approvals queue's counts (one) and the clocks
-    they owe (one).
+    """What needs the member's attention, a page of each list (`after`/`before` for the
+    clocks, `changes_…` and `questions_…` for the agency's other two), each list's
+    other pages kept. A constant number of queries whatever the data (see
+    test_home_page): a page of the clocks due and how many are overdue (two); agency:
+    a page of the notes HR sent back, of the hiring managers' questions and the
+    recent timeline (three); hiring manager and HR: their queue's counts (one).
     """
     membership = request.membership
     if membership is None:
         return render(request, "engagements/home_no_membership.html")
-    now = timezone.now()
-    context = {"membership": membership, "now": now}
+    params = request.GET
+    # Client users see only what they owe: HR does not chase the hiring manager's reviews.
+    owed_by = membership.role if membership.is_client_user else None
+    attention = selectors.attention_page(
+        membership=membership, owed_by=owed_by, after=params.get(AFTER), before=params.get(BEFORE)
+    )
+    context = {
+        "membership": membership,
+        "now": timezone.now(),
+        "attention": attention.items,
+        "attention_nav": page_nav(attention, params).anchored("attention-heading"),
+        "overdue_count": selectors.overdue_count(membership=membership, owed_by=owed_by),
+    }
     if membership.is_client_user:
-        # Only what this person owes: HR does not chase the hiring manager's reviews.
-        context["attention"] = [
-            clock
-            for clock in selectors.attention_clocks(membership=membership)
-            if clock.owed_by == membership.role
-        ]
         kind = (
             ClockKind.HM_REVIEW
             if membership.role == MembershipRole.HIRING_MANAGER
@@ -62,13 +67,29 @@ def home(request: HttpRequest) -> HttpResponse:
         context["queue_count"] = queue.waiting
         context["queue_overdue"] = queue.overdue
     else:
-        context["attention"] = selectors.attention_clocks(membership=membership)
-        context["changes_requested"] = recruiting_selectors.changes_requested(membership=membership)
-        context["info_requested"] = selectors.info_requested(membership=membership)
-        context["activities"] = activity_selectors.timeline(
-            membership=membership, limit=RECENT_ACTIVITY_LIMIT
+        changes = recruiting_selectors.changes_requested(
+            membership=membership,
+            after=params.get("changes_after"),
+            before=params.get("changes_before"),
         )
-    context["overdue_count"] = sum(1 for clock in context["attention"] if clock.due_at <= now)
+        questions = selectors.info_requested(
+            membership=membership,
+            after=params.get("questions_after"),
+            before=params.get("questions_before"),
+        )
+        context |= {
+            "changes_requested": changes.items,
+            "changes_nav": page_nav(
+                changes, params, after="changes_after", before="changes_before"
+            ).anchored("changes-heading"),
+            "info_requested": questions.items,
+            "questions_nav": page_nav(
+                questions, params, after="questions_after", before="questions_before"
+            ).anchored("questions-heading"),
+            "activities": activity_selectors.timeline(
+                membership=membership, limit=RECENT_ACTIVITY_LIMIT
+            ),
+        }
     return render(request, "engagements/home.html", context)
 
 

@@ -327,6 +327,13 @@ class Submission(PublicIdMixin, ExternalReferenceMixin, TenantModel):
                 fields=["organization", "client", "stage"], name="submission_org_client_idx"
             ),
             models.Index(fields=["organization", "candidate"], name="submission_org_cand_idx"),
+            # The recruiter's home: the notes HR sent back (`changes_requested`), a few
+            # among every submission.
+            models.Index(
+                fields=["organization", "updated_at", "id"],
+                condition=models.Q(culture_status="changes_requested"),
+                name="submission_changes_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -368,6 +375,13 @@ class SkillsReview(PublicIdMixin, TenantModel):
         indexes = [
             models.Index(
                 fields=["organization", "submission", "-created_at"], name="review_org_sub_idx"
+            ),
+            # The recruiter's home: the hiring managers' questions
+            # (`engagements.selectors.info_requested`), a few among every review.
+            models.Index(
+                fields=["organization", "submission"],
+                condition=models.Q(decision="need_info"),
+                name="review_need_info_idx",
             ),
             # The API's list of them, newest first (its cursor pages by created_at).
             models.Index(fields=["organization", "-created_at"], name="review_org_created_idx"),

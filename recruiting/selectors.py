@@ -52,6 +52,7 @@ CLIENT_COUNT_CAP = 1000
 ROLES_PER_PAGE = 25
 ROLE_COUNT_CAP = 1000
 CANDIDATES_PER_PAGE = 25
+CHANGES_PER_PAGE = 10
 # The candidate list says "1,000+" rather than count every candidate of a big agency.
 CANDIDATE_COUNT_CAP = 1000
 # A search finds up to this many matches through its index (`candidate_search`),
@@ -406,17 +407,23 @@ def _reviews(relation: str) -> QuerySet:
     return model.objects.select_related(person).order_by("-created_at")
 
 
-def changes_requested(*, membership: Membership) -> list[Submission]:
-    """Submissions whose culture-fit notes HR sent back: the recruiter's to revise."""
-    return list(
+def changes_requested(
+    *, membership: Membership, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of the submissions whose culture-fit notes HR sent back, longest waiting
+    first: the recruiter's to revise. One query, on the partial index of the
+    submissions whose notes wait for changes."""
+    return keyset_page(
         _scoped(
             Submission.objects.filter(
                 culture_status=CultureStatus.CHANGES_REQUESTED, stage__in=OPEN_STAGES
             ),
             membership,
-        )
-        .select_related("role", "candidate")
-        .order_by("updated_at")
+        ).select_related("role", "candidate"),
+        ordering=("updated_at", "id"),
+        size=CHANGES_PER_PAGE,
+        after=after,
+        before=before,
     )
 
 

@@ -13,7 +13,7 @@ from engagements import selectors as queues
 from engagements.models import ClockKind
 from lib.tenancy import organization_context
 from recruiting import selectors, services
-from recruiting.models import CultureStatus, Stage, Submission
+from recruiting.models import CultureStatus, ReviewDecision, SkillsReview, Stage, Submission
 from tests.api.conftest import issue_key, key_client
 from tests.factories import (
     AgreementFactory,
@@ -44,13 +44,17 @@ def _submissions(organization, client, recruiter) -> dict[str, Submission]:
                 **kwargs,
             )
 
+        # In review with no clock running: the hiring manager asked for information.
+        asked = SubmissionFactory(organization=organization, role=role, stage=Stage.HM_REVIEW)
+        SkillsReview.objects.create(
+            organization=organization, submission=asked, decision=ReviewDecision.NEED_INFO
+        )
         return {
             # Waits for the hiring manager's skills review, its clock running.
             "review": submit(),
             # Its culture-fit notes wait for HR.
             "approval": submit(culture_fit_notes="Calm under pressure."),
-            # In review with no clock running: the hiring manager asked for information.
-            "info": SubmissionFactory(organization=organization, role=role, stage=Stage.HM_REVIEW),
+            "info": asked,
             # HR sent the notes back to the recruiter.
             "changes": SubmissionFactory(
                 organization=organization,
@@ -99,8 +103,8 @@ def _queue(member, kind) -> list:
 LISTS = {
     "hm_review_queue": lambda member: _queue(member, ClockKind.HM_REVIEW),
     "hr_approval_queue": lambda member: _queue(member, ClockKind.HR_APPROVAL),
-    "info_requested": lambda member: queues.info_requested(membership=member),
-    "changes_requested": lambda member: selectors.changes_requested(membership=member),
+    "info_requested": lambda member: queues.info_requested(membership=member).items,
+    "changes_requested": lambda member: selectors.changes_requested(membership=member).items,
     "submission_queryset": lambda member: selectors.submission_queryset(membership=member),
 }
 

@@ -422,13 +422,13 @@ def test_a_question_from_the_hiring_manager_leaves_the_queue_until_answered(
         actor=hiring_manager, submission=submission, decision="need_info", comment="Notice?"
     )
     assert _review_queue(selectors, hiring_manager) == []
-    assert selectors.info_requested(membership=recruiter) == [submission]
+    assert selectors.info_requested(membership=recruiter).items == [submission]
 
     services.submission_answer_info_request(
         actor=recruiter, submission=submission, answer="Four weeks."
     )
     assert _review_queue(selectors, hiring_manager) == [submission]
-    assert selectors.info_requested(membership=recruiter) == []
+    assert selectors.info_requested(membership=recruiter).items == []
 
 
 def test_withdrawn_candidates_cancel_their_clocks_rather_than_count_as_answers(

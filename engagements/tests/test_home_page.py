@@ -1,13 +1,17 @@
 """The home page: what needs the member's attention, in a constant number of queries."""
 
+import html
+import re
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
 from activity.services import activity_record
+from engagements.selectors import ATTENTION_PER_PAGE
 from lib.tenancy import organization_context
 from recruiting import services
+from recruiting.selectors import CHANGES_PER_PAGE
 from tests.factories import (
     AgreementFactory,
     CandidateFactory,
@@ -163,15 +167,49 @@ def test_the_outsider_sees_nothing_of_ours(client_for, recruiter, outsider, role
     assert "Outsider Search" in content
 
 
+def _link(content: str, label: str) -> str:
+    return "/" + html.unescape(re.search(rf'href="([^"]+)">{label}</a>', content)[1])
+
+
+def test_each_list_of_the_home_page_pages_on_its_own(client_for, recruiter, hr, role):
+    # Eleven notes sent back; the others' approval clocks, 22, run overdue.
+    count = ATTENTION_PER_PAGE + CHANGES_PER_PAGE + 3
+    with time_machine.travel(LAST_MONDAY, tick=False):
+        submissions = [
+            _submit(recruiter, role, f"Candidate {number:02d}", notes="Kind.")
+            for number in range(count)
+        ]
+        with organization_context(role.organization_id):
+            for submission in submissions[: CHANGES_PER_PAGE + 1]:
+                services.culture_approval_submit(
+                    actor=hr, submission=submission, decision="request_changes", comment="More."
+                )
+    client = client_for(recruiter)
+
+    with time_machine.travel(THIS_MONDAY, tick=False):
+        first = client.get("/").content.decode()
+        later_clocks = client.get(_link(first, "Later")).content.decode()
+        more_notes = client.get(_link(first, "More")).content.decode()
+
+    changes = '<span class="badge badge--warning">Changes requested</span>'
+    overdue = 'class="attention-item attention-item--overdue"'
+    assert first.count(changes) == CHANGES_PER_PAGE
+    assert "changes_after=" in _link(first, "More")
+    assert more_notes.count(changes) == 1
+    assert later_clocks.count(overdue) == count - (CHANGES_PER_PAGE + 1) - ATTENTION_PER_PAGE
+    assert later_clocks.count(changes) == CHANGES_PER_PAGE
+
+
 # Home page queries for an agency member, whatever the data:
 #   1 session, 2 user, 3 the user's memberships (tenant middleware),
-#   4 open clocks due within 48 hours with submission, candidate, role and client (capped),
-#   5 submissions whose culture-fit notes HR sent back, with role and candidate,
-#   6 submissions whose hiring manager asked for more information,
-#   7 the ten newest activities with their actors,
-#   8 the memberships for the organization switcher (base.html),
-#   9 the unread notifications count (base.html).
-HOME_QUERIES = 9
+#   4 a page of the open clocks due within 48 hours with submission, candidate, role
+#     and client, 5 how many of them are overdue (capped),
+#   6 a page of the submissions whose culture-fit notes HR sent back, with role and
+#     candidate, 7 a page of those whose hiring manager asked for more information,
+#   8 the ten newest activities with their actors,
+#   9 the memberships for the organization switcher (base.html),
+#   10 the unread notifications count (base.html).
+HOME_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [3, 40])
@@ -193,14 +231,20 @@ def test_home_query_count_stays_constant(
     with time_machine.travel(THIS_MONDAY, tick=False), django_assert_max_num_queries(HOME_QUERIES):
         response = client.get("/")
 
-    assert response.content.decode().count('class="attention-item attention-item--overdue"') == (
-        count - count // 2
+    content = response.content.decode()
+    overdue = count - count // 2
+    assert content.count('class="attention-item attention-item--overdue"') == min(
+        overdue, ATTENTION_PER_PAGE
+    )
+    assert f"{overdue} overdue</span></h2>" in content
+    assert content.count('<span class="badge badge--warning">Changes requested</span>') == min(
+        count // 2, CHANGES_PER_PAGE
     )
 
 
 # For a hiring manager: the middleware's three, the membership's client (page
-# header), the review queue (two), the clocks they owe (one), the switcher (one),
-# the unread notifications count (one).
+# header), a page of the clocks they owe and how many are overdue (two), the review
+# queue's counts (one), the switcher (one), the unread notifications count (one).
 CLIENT_HOME_QUERIES = 9
 
 
