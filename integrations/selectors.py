@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrations.models import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookEndpoint
+from lib.pagination import KeysetPage, keyset_page
 
 # --- API keys and idempotency keys ---------------------------------------------------
 
@@ -52,6 +53,24 @@ def webhook_delivery_list(*, endpoint: WebhookEndpoint | None = None) -> QuerySe
         "attempts"
     )
     return queryset if endpoint is None else queryset.filter(endpoint=endpoint)
+
+
+DELIVERIES_PER_PAGE = 25
+
+
+def webhook_delivery_page(
+    *, endpoint: WebhookEndpoint, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of the endpoint's delivery log, newest first: two queries (the page, on the
+    index of an endpoint's deliveries by time, and their attempts), however long the
+    log, with no count of it."""
+    return keyset_page(
+        webhook_delivery_list(endpoint=endpoint),
+        ordering=("-created_at", "-id"),
+        size=DELIVERIES_PER_PAGE,
+        after=after,
+        before=before,
+    )
 
 
 def webhook_delivery_get(*, public_id) -> WebhookDelivery:

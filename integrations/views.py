@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,10 +24,7 @@ from integrations.forms import ApiKeyForm, WebhookEndpointForm
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
-from lib.pagination import page_nav
-
-DELIVERIES_PER_PAGE = 25
-
+from lib.pagination import AFTER, BEFORE, page_nav
 
 # --- API keys ---------------------------------------------------------------------------
 
@@ -122,8 +118,8 @@ def _detail_page(
     form: WebhookEndpointForm | None = None,
     new_secret: str | None = None,
 ) -> HttpResponse:
-    """The endpoint's settings and its delivery log, a page at a time: the count, the
-    page of deliveries and their attempts, whatever the log's length."""
+    """The endpoint's settings and its delivery log, a page at a time: the page of
+    deliveries and their attempts, whatever the log's length."""
     form = form or WebhookEndpointForm(
         initial={
             "url": endpoint.url,
@@ -132,8 +128,9 @@ def _detail_page(
             "enabled": endpoint.enabled,
         }
     )
-    deliveries = selectors.webhook_delivery_list(endpoint=endpoint).order_by("-created_at", "-id")
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.webhook_delivery_page(
+        endpoint=endpoint, after=request.GET.get(AFTER), before=request.GET.get(BEFORE)
+    )
     context = {
         "endpoint": endpoint,
         "form": form,
