@@ -49,6 +49,12 @@ def client_detail(request: HttpRequest, public_id) -> HttpResponse:
     latest = latest_agreements_by_role(role_ids=[role.pk for role in roles])
     can_edit = can(membership, Action.EDIT_CLIENTS_AND_ROLES)
     contacts = selectors.client_contacts(client=client)
+    activities = activity_selectors.timeline_page(
+        membership=membership,
+        client=client,
+        after=request.GET.get("timeline_after"),
+        before=request.GET.get("timeline_before"),
+    )
     invited = set()
     if can_edit:
         # One query: who already has an invitation waiting, so nobody is invited twice.
@@ -67,7 +73,10 @@ def client_detail(request: HttpRequest, public_id) -> HttpResponse:
         "responsiveness": engagement_selectors.responsiveness_by_client(client_ids=[client.pk])[
             client.pk
         ],
-        "activities": activity_selectors.timeline(membership=membership, client=client),
+        "activities": activities.items,
+        "timeline_nav": page_nav(
+            activities, request.GET, after="timeline_after", before="timeline_before"
+        ).anchored("timeline-heading"),
         "can_edit": can_edit,
         # Inviting creates a membership: the members page's rule (owners and admins).
         "can_invite": can(membership, Action.MANAGE_ORGANIZATION),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Invitation
 from accounts.services import invitation_create
 from activity.models import Activity
+from activity.selectors import TIMELINE_PER_PAGE
 from activity.services import activity_record
 from engagements.models import ClockKind
 from engagements.services import clock_open, clocks_close
@@ -166,6 +167,39 @@ def test_the_client_list_runs_a_constant_number_of_queries(
 
     assert response.status_code == 200
     assert len(_client_rows(response.content.decode())) <= CLIENTS_PER_PAGE
+
+
+# The client's page: 1 session, 2 user, 3 membership (tenant middleware), 4 the client,
+# 5 its roles, 6 their latest agreements, 7 its contacts, 8 the pending invitations,
+# 9 a page of its timeline, 10 its responsiveness, 11 the organization switcher,
+# 12 the unread notifications count.
+CLIENT_PAGE_QUERIES = 12
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_the_client_page_runs_a_constant_number_of_queries_and_pages_its_timeline(
+    client_for, organization, recruiter, client_company, django_assert_max_num_queries, count
+):
+    with organization_context(organization.id):
+        for number in range(count):
+            activity_record(
+                actor=recruiter,
+                verb="client.updated",
+                client=client_company,
+                summary=f"Entry {number:02d}",
+            )
+    client = client_for(recruiter)
+    url = f"/clients/{client_company.public_id}/"
+
+    with django_assert_max_num_queries(CLIENT_PAGE_QUERIES):
+        content = client.get(url).content.decode()
+
+    assert content.count('class="timeline__item"') == min(count, TIMELINE_PER_PAGE)
+    if count > TIMELINE_PER_PAGE:
+        older = re.search(r'href="([^"]+)">Older</a>', content)[1]
+        assert "#timeline-heading" in older
+        rest = client.get(url + html.unescape(older)).content.decode()
+        assert rest.count('class="timeline__item"') == count - TIMELINE_PER_PAGE
 
 
 # --- Client create -----------------------------------------------------------------
