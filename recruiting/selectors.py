@@ -50,6 +50,8 @@ from recruiting.models import (
 CLIENTS_PER_PAGE = 25
 CLIENT_COUNT_CAP = 1000
 ROLES_PER_PAGE = 25
+# The candidate page offers this many open roles to submit to at a time.
+ROLE_CHOICES = 20
 ROLE_COUNT_CAP = 1000
 CANDIDATES_PER_PAGE = 25
 CHANGES_PER_PAGE = 10
@@ -198,13 +200,21 @@ def role_list(
     return page, capped_count(roles, cap=ROLE_COUNT_CAP)
 
 
-def open_roles(*, membership: Membership) -> list[Role]:
-    """Every open role the member may see, by client and title, with its client."""
-    return list(
-        _scoped(Role.objects.filter(status=RoleStatus.OPEN), membership)
-        .select_related("client")
-        .order_by("client__name", "title", "id")
+def submittable_roles(
+    *, membership: Membership, candidate: Candidate, query: str = ""
+) -> tuple[list[Role], bool]:
+    """The first `ROLE_CHOICES` open roles, by client and title, the candidate is not
+    yet submitted to, whose title or client's name contains `query`, and whether more
+    match. One query (an agency has thousands of roles at most: read, not indexed)."""
+    submitted = Submission.objects.filter(role=OuterRef("pk"), candidate=candidate)
+    roles = _scoped(Role.objects.filter(~Exists(submitted), status=RoleStatus.OPEN), membership)
+    query = query.strip()
+    if query:
+        roles = roles.filter(Q(title__icontains=query) | Q(client__name__icontains=query))
+    found = list(
+        roles.select_related("client").order_by("client__name", "title", "id")[: ROLE_CHOICES + 1]
     )
+    return found[:ROLE_CHOICES], len(found) > ROLE_CHOICES
 
 
 def role_get(*, membership: Membership, public_id) -> Role:

@@ -92,3 +92,18 @@ class CandidateSearchForm(forms.Form):
     def query(self) -> str:
         """The text to search for; none when the search was refused."""
         return self.cleaned_data["q"] if self.is_valid() else ""
+
+
+class RoleSearchForm(forms.Form):
+    """A search of the open roles to submit a candidate to, by title or client."""
+
+    role_q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Find a role",
+        error_messages={"max_length": "Search with at most %(limit_value)d characters."},
+    )
+
+    def query(self) -> str:
+        """The text to search for; none when the search was refused."""
+        return self.cleaned_data["role_q"] if self.is_valid() else ""

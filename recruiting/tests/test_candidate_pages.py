@@ -365,15 +365,49 @@ def test_recruiter_submits_the_candidate_to_an_open_role_from_their_page(
     )
 
     form = content[content.index('id="submit-to-role"') :]
-    assert f'<option value="{open_role.public_id}">Compiler engineer</option>' in form
+    assert (
+        f'name="submit_to" value="{open_role.public_id}" required> <span>Compiler engineer' in form
+    )
     assert str(closed.public_id) not in form
-    assert f'<option value="{taken.public_id}">' not in form
+    assert f'value="{taken.public_id}"' not in form
     assert response.status_code == 302
     assert response["Location"] == (
         f"/roles/{open_role.public_id}/submit/?candidate={submitted.public_id}"
     )
     chosen = client.get(response["Location"]).content.decode()
     assert f'value="{submitted.public_id}" checked>' in chosen
+
+
+def _offered_roles(content: str) -> list[str]:
+    return re.findall(r'name="submit_to" value="[^"]+" required> <span>([^<]+?) <span', content)
+
+
+def test_the_candidate_page_offers_a_bounded_search_of_the_open_roles(
+    client_for, organization, recruiter, candidate
+):
+    for number in range(selectors.ROLE_CHOICES + 3):
+        RoleFactory(organization=organization, title=f"Role {number:02d}")
+    RoleFactory(
+        organization=organization,
+        title="Compiler engineer",
+        client=ClientFactory(organization=organization, name="Zeta Systems"),
+    )
+    client = client_for(recruiter)
+    url = f"/candidates/{candidate.public_id}/"
+
+    everything = client.get(url).content.decode()
+    by_title = client.get(url, {"role_q": "COMPILER"}).content.decode()
+    by_client = client.get(url, {"role_q": "zeta"}).content.decode()
+    nothing = client.get(url, {"role_q": "Astronaut"}).content.decode()
+    too_long = client.get(url, {"role_q": "x" * 101})
+
+    assert len(_offered_roles(everything)) == selectors.ROLE_CHOICES
+    assert f"The first {selectors.ROLE_CHOICES} open roles" in everything
+    assert "<select" not in everything
+    assert _offered_roles(by_title) == ["Compiler engineer"]
+    assert _offered_roles(by_client) == ["Compiler engineer"]
+    assert "No open role matches “Astronaut”." in nothing
+    assert too_long.status_code == 400
 
 
 def test_submitting_to_no_role_or_an_unknown_one_goes_nowhere(

@@ -17,7 +17,7 @@ from lib.forms import add_service_errors
 from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
-from recruiting.forms.candidates import CandidateForm, CandidateSearchForm
+from recruiting.forms.candidates import CandidateForm, CandidateSearchForm, RoleSearchForm
 
 
 @login_required
@@ -101,24 +101,22 @@ def candidate_edit(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_GET
 def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
-    """The candidate's page. Its "Submit to a role" form comes back here with
-    `?submit_to=<role>` (a select cannot choose a form's URL without JavaScript) and
-    is sent on to that role's submission form with the candidate chosen."""
+    """The candidate's page. Its "Submit to a role" form offers the open roles found by
+    a search (`role_q`), a bounded number of them; it comes back here with
+    `?submit_to=<role>` (a form cannot choose its URL without JavaScript) and is sent
+    on to that role's submission form with the candidate chosen."""
     candidate = get_candidate(request, public_id)
     membership = request.membership
     can_submit = can(membership, Action.CREATE_SUBMISSION)
     if can_submit and "submit_to" in request.GET:
         return _submit_to_role(request, candidate)
     submissions = selectors.candidate_submissions(membership=membership, candidate=candidate)
-    submit_roles = []
+    role_search = RoleSearchForm(request.GET)
+    submit_roles, more_roles = [], False
     if can_submit and candidate.consent_to_represent:
-        # Open roles the candidate is not yet submitted to (one query).
-        submitted_to = {submission.role_id for submission in submissions}
-        submit_roles = [
-            role
-            for role in selectors.open_roles(membership=membership)
-            if role.pk not in submitted_to
-        ]
+        submit_roles, more_roles = selectors.submittable_roles(
+            membership=membership, candidate=candidate, query=role_search.query()
+        )
     context = {
         "candidate": candidate,
         "submissions": submissions,
@@ -129,8 +127,12 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
         "can_edit": can(membership, Action.EDIT_CANDIDATES),
         "can_submit": can_submit,
         "submit_roles": submit_roles,
+        "more_roles": more_roles,
+        "role_search": role_search,
+        "role_choices": selectors.ROLE_CHOICES,
     }
-    return render(request, "recruiting/candidate_detail.html", context)
+    status = 400 if role_search.errors else 200
+    return render(request, "recruiting/candidate_detail.html", context, status=status)
 
 
 def _submit_to_role(request: HttpRequest, candidate) -> HttpResponse:
