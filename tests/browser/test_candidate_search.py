@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from playwright.sync_api import Page, expect
 
+from lib.tenancy import organization_context
 from recruiting.selectors import CANDIDATE_CHOICES
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, scrolls_sideways
 from tests.browser.test_engagement_journey import mark_page, same_page, sign_in
@@ -99,4 +100,27 @@ def test_without_javascript_the_search_is_a_page_load(
     page.get_by_role("button", name="Submit candidate").click()
 
     expect(page.get_by_role("heading", name="Tomás Silva", level=1)).to_be_visible()
+    assert browser_users.errors == []
+
+
+@pytest.mark.parametrize(("viewport", "size"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_from_the_candidates_page_the_recruiter_finds_a_role_to_submit_to(
+    viewport, size, browser_users, screenshots, organization, recruiter, submit_url
+):
+    from recruiting.models import Candidate
+
+    with organization_context(organization.id):
+        priya = Candidate.objects.get(full_name="Priya Raman")
+    page = browser_users.new_page(viewport=viewport)
+    sign_in(page, recruiter.user.email, screenshots, f"role-search-{size}-login")
+    page.goto(f"/candidates/{priya.public_id}/")
+
+    page.get_by_role("searchbox", name="Find a role").fill("platform")
+    page.get_by_role("button", name="Find", exact=True).click()
+    page.get_by_role("radio", name=re.compile(rf"^{ROLE} ")).check()
+    _check(page, screenshots, f"role-search-{size}-found")
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="Submit a candidate")).to_be_visible()
+    expect(page.get_by_role("radio", name=re.compile(r"^Priya Raman "))).to_be_checked()
     assert browser_users.errors == []
