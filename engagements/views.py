@@ -66,6 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
         queue = selectors.queue_count(membership=membership, kind=kind)
         context["queue_count"] = queue.waiting
         context["queue_overdue"] = queue.overdue
+        # Read here, not by the template: the page header names the member's client.
+        context["client"] = membership.client
     else:
         changes = recruiting_selectors.changes_requested(
             membership=membership,

@@ -136,29 +136,7 @@ READERS = [
     ("hr", "/approvals/"),
     *(("hr", page) for page in CLIENT_PAGES),
 ]
-# Pages whose templates still query, each due to be reworked into a bounded page; the
-# marks are strict, so the fix that makes one pass must remove its mark.
-_PAGINATOR = "the paginator's page is evaluated by the template"
-KNOWN_TEMPLATE_QUERIES = {
-    ("recruiter", "/roles/{role}/submit/"): "the candidate select iterates its queryset",
-    ("recruiter", "/candidates/"): _PAGINATOR,
-    ("recruiter", "/candidates/?q=Ada"): _PAGINATOR,
-    ("recruiter", "/notifications/"): _PAGINATOR,
-    ("owner", "/settings/webhooks/{endpoint}/"): f"the delivery log: {_PAGINATOR}",
-    ("hiring_manager", "/"): "the member's client is fetched by the template",
-    ("hiring_manager", "/notifications/"): _PAGINATOR,
-    ("hr", "/"): "the member's client is fetched by the template",
-    ("hr", "/notifications/"): _PAGINATOR,
-}
-
-
-def _page(reader: str, page: str):
-    reason = KNOWN_TEMPLATE_QUERIES.get((reader, page))
-    marks = [pytest.mark.xfail(raises=QueryWhileRendering, strict=True, reason=reason)]
-    return pytest.param(reader, page, id=f"{reader} {page}", marks=marks if reason else [])
-
-
-PAGES = [_page(reader, page) for reader, page in READERS]
+PAGES = [pytest.param(reader, page, id=f"{reader} {page}") for reader, page in READERS]
 
 
 @pytest.fixture
