@@ -144,12 +144,35 @@ def candidate_get(*, membership: Membership, public_id) -> Candidate:
     return queryset.get(public_id=public_id)
 
 
-def candidate_submissions(*, membership: Membership, candidate: Candidate) -> list[Submission]:
-    return list(
+def candidate_submissions(*, membership: Membership, candidate: Candidate) -> QuerySet[Submission]:
+    """The candidate's submissions the member may see, newest first (the page shows a
+    page of them, from the (organization, candidate) index)."""
+    return (
         _scoped(Submission.objects.filter(candidate=candidate), membership)
         .select_related("role__client")
-        .order_by("-created_at")
+        .order_by("-created_at", "-id")
     )
+
+
+def candidate_submit_roles(
+    *, membership: Membership, candidate: Candidate, query: str = "", limit: int
+) -> list[Role]:
+    """Up to `limit` open roles the candidate is not yet submitted to, newest first, with
+    their clients; with `query`, those whose title or client's name contains it.
+
+    Newest first from the (organization, status, created_at) index, each role checked
+    against the (organization, role, candidate) unique index: the cost is that of the
+    few roles read, however many roles are open and however many submissions each has.
+    """
+    roles = (
+        _scoped(Role.objects.filter(status=RoleStatus.OPEN), membership)
+        .exclude(Exists(Submission.objects.filter(role=OuterRef("pk"), candidate=candidate)))
+        .select_related("client")
+    )
+    query = query.strip()
+    if query:
+        roles = roles.filter(Q(title__icontains=query) | Q(client__name__icontains=query))
+    return list(roles.order_by("-created_at", "-id")[:limit])
 
 
 # --- Submissions -----------------------------------------------------------------------

@@ -77,3 +77,9 @@ class CandidateForm(forms.Form):
         data = dict(self.cleaned_data)
         data["resume"] = data.pop("resume") or None
         return data
+
+
+class RoleSearchForm(forms.Form):
+    """The candidate page's search for an open role to submit them to."""
+
+    role_q = forms.CharField(label="Find an open role", max_length=100, required=False)

@@ -406,3 +406,113 @@ def test_no_resume_on_file_is_a_404(client_for, recruiter, candidate):
     assert (
         client_for(recruiter).get(f"/candidates/{candidate.public_id}/resume/").status_code == 404
     )
+
+
+# --- Bounded: a page of submissions, a few open roles to pick from ---------------------
+
+
+def _options(content: str) -> list[str]:
+    picker = content[content.index('id="submit-to"') : content.index("</select>")]
+    return [part.split('"', 1)[0] for part in picker.split('<option value="')[2:]]
+
+
+def test_the_role_picker_offers_the_newest_open_roles_and_says_there_are_more(
+    client_for, organization, recruiter, candidate, time_machine
+):
+    from recruiting.views.candidates import SUBMIT_ROLES_SHOWN
+
+    time_machine.move_to("2026-03-02 09:00Z", tick=False)
+    oldest = RoleFactory(organization=organization, title="Oldest opening")
+    for day in range(SUBMIT_ROLES_SHOWN + 2):
+        time_machine.move_to(f"2026-03-{day + 3:02d} 09:00Z", tick=False)
+        newest = RoleFactory(organization=organization)
+
+    content = client_for(recruiter).get(f"/candidates/{candidate.public_id}/").content.decode()
+
+    options = _options(content)
+    assert len(options) == SUBMIT_ROLES_SHOWN
+    assert str(newest.public_id) in options
+    assert str(oldest.public_id) not in options
+    assert "search by title or client for the others" in content
+
+
+def test_a_search_finds_an_older_role_by_its_title_or_its_clients_name(
+    client_for, organization, recruiter, candidate
+):
+    from recruiting.views.candidates import SUBMIT_ROLES_SHOWN
+
+    client = ClientFactory(organization=organization, name="Babbage Engines")
+    older = RoleFactory(organization=organization, client=client, title="Difference engineer")
+    for _ in range(SUBMIT_ROLES_SHOWN + 1):
+        RoleFactory(organization=organization)
+    browser = client_for(recruiter)
+    url = f"/candidates/{candidate.public_id}/"
+
+    by_title = browser.get(url, {"role_q": "difference"}).content.decode()
+    by_client = browser.get(url, {"role_q": "babbage"}).content.decode()
+    nothing = browser.get(url, {"role_q": "lighthouse keeper"}).content.decode()
+
+    assert _options(by_title) == [str(older.public_id)]
+    assert _options(by_client) == [str(older.public_id)]
+    assert 'id="submit-to"' not in nothing
+    assert "No other open role matches “lighthouse keeper”" in nothing
+
+
+def test_a_search_never_finds_another_organizations_role(
+    client_for, recruiter, candidate, other_organization
+):
+    RoleFactory(organization=other_organization, title="Their difference engineer")
+    content = client_for(recruiter).get(
+        f"/candidates/{candidate.public_id}/", {"role_q": "difference"}
+    )
+    assert "Their difference engineer" not in content.content.decode()
+
+
+def test_a_search_too_long_is_refused_with_a_message(client_for, recruiter, candidate):
+    response = client_for(recruiter).get(
+        f"/candidates/{candidate.public_id}/", {"role_q": "x" * 101}
+    )
+    assert response.status_code == 400
+    assert b"at most 100 characters" in response.content
+
+
+def test_the_submissions_are_shown_a_page_at_a_time(client_for, organization, recruiter, candidate):
+    from recruiting.views.candidates import SUBMISSIONS_PER_PAGE
+
+    for _ in range(SUBMISSIONS_PER_PAGE + 3):
+        SubmissionFactory(organization=organization, candidate=candidate)
+    browser = client_for(recruiter)
+    url = f"/candidates/{candidate.public_id}/"
+
+    first = browser.get(url)
+    second = browser.get(url, {"page": 2})
+
+    assert len(first.context["submission_list"]) == SUBMISSIONS_PER_PAGE
+    assert first.content.count(b'href="/submissions/') == SUBMISSIONS_PER_PAGE
+    assert b'rel="next" href="?page=2"' in first.content
+    assert len(second.context["submission_list"]) == 3
+
+
+@pytest.mark.parametrize("reader", ["recruiter", "hiring_manager"])
+def test_the_candidate_page_costs_the_same_queries_whatever_the_numbers_of_roles_and_submissions(
+    request,
+    client_for,
+    organization,
+    client_company,
+    submitted,
+    reader,
+    django_assert_max_num_queries,
+):
+    browser = client_for(request.getfixturevalue(reader))
+    url = f"/candidates/{submitted.public_id}/"
+    # Session, user, memberships with their organizations; the candidate; the count and
+    # the page of their submissions (with roles and clients); the open roles to pick
+    # from (the agency only); the layout's unread notifications.
+    with django_assert_max_num_queries(8):
+        assert browser.get(url).status_code == 200
+    for _ in range(30):
+        role = RoleFactory(organization=organization, client=client_company)
+        SubmissionFactory(organization=organization, role=role, candidate=submitted)
+        SubmissionFactory(organization=organization, role=role)
+    with django_assert_max_num_queries(8):
+        assert browser.get(url).status_code == 200

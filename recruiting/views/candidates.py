@@ -16,10 +16,12 @@ from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
-from recruiting.forms.candidates import CandidateForm
-from recruiting.models import RoleStatus
+from recruiting.forms.candidates import CandidateForm, RoleSearchForm
 
 CANDIDATES_PER_PAGE = 25
+SUBMISSIONS_PER_PAGE = 20
+# The open roles the candidate page offers at once; a search finds the others.
+SUBMIT_ROLES_SHOWN = 20
 
 
 @login_required
@@ -87,36 +89,49 @@ def candidate_edit(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_GET
 def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
-    """The candidate's page. Its "Submit to a role" form comes back here with
-    `?submit_to=<role>` (a select cannot choose a form's URL without JavaScript) and
-    is sent on to that role's submission form with the candidate chosen."""
+    """The candidate's page: a page of their submissions and, for the agency, a picker
+    of open roles to submit them to: the newest few, or those a search finds, never
+    every open role. The picker comes back here with `?submit_to=<role>` (a select
+    cannot choose a form's URL without JavaScript) and is sent on to that role's
+    submission form with the candidate chosen."""
     candidate = get_candidate(request, public_id)
     membership = request.membership
     can_submit = can(membership, Action.CREATE_SUBMISSION)
     if can_submit and "submit_to" in request.GET:
         return _submit_to_role(request, candidate)
-    submissions = selectors.candidate_submissions(membership=membership, candidate=candidate)
-    submit_roles = []
-    if can_submit and candidate.consent_to_represent:
-        # Open roles the candidate is not yet submitted to (one query).
-        submitted_to = {submission.role_id for submission in submissions}
-        submit_roles = [
-            role
-            for role in selectors.role_list(membership=membership, status=RoleStatus.OPEN)
-            if role.pk not in submitted_to
-        ]
+    submissions = Paginator(
+        selectors.candidate_submissions(membership=membership, candidate=candidate),
+        SUBMISSIONS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     context = {
         "candidate": candidate,
         "submissions": submissions,
+        "submission_list": list(submissions.object_list),
         # Client users never get the notes into the context, so no template can leak them.
         "internal_notes": (
             candidate.internal_notes if can(membership, Action.READ_INTERNAL_NOTES) else None
         ),
         "can_edit": can(membership, Action.EDIT_CANDIDATES),
         "can_submit": can_submit,
-        "submit_roles": submit_roles,
+        "can_pick_role": can_submit and candidate.consent_to_represent,
     }
-    return render(request, "recruiting/candidate_detail.html", context)
+    search = RoleSearchForm(request.GET)
+    if context["can_pick_role"] and search.is_valid():
+        roles = selectors.candidate_submit_roles(
+            membership=membership,
+            candidate=candidate,
+            query=search.cleaned_data["role_q"],
+            limit=SUBMIT_ROLES_SHOWN + 1,
+        )
+        context["more_roles"] = len(roles) > SUBMIT_ROLES_SHOWN
+        # Grouped by client in the select.
+        context["submit_roles"] = sorted(
+            roles[:SUBMIT_ROLES_SHOWN], key=lambda role: (role.client.name, role.title)
+        )
+    context["role_search"] = search
+    context["role_query"] = search.cleaned_data.get("role_q", "") if search.is_valid() else ""
+    status = 400 if search.errors else 200
+    return render(request, "recruiting/candidate_detail.html", context, status=status)
 
 
 def _submit_to_role(request: HttpRequest, candidate) -> HttpResponse:
