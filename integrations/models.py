@@ -8,10 +8,11 @@ moved here without a row being copied (migrations/0001_initial.py).
 import uuid
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, models, transaction
+from django.db import connection, models
 
 from accounts.models import Membership
 from lib.models import PublicIdMixin, TenantModel
+from lib.tenancy import ORGANIZATION_SETTING
 
 # --- API keys and idempotency keys (docs/api.md) ---------------------------------------
 
@@ -32,10 +33,39 @@ class ApiKeyLookup(models.Manager):
     and reveals nothing else; the caller still compares the secret's hash.
     """
 
-    def get_by_prefix(self, prefix: str) -> "ApiKey | None":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, %s, true)", [API_KEY_PREFIX_SETTING, prefix])
-            return self.get_queryset().filter(prefix=prefix).first()
+    def get_with_member(self, prefix: str) -> "ApiKey | None":
+        """The key and the member it acts as (with their user, organization and client),
+        or None, in one round trip: every API request pays for it.
+
+        The statement is preceded, in the same implicit transaction, by two settings:
+        the prefix, which makes the key readable, then the key's organization, read
+        through that prefix, which makes its member, organization and client readable as
+        inside that organization's context. The settings end with the statement's
+        transaction (in autocommit; inside a transaction, every later statement asserts
+        its own tenant context).
+        """
+        settings_sql = (
+            "SELECT set_config(%s, %s, true); "
+            "SELECT set_config(%s, coalesce((SELECT organization_id::text "
+            "FROM accounts_apikey WHERE prefix = %s), ''), true); "
+        )
+        settings_params = [API_KEY_PREFIX_SETTING, prefix, ORGANIZATION_SETTING, prefix]
+
+        def with_settings(execute, sql, params, many, context):
+            return execute(settings_sql + sql, [*settings_params, *params], many, context)
+
+        queryset = (
+            self.get_queryset()
+            .filter(prefix=prefix, membership__user__is_active=True)
+            .select_related("membership__user", "membership__organization", "membership__client")
+        )
+        # First of the wrappers, so that the tenant wrapper's prefix (which clears the
+        # organization inside a transaction) comes before these settings, not after.
+        connection.execute_wrappers.insert(0, with_settings)
+        try:
+            return queryset.first()
+        finally:
+            connection.execute_wrappers.remove(with_settings)
 
 
 class ApiKey(TenantModel):

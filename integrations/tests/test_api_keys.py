@@ -191,7 +191,7 @@ def test_the_prefix_lookup_reveals_that_one_key_and_nothing_else(owner, outsider
         ours, _ = api_key_create(actor=owner, name="Ours", scopes=["read"])
     with organization_context(outsider.organization_id):
         theirs, _ = api_key_create(actor=outsider, name="Theirs", scopes=["read"])
-    assert ApiKey.by_prefix.get_by_prefix(ours.prefix).pk == ours.pk
+    assert ApiKey.by_prefix.get_with_member(ours.prefix).pk == ours.pk
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('rapport.api_key_prefix', %s, true)", [ours.prefix])
         cursor.execute("SELECT prefix FROM accounts_apikey")
