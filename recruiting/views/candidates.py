@@ -115,22 +115,20 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
         "can_submit": can_submit,
         "can_pick_role": can_submit and candidate.consent_to_represent,
     }
-    search = RoleSearchForm(request.GET)
-    if context["can_pick_role"] and search.is_valid():
+    search = RoleSearchForm(request.GET) if context["can_pick_role"] else None
+    if search is not None and search.is_valid():
+        query = search.cleaned_data["role_q"]
         roles = selectors.candidate_submit_roles(
-            membership=membership,
-            candidate=candidate,
-            query=search.cleaned_data["role_q"],
-            limit=SUBMIT_ROLES_SHOWN + 1,
+            membership=membership, candidate=candidate, query=query, limit=SUBMIT_ROLES_SHOWN + 1
         )
+        context["role_query"] = query
         context["more_roles"] = len(roles) > SUBMIT_ROLES_SHOWN
         # Grouped by client in the select.
         context["submit_roles"] = sorted(
             roles[:SUBMIT_ROLES_SHOWN], key=lambda role: (role.client.name, role.title)
         )
     context["role_search"] = search
-    context["role_query"] = search.cleaned_data.get("role_q", "") if search.is_valid() else ""
-    status = 400 if search.errors else 200
+    status = 400 if search is not None and search.errors else 200
     return render(request, "recruiting/candidate_detail.html", context, status=status)
 
 
