@@ -4,9 +4,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
-from accounts.selectors import client_choices
 from accounts.services import organization_create
-from lib.forms import ObjectChoiceField
+from lib.forms import LongSelect, ObjectChoiceField
 
 
 class AgencySignupForm(forms.Form):
@@ -26,6 +25,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.RECRUITER)
     client = ObjectChoiceField(
         required=False,
+        widget=LongSelect,
         help_text="Hiring managers and HR see only this client's roles and candidates.",
     )
 
@@ -36,12 +36,28 @@ class InvitationForm(forms.Form):
 
 
 class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=MembershipRole.choices)
-    client = forms.ModelChoiceField(queryset=None, required=False)
+    """A member's role and, for hiring managers and HR, their client. An admin who is
+    not an owner is not offered the owner role (the service refuses it anyway)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    role = forms.ChoiceField(
+        choices=MembershipRole.choices,
+        error_messages={"invalid_choice": "Choose a role from the list."},
+    )
+    client = ObjectChoiceField(
+        required=False,
+        widget=LongSelect,
+        empty_label="No client",
+        help_text="Hiring managers and HR see only this client's roles and candidates.",
+    )
+
+    def __init__(self, *args, clients: list, offer_owner: bool = True, **kwargs) -> None:
+        """`clients`: the organization's (`client_choices`)."""
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = client_choices()
+        self.fields["client"].set_objects(clients)
+        if not offer_owner:
+            self.fields["role"].choices = [
+                choice for choice in MembershipRole.choices if choice[0] != MembershipRole.OWNER
+            ]
 
 
 class OrganizationForm(forms.Form):

@@ -102,10 +102,11 @@ def organization_by_slug(*, slug: str) -> Organization | None:
 
 
 def client_choices() -> QuerySet:
-    """The organization's clients by name, for the membership and invitation pickers.
+    """The organization's clients by name, for the membership and invitation pickers:
+    only what a picker shows and a membership needs, as every client is listed.
 
     Reached through the membership's own `client` relation, so the accounts layer
     needs no import of the recruiting app that owns clients.
     """
     client_model = Membership._meta.get_field("client").related_model
-    return client_model.objects.order_by("name")
+    return client_model.objects.only("id", "organization_id", "public_id", "name").order_by("name")

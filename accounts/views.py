@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,8 +22,13 @@ from accounts.forms import (
     OrganizationForm,
 )
 from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
+from accounts.models import MembershipRole
 from lib.exceptions import ApplicationError
-from lib.forms import add_service_errors, error_message
+from lib.forms import add_service_errors
+
+MEMBERS_PER_PAGE = 25
+# Invitations expire within days, so few are pending; the page still shows a bounded few.
+INVITATIONS_SHOWN = 25
 
 
 @login_required
@@ -51,9 +57,7 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest) -> HttpResponse:
     actor = require_admin(request)
-    # Listed once, for the invitation form and every member's client picker.
-    clients = list(selectors.client_choices())
-    form = InvitationForm(request.POST or None, clients=clients)
+    form = InvitationForm(request.POST or None, clients=list(selectors.client_choices()))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(actor=actor, **form.cleaned_data)
@@ -62,41 +66,66 @@ def members(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("accounts:members")
+    page = Paginator(
+        selectors.member_list(organization_id=actor.organization_id).select_related("client"),
+        MEMBERS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    invitations = list(
+        selectors.pending_invitation_list(organization_id=actor.organization_id)[
+            : INVITATIONS_SHOWN + 1
+        ]
+    )
     context = {
         "form": form,
-        "members": list(selectors.member_list(organization_id=actor.organization_id)),
-        "invitations": list(
-            selectors.pending_invitation_list(organization_id=actor.organization_id)
-        ),
+        "page": page,
+        "members": list(page.object_list),
+        "invitations": invitations[:INVITATIONS_SHOWN],
+        "more_invitations": len(invitations) > INVITATIONS_SHOWN,
         "membership": actor,
-        "role_form": MembershipRoleForm(),
-        "clients": clients,
     }
     status = 400 if form.errors else 200
     return render(request, "accounts/members.html", context, status=status)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_role(request: HttpRequest, public_id) -> HttpResponse:
+    """A member's role and client, on a page of its own: the members list shows them as
+    text, so that it does not carry a picker of every client on every row."""
     actor = require_admin(request)
     membership = get_membership_for_admin(request, public_id)
-    form = MembershipRoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a role from the list.")
-        return redirect("accounts:members")
-    try:
-        services.membership_change_role(
-            actor=actor,
-            membership=membership,
-            role=form.cleaned_data["role"],
-            client=form.cleaned_data["client"],
-        )
-    except (ApplicationError, ValidationError) as error:
-        messages.error(request, error_message(error))
-    else:
-        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
-    return redirect("accounts:members")
+    clients = list(selectors.client_choices())
+    form = MembershipRoleForm(
+        request.POST or None,
+        clients=clients,
+        offer_owner=MembershipRole.OWNER in (actor.role, membership.role),
+        initial={
+            "role": membership.role,
+            "client": next((c for c in clients if c.pk == membership.client_id), None),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(
+                actor=actor,
+                membership=membership,
+                role=form.cleaned_data["role"],
+                client=form.cleaned_data["client"],
+            )
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+            return redirect("accounts:members")
+    if form.errors:
+        # The service may have changed the instance before refusing; show what is stored.
+        membership = get_membership_for_admin(request, public_id)
+    return render(
+        request,
+        "accounts/membership_role.html",
+        {"form": form, "member": membership},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -5,13 +5,15 @@ The tables were made by the accounts and engagements apps and keep their names
 moved here without a row being copied (migrations/0001_initial.py).
 """
 
+import functools
 import uuid
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, models, transaction
+from django.db import connection, models
 
 from accounts.models import Membership
 from lib.models import PublicIdMixin, TenantModel
+from lib.tenancy import ORGANIZATION_SETTING
 
 # --- API keys and idempotency keys (docs/api.md) ---------------------------------------
 
@@ -32,10 +34,85 @@ class ApiKeyLookup(models.Manager):
     and reveals nothing else; the caller still compares the secret's hash.
     """
 
-    def get_by_prefix(self, prefix: str) -> "ApiKey | None":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, %s, true)", [API_KEY_PREFIX_SETTING, prefix])
-            return self.get_queryset().filter(prefix=prefix).first()
+    def get_with_member(self, prefix: str) -> "ApiKey | None":
+        """The key and the member it acts as (with their user, organization and client),
+        or None, in one statement: every API request pays for it.
+
+        The statement is preceded, in the same round trip and implicit transaction, by
+        two settings: the prefix, which makes the key readable, then the key's
+        organization, read through that prefix, which makes its member, organization and
+        client readable as inside that organization's context. The settings end with the
+        statement's transaction (in autocommit; inside a transaction, every later
+        statement asserts its own tenant context). The SQL is written once from the
+        models, and the rows made into models here: the ORM's building of the same join
+        for every request cost as much as PostgreSQL's answer (docs/performance.md).
+        """
+        sql, tables = _key_with_member_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [API_KEY_PREFIX_SETTING, prefix, ORGANIZATION_SETTING, prefix, prefix]
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        loaded = {}
+        start = 0
+        for name, model in tables.items():
+            width = len(model._meta.concrete_fields)
+            loaded[name] = _from_row(model, row[start : start + width])
+            start += width
+        membership = loaded["membership"]
+        membership.user = loaded["user"]
+        membership.organization = loaded["organization"]
+        membership.client = loaded["client"]
+        api_key = loaded["key"]
+        api_key.membership = membership
+        return api_key
+
+
+@functools.cache
+def _key_with_member_sql() -> tuple[str, dict]:
+    """The lookup's SQL, from the models' tables and columns, and the models in the order
+    of its columns. The member must have an active user."""
+    tables = {
+        "key": ApiKey,
+        "membership": Membership,
+        "user": Membership._meta.get_field("user").related_model,
+        "organization": Membership._meta.get_field("organization").related_model,
+        "client": Membership._meta.get_field("client").related_model,
+    }
+    table = {name: model._meta.db_table for name, model in tables.items()}
+    columns = ", ".join(
+        f'"{name}"."{field.column}"'
+        for name, model in tables.items()
+        for field in model._meta.concrete_fields
+    )
+    sql = f"""SELECT set_config(%s, %s, true);
+        SELECT set_config(%s, coalesce(
+            (SELECT organization_id::text FROM "{table["key"]}" WHERE prefix = %s), ''), true);
+        SELECT {columns}
+        FROM "{table["key"]}" AS "key"
+        JOIN "{table["membership"]}" AS "membership" ON "membership".id = "key".membership_id
+        JOIN "{table["user"]}" AS "user" ON "user".id = "membership".user_id
+        JOIN "{table["organization"]}" AS "organization"
+            ON "organization".id = "membership".organization_id
+        LEFT JOIN "{table["client"]}" AS "client" ON "client".id = "membership".client_id
+        WHERE "key".prefix = %s AND "user".is_active
+    """  # noqa: S608 - names from the models' metadata; the prefix is a parameter
+    return sql, tables
+
+
+def _from_row(model, values):
+    """A model from its columns of the row (None for a left join's missing row), each
+    value converted as the ORM would (`from_db_value`)."""
+    if values[0] is None:
+        return None
+    fields = model._meta.concrete_fields
+    converted = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
 class ApiKey(TenantModel):

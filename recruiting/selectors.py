@@ -387,11 +387,13 @@ def candidate_get(*, membership: Membership, public_id) -> Candidate:
     return queryset.get(public_id=public_id)
 
 
-def candidate_submissions(*, membership: Membership, candidate: Candidate) -> list[Submission]:
-    return list(
+def candidate_submissions(*, membership: Membership, candidate: Candidate) -> QuerySet[Submission]:
+    """The candidate's submissions the member may see, newest first (the page shows a
+    page of them, from the (organization, candidate) index)."""
+    return (
         _scoped(Submission.objects.filter(candidate=candidate), membership)
         .select_related("role__client")
-        .order_by("-created_at")
+        .order_by("-created_at", "-id")
     )
 
 

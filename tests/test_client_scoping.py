@@ -130,7 +130,11 @@ def test_a_client_user_cannot_get_another_clients_submission_by_its_id(request, 
             with pytest.raises(Submission.DoesNotExist):
                 selectors.submission_get(membership=member, public_id=submission.public_id)
             assert (
-                selectors.candidate_submissions(membership=member, candidate=submission.candidate)
+                list(
+                    selectors.candidate_submissions(
+                        membership=member, candidate=submission.candidate
+                    )
+                )
                 == []
             )
         own = ours["review"]

@@ -106,6 +106,7 @@ AGENCY_PAGES = [
 OWNER_PAGES = [
     "/settings/organization/",
     "/settings/members/",
+    "/settings/members/{member}/role/",
     "/settings/api-keys/",
     "/settings/nudges/",
     "/settings/nudges/?client={client}",
@@ -203,6 +204,7 @@ def pages(
         "candidate": in_review.candidate.public_id,
         "endpoint": endpoint.public_id,
         "delivery": delivery.public_id,
+        "member": hiring_manager.public_id,
     }
 
 

@@ -72,6 +72,44 @@ def test_a_key_stops_working_when_its_member_leaves(owner, recruiter):
     assert key_client(key).get("/api/v1/me/").status_code == 401
 
 
+def test_a_key_stops_working_when_its_user_is_deactivated(recruiter):
+    key = issue_key(recruiter)
+    recruiter.user.is_active = False
+    recruiter.user.save(update_fields=["is_active"])
+    assert key_client(key).get("/api/v1/me/").status_code == 401
+
+
+def test_a_key_is_found_with_its_member_in_one_query(
+    hiring_manager, django_assert_num_queries, django_assert_max_num_queries
+):
+    """The key, its member, their user, organization and client: one statement, the
+    last-used time written on top once a minute."""
+    key = issue_key(hiring_manager)
+    with time_machine.travel("2026-11-02 10:00:00Z", tick=False):
+        with django_assert_max_num_queries(2):
+            api_key_authenticate(key=key)
+        with django_assert_num_queries(1):
+            api_key = api_key_authenticate(key=key)
+        with django_assert_num_queries(0):
+            member = api_key.membership
+            assert (member.pk, member.user.email, member.client.name) == (
+                hiring_manager.pk,
+                hiring_manager.user.email,
+                "Acme Robotics",
+            )
+            assert member.organization.pk == hiring_manager.organization_id
+
+
+def test_a_key_of_another_organizations_prefix_finds_nothing_of_ours(owner, outsider):
+    """A prefix names one key: a made-up key with our prefix but another secret is
+    refused, and the other organization's key acts as its own member only."""
+    ours = issue_key(owner)
+    theirs = issue_key(outsider)
+    tampered = ours.rsplit("_", 1)[0] + "_" + theirs.rsplit("_", 1)[1]
+    assert api_key_authenticate(key=tampered) is None
+    assert api_key_authenticate(key=theirs).membership.organization_id == outsider.organization_id
+
+
 def test_a_read_key_cannot_write(api_for, recruiter):
     response = api_for(recruiter, scopes=["read"]).post(
         "/api/v1/clients/", {"name": "Initech"}, format="json"
@@ -191,7 +229,7 @@ def test_the_prefix_lookup_reveals_that_one_key_and_nothing_else(owner, outsider
         ours, _ = api_key_create(actor=owner, name="Ours", scopes=["read"])
     with organization_context(outsider.organization_id):
         theirs, _ = api_key_create(actor=outsider, name="Theirs", scopes=["read"])
-    assert ApiKey.by_prefix.get_by_prefix(ours.prefix).pk == ours.pk
+    assert ApiKey.by_prefix.get_with_member(ours.prefix).pk == ours.pk
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('rapport.api_key_prefix', %s, true)", [ours.prefix])
         cursor.execute("SELECT prefix FROM accounts_apikey")

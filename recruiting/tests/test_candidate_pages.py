@@ -529,3 +529,66 @@ def test_no_resume_on_file_is_a_404(client_for, recruiter, candidate):
     assert (
         client_for(recruiter).get(f"/candidates/{candidate.public_id}/resume/").status_code == 404
     )
+
+
+# --- Bounded: a page of submissions, a search of the open roles to pick from -----------
+
+
+def test_a_search_never_finds_another_organizations_role(
+    client_for, recruiter, candidate, other_organization
+):
+    RoleFactory(organization=other_organization, title="Their difference engineer")
+    content = client_for(recruiter).get(
+        f"/candidates/{candidate.public_id}/", {"role_q": "difference"}
+    )
+    assert "Their difference engineer" not in content.content.decode()
+
+
+def test_a_search_too_long_is_refused_with_a_message(client_for, recruiter, candidate):
+    response = client_for(recruiter).get(
+        f"/candidates/{candidate.public_id}/", {"role_q": "x" * 101}
+    )
+    assert response.status_code == 400
+    assert b"at most 100 characters" in response.content
+
+
+def test_the_submissions_are_shown_a_page_at_a_time(client_for, organization, recruiter, candidate):
+    from recruiting.views.candidates import SUBMISSIONS_PER_PAGE
+
+    for _ in range(SUBMISSIONS_PER_PAGE + 3):
+        SubmissionFactory(organization=organization, candidate=candidate)
+    browser = client_for(recruiter)
+    url = f"/candidates/{candidate.public_id}/"
+
+    first = browser.get(url)
+    second = browser.get(url, {"page": 2})
+
+    assert len(first.context["submissions"]) == SUBMISSIONS_PER_PAGE
+    assert first.content.count(b'href="/submissions/') == SUBMISSIONS_PER_PAGE
+    assert b'rel="next" href="?page=2#submissions-heading"' in first.content
+    assert len(second.context["submissions"]) == 3
+
+
+@pytest.mark.parametrize("reader", ["recruiter", "hiring_manager"])
+def test_the_candidate_page_costs_the_same_queries_whatever_the_numbers_of_roles_and_submissions(
+    request,
+    client_for,
+    organization,
+    client_company,
+    submitted,
+    reader,
+    django_assert_max_num_queries,
+):
+    browser = client_for(request.getfixturevalue(reader))
+    url = f"/candidates/{submitted.public_id}/"
+    # Session, user, memberships with their organizations; the candidate; the count and
+    # the page of their submissions (with roles and clients); the open roles to pick
+    # from (the agency only); the layout's unread notifications.
+    with django_assert_max_num_queries(8):
+        assert browser.get(url).status_code == 200
+    for _ in range(30):
+        role = RoleFactory(organization=organization, client=client_company)
+        SubmissionFactory(organization=organization, role=role, candidate=submitted)
+        SubmissionFactory(organization=organization, role=role)
+    with django_assert_max_num_queries(8):
+        assert browser.get(url).status_code == 200

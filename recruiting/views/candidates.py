@@ -4,6 +4,7 @@ see a candidate only once submitted to their client, and never the internal note
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -18,6 +19,8 @@ from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
 from recruiting.forms.candidates import CandidateForm, CandidateSearchForm, RoleSearchForm
+
+SUBMISSIONS_PER_PAGE = 20
 
 
 @login_required
@@ -101,8 +104,9 @@ def candidate_edit(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_GET
 def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
-    """The candidate's page. Its "Submit to a role" form offers the open roles found by
-    a search (`role_q`), a bounded number of them; it comes back here with
+    """The candidate's page: a page of their submissions and, for the agency, a "Submit
+    to a role" form offering the open roles found by a search (`role_q`), a bounded
+    number of them. The form comes back here with
     `?submit_to=<role>` (a form cannot choose its URL without JavaScript) and is sent
     on to that role's submission form with the candidate chosen."""
     candidate = get_candidate(request, public_id)
@@ -110,7 +114,10 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
     can_submit = can(membership, Action.CREATE_SUBMISSION)
     if can_submit and "submit_to" in request.GET:
         return _submit_to_role(request, candidate)
-    submissions = selectors.candidate_submissions(membership=membership, candidate=candidate)
+    submissions = Paginator(
+        selectors.candidate_submissions(membership=membership, candidate=candidate),
+        SUBMISSIONS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     role_search = RoleSearchForm(request.GET)
     submit_roles, more_roles = [], False
     if can_submit and candidate.consent_to_represent:
@@ -119,7 +126,9 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
         )
     context = {
         "candidate": candidate,
-        "submissions": submissions,
+        # Read here, not while the template renders.
+        "submissions": list(submissions),
+        "submissions_nav": page_nav(submissions, request.GET).anchored("submissions-heading"),
         # Client users never get the notes into the context, so no template can leak them.
         "internal_notes": (
             candidate.internal_notes if can(membership, Action.READ_INTERNAL_NOTES) else None
