@@ -109,6 +109,23 @@ def _scoped(queryset: QuerySet, membership: Membership, field: str = "client_id"
     return queryset if scope is None else queryset.filter(**{field: scope})
 
 
+def _with_public_ids(queryset: QuerySet, *relations: str) -> QuerySet:
+    """The public id of each related object as `<relation>_public_id` (null when there
+    is none), read by a subquery of its primary key."""
+    fields = queryset.model._meta
+    return queryset.annotate(
+        **{
+            f"{relation}_public_id": Subquery(
+                fields.get_field(relation)
+                .related_model.objects.filter(pk=OuterRef(f"{relation}_id"))
+                .order_by()
+                .values("public_id")
+            )
+            for relation in relations
+        }
+    )
+
+
 # --- Clients ----------------------------------------------------------------------
 
 
@@ -473,12 +490,18 @@ def candidate_queryset(*, membership: Membership) -> QuerySet[Candidate]:
 
 
 def submission_queryset(*, membership: Membership) -> QuerySet[Submission]:
-    """The API's submission list. The related rows are prefetched for the page, not
+    """The API's submission list, its role, candidate, client and submitter named by
+    public id only (`<relation>_public_id`). Each is read by a subquery of the row, not
     joined: PostgreSQL cannot see through the joined tables' row-level security
     conditions, underestimates a filtered list and joins every match before sorting
-    (docs/performance.md)."""
-    return _scoped(Submission.objects.all(), membership).prefetch_related(
-        "role", "candidate", "client", "submitted_by"
+    (docs/performance.md); a subquery in the select list runs for the page's rows only,
+    and no related object is built."""
+    return _with_public_ids(
+        _scoped(Submission.objects.all(), membership),
+        "role",
+        "candidate",
+        "client",
+        "submitted_by",
     )
 
 

@@ -45,6 +45,12 @@ def _public_id(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="public_id", read_only=True, **kwargs)
 
 
+def _annotated_public_id(relation: str, **kwargs) -> serializers.UUIDField:
+    """A related object's public id read from the row's `<relation>_public_id` (see
+    `recruiting.selectors.submission_queryset`): no related object is loaded."""
+    return serializers.UUIDField(source=f"{relation}_public_id", read_only=True, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.UUID)
 class VisibleRelatedField(serializers.RelatedField):
     """An object named by its public id, found among those the member may see (`selector`).
@@ -364,11 +370,13 @@ class SkillEvidenceSerializer(serializers.Serializer):
 
 class SubmissionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    role = _public_id()
-    candidate = _public_id()
-    client = _public_id()
-    submitted_by = _public_id(
-        allow_null=True, help_text="The agency member who submitted the candidate."
+    role = _annotated_public_id("role")
+    candidate = _annotated_public_id("candidate")
+    client = _annotated_public_id("client")
+    submitted_by = _annotated_public_id(
+        "submitted_by",
+        allow_null=True,
+        help_text="The agency member who submitted the candidate.",
     )
     skills_summary = SkillEvidenceSerializer(many=True, read_only=True)
     culture_fit_notes = serializers.SerializerMethodField(
