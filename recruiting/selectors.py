@@ -462,18 +462,23 @@ def changes_requested(
 
 
 def client_queryset(*, membership: Membership) -> QuerySet[Client]:
-    return _scoped(Client.objects.all(), membership, "id").select_related(
-        "owner", "escalation_contact"
+    return _with_public_ids(
+        _scoped(Client.objects.all(), membership, "id"), "owner", "escalation_contact"
     )
 
 
 def contact_queryset(*, membership: Membership) -> QuerySet[Contact]:
-    return _scoped(Contact.objects.all(), membership).select_related("client")
+    return _with_public_ids(_scoped(Contact.objects.all(), membership), "client")
 
 
 def role_queryset(*, membership: Membership) -> QuerySet[Role]:
-    return _scoped(Role.objects.all(), membership).select_related(
-        "client", "hiring_manager", "hr_contact", "owner", "agreement"
+    return _with_public_ids(
+        _scoped(Role.objects.all(), membership),
+        "client",
+        "hiring_manager",
+        "hr_contact",
+        "owner",
+        "agreement",
     )
 
 

@@ -46,8 +46,9 @@ def _public_id(**kwargs) -> serializers.SlugRelatedField:
 
 
 def _annotated_public_id(relation: str, **kwargs) -> serializers.UUIDField:
-    """A related object's public id read from the row's `<relation>_public_id` (see
-    `recruiting.selectors.submission_queryset`): no related object is loaded."""
+    """A related object's public id, read from the row's `<relation>_public_id` that the
+    selectors annotate (`recruiting.selectors._with_public_ids`): no related object
+    is loaded."""
     return serializers.UUIDField(source=f"{relation}_public_id", read_only=True, **kwargs)
 
 
@@ -102,9 +103,13 @@ class ExternalReferenceInput(serializers.Serializer):
 
 class ClientSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    owner = _public_id(allow_null=True, help_text="The agency member who owns the relationship.")
-    escalation_contact = _public_id(
-        allow_null=True, help_text="The contact told about badly overdue reviews."
+    owner = _annotated_public_id(
+        "owner", allow_null=True, help_text="The agency member who owns the relationship."
+    )
+    escalation_contact = _annotated_public_id(
+        "escalation_contact",
+        allow_null=True,
+        help_text="The contact told about badly overdue reviews.",
     )
     notes = serializers.SerializerMethodField(help_text="Agency only: null for client users.")
 
@@ -176,7 +181,7 @@ class ClientUpdateInput(ClientCreateInput):
 
 class ContactSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    client = _public_id()
+    client = _annotated_public_id("client")
 
     class Meta:
         model = Contact
@@ -218,11 +223,19 @@ class ContactUpdateInput(ExternalReferenceInput, ContactFieldsInput):
 
 class RoleSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    client = _public_id()
-    hiring_manager = _public_id(allow_null=True, help_text="The client's hiring manager contact.")
-    hr_contact = _public_id(allow_null=True, help_text="The client's HR contact.")
-    owner = _public_id(allow_null=True, help_text="The agency member who works the role.")
-    agreement = _public_id(allow_null=True, help_text="The intake agreement in force.")
+    client = _annotated_public_id("client")
+    hiring_manager = _annotated_public_id(
+        "hiring_manager", allow_null=True, help_text="The client's hiring manager contact."
+    )
+    hr_contact = _annotated_public_id(
+        "hr_contact", allow_null=True, help_text="The client's HR contact."
+    )
+    owner = _annotated_public_id(
+        "owner", allow_null=True, help_text="The agency member who works the role."
+    )
+    agreement = _annotated_public_id(
+        "agreement", allow_null=True, help_text="The intake agreement in force."
+    )
 
     class Meta:
         model = Role
