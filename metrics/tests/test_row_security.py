@@ -19,6 +19,7 @@ from metrics.models import (
     SubmissionTotals,
     TargetPeriod,
 )
+from metrics.rollups import Delta, rollup_add
 from metrics.tests.history import History
 from recruiting.models import ContactKind, Stage
 from tests.factories import ClientFactory, ContactFactory, MembershipFactory
@@ -99,3 +100,22 @@ def test_an_upsert_for_another_organization_is_refused_by_the_database(two_busy_
             "VALUES (%s, %s, %s, %s, 1, 0, 0, 0, 0, 0, 0, now(), now())",
             [other.id, row.client_id, row.role_id, row.day],
         )
+
+
+def test_the_write_function_cannot_add_to_another_organizations_rows(two_busy_agencies):
+    """`rapport_rollups_add` runs as the caller, under row-level security: named another
+    organization's id, it is refused, and that organization's counters stay as they were."""
+    agency, other = two_busy_agencies
+    with organization_context(other.id):
+        row = SubmissionRollup.objects.get()
+    key = tuple(getattr(row, name) for name in SubmissionRollup.KEY)
+    with (
+        organization_context(agency.id),
+        pytest.raises(DatabaseError, match="row-level security"),
+        transaction.atomic(),
+    ):
+        rollup_add(
+            organization_id=other.id, deltas=[Delta(SubmissionRollup, key, {"submitted": 5})]
+        )
+    with organization_context(other.id):
+        assert SubmissionRollup.objects.get().submitted == row.submitted
