@@ -20,7 +20,6 @@ code (new indexes included) but not seeded again.
     python -m bench.api [--scale 1] [--runs 100] [--write] [--keep | --reuse]
 """
 
-import argparse
 import json
 import os
 import platform
@@ -32,15 +31,13 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from bench.common import (
-    DOC,
-    ROOT,
     contention,
     database_migrate,
     database_recreate,
-    doc_write,
     machine,
+    scale_bench_main,
+    scale_bench_parser,
     shorten,
-    use_bench_database,
     without_tenant_prefix,
 )
 
@@ -612,43 +609,17 @@ def run(args, source_url: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="seed_scale's --scale")
+    parser = scale_bench_parser(__doc__.split("\n\n")[0], BENCH_DATABASE)
     parser.add_argument("--runs", type=int, default=100, help="timed requests per URL")
-    parser.add_argument("--database", default=BENCH_DATABASE, help="the bench's own database")
-    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    kept = parser.add_mutually_exclusive_group()
-    kept.add_argument("--keep", action="store_true", help="keep the bench database")
-    kept.add_argument(
-        "--reuse",
-        action="store_true",
-        help="time again in the kept bench database (migrated, not seeded again); keep it",
+    return scale_bench_main(
+        parser.parse_args(),
+        run,
+        make_target="bench-api",
+        begin=DOC_BEGIN,
+        end=DOC_END,
+        # The test client's host allowed, and no throttling of the bench's own key.
+        environment={"ALLOWED_HOSTS": "testserver", "API_THROTTLE_RATE": "1000000/minute"},
     )
-    args = parser.parse_args()
-
-    source_url = os.environ.get("DATABASE_URL")
-    refusal = use_bench_database(source_url, args.database, "bench-api")
-    if refusal:
-        print(refusal)
-        return 2
-    # The test client's host allowed, and no throttling of the bench's own key.
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["API_THROTTLE_RATE"] = "1000000/minute"
-
-    try:
-        report = run(args, source_url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not (args.keep or args.reuse):
-            database_recreate(source_url, args.database, drop_only=True)
-    print()
-    print(report)
-    if args.write:
-        doc_write(report, begin=DOC_BEGIN, end=DOC_END)
-        print(f"\nWritten to {DOC.relative_to(ROOT)}.")
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """What the benchmarks share: their own database, the machine they ran on, their
 reports in docs/performance.md and how they show SQL."""
 
+import argparse
 import os
 import platform
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,6 +114,59 @@ def contention() -> str:
         fields = dict(item.split("=", 1) for item in some)
         parts.append(f"CPU pressure {float(fields['avg60']):.0f}%")
     return ", ".join(parts) or "unknown"
+
+
+# --- The benches over the scale data set ----------------------------------------------
+
+
+def scale_bench_parser(description: str, database: str) -> argparse.ArgumentParser:
+    """The options every bench over the scale data set takes; each adds its own."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scale", type=float, default=1.0, help="seed_scale's --scale")
+    parser.add_argument("--database", default=database, help="the bench's own database")
+    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", action="store_true", help="keep the bench database")
+    kept.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again in the kept bench database (migrated, not seeded again)",
+    )
+    return parser
+
+
+def scale_bench_main(
+    args,
+    run: Callable[[argparse.Namespace, str], str],
+    *,
+    make_target: str,
+    begin: str,
+    end: str,
+    environment: dict[str, str] | None = None,
+) -> int:
+    """Run a bench in its own database (`environment` set first): print its report,
+    drop the database unless kept, and with `--write` record the report between the
+    bench's markers in docs/performance.md."""
+    source_url = os.environ.get("DATABASE_URL")
+    refusal = use_bench_database(source_url, args.database, make_target)
+    if refusal:
+        print(refusal)
+        return 2
+    os.environ.update(environment or {})
+    try:
+        report = run(args, source_url)
+    finally:
+        from django.db import connections  # Django is set up by `run`, not before
+
+        connections.close_all()
+        if not (args.keep or args.reuse):
+            database_recreate(source_url, args.database, drop_only=True)
+    print()
+    print(report)
+    if args.write:
+        doc_write(report, begin=begin, end=end)
+        print(f"\nWritten to {DOC.relative_to(ROOT)}.")
+    return 0
 
 
 # --- Reports ----------------------------------------------------------------------------

@@ -24,7 +24,6 @@ and PostgreSQL: its own cost is about a fifth of a millisecond per request.
     python -m bench.load [--seconds 15] [--connections 8] [--write] [--keep | --reuse]
 """
 
-import argparse
 import http.client
 import os
 import platform
@@ -36,14 +35,13 @@ import time
 from dataclasses import dataclass, field
 
 from bench.common import (
-    DOC,
     ROOT,
     contention,
     database_migrate,
     database_recreate,
-    doc_write,
     machine,
-    use_bench_database,
+    scale_bench_main,
+    scale_bench_parser,
 )
 
 DOC_BEGIN = "<!-- bench-load:begin (written by `python -m bench.load --write`) -->"
@@ -362,36 +360,16 @@ def run(args, source_url: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="seed_scale's --scale")
+    parser = scale_bench_parser(__doc__.split("\n\n")[0], BENCH_DATABASE)
     parser.add_argument("--seconds", type=float, default=15, help="measured seconds per target")
     parser.add_argument("--connections", type=int, default=8, help="requests at a time")
-    parser.add_argument("--database", default=BENCH_DATABASE, help="the bench's own database")
-    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    kept = parser.add_mutually_exclusive_group()
-    kept.add_argument("--keep", action="store_true", help="keep the bench database")
-    kept.add_argument("--reuse", action="store_true", help="measure again in the kept database")
-    args = parser.parse_args()
-
-    source_url = os.environ.get("DATABASE_URL")
-    refusal = use_bench_database(source_url, args.database, "bench-load")
-    if refusal:
-        print(refusal)
-        return 2
-    try:
-        report_text = run(args, source_url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not (args.keep or args.reuse):
-            database_recreate(source_url, args.database, drop_only=True)
-    print()
-    print(report_text)
-    if args.write:
-        doc_write(report_text, begin=DOC_BEGIN, end=DOC_END)
-        print(f"\nWritten to {DOC.relative_to(ROOT)}.")
-    return 0
+    return scale_bench_main(
+        parser.parse_args(),
+        run,
+        make_target="bench-load",
+        begin=DOC_BEGIN,
+        end=DOC_END,
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ the current code; `--database` names another, e.g. a copy of a seeded one).
     python -m bench.pages [--scale 1] [--runs 15] [--seconds 10] [--write] [--keep | --reuse]
 """
 
-import argparse
 import os
 import platform
 import statistics
@@ -35,14 +34,12 @@ import time
 from dataclasses import dataclass, field
 
 from bench.common import (
-    DOC,
-    ROOT,
     contention,
     database_migrate,
     database_recreate,
-    doc_write,
     machine,
-    use_bench_database,
+    scale_bench_main,
+    scale_bench_parser,
     without_tenant_prefix,
 )
 
@@ -674,39 +671,19 @@ def run(args, source_url: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="seed_scale's --scale")
+    parser = scale_bench_parser(__doc__.split("\n\n")[0], BENCH_DATABASE)
     parser.add_argument("--runs", type=int, default=15, help="timed requests per page and side")
     parser.add_argument(
         "--seconds", type=float, default=10, help="time after which a page is timed no more"
     )
-    parser.add_argument("--database", default=BENCH_DATABASE, help="the bench's own database")
-    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    kept = parser.add_mutually_exclusive_group()
-    kept.add_argument("--keep", action="store_true", help="keep the bench database")
-    kept.add_argument("--reuse", action="store_true", help="measure again in the kept database")
-    args = parser.parse_args()
-
-    source_url = os.environ.get("DATABASE_URL")
-    refusal = use_bench_database(source_url, args.database, "bench-pages")
-    if refusal:
-        print(refusal)
-        return 2
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    try:
-        report_text = run(args, source_url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not (args.keep or args.reuse):
-            database_recreate(source_url, args.database, drop_only=True)
-    print()
-    print(report_text)
-    if args.write:
-        doc_write(report_text, begin=DOC_BEGIN, end=DOC_END)
-        print(f"\nWritten to {DOC.relative_to(ROOT)}.")
-    return 0
+    return scale_bench_main(
+        parser.parse_args(),
+        run,
+        make_target="bench-pages",
+        begin=DOC_BEGIN,
+        end=DOC_END,
+        environment={"ALLOWED_HOSTS": "testserver"},
+    )
 
 
 if __name__ == "__main__":
