@@ -112,11 +112,11 @@ def _scoped(queryset: QuerySet, membership: Membership, field: str = "client_id"
 def _with_public_ids(queryset: QuerySet, *relations: str) -> QuerySet:
     """The public id of each related object as `<relation>_public_id` (null when there
     is none), read by a subquery of its primary key."""
-    fields = queryset.model._meta
+    meta = queryset.model._meta
     return queryset.annotate(
         **{
             f"{relation}_public_id": Subquery(
-                fields.get_field(relation)
+                meta.get_field(relation)
                 .related_model.objects.filter(pk=OuterRef(f"{relation}_id"))
                 .order_by()
                 .values("public_id")
