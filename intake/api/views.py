@@ -12,7 +12,7 @@ from intake.api.serializers import (
     AgreementProposeSerializer,
     AgreementSerializer,
 )
-from lib.api.views import TenantViewSetMixin
+from lib.api.views import RowsListModelMixin, TenantViewSetMixin
 
 
 @extend_schema_view(
@@ -25,7 +25,7 @@ from lib.api.views import TenantViewSetMixin
 @extend_schema(tags=["agreements"])
 class AgreementViewSet(
     TenantViewSetMixin,
-    mixins.ListModelMixin,
+    RowsListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):

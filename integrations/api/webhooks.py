@@ -28,7 +28,7 @@ from integrations.models import (
     WebhookEndpoint,
 )
 from lib.api.filters import updated_since_filter
-from lib.api.views import TenantViewSetMixin
+from lib.api.views import RowsListModelMixin, TenantViewSetMixin
 
 EVENT_TYPE_CHOICES = sorted(WEBHOOK_EVENT_TYPES.items())
 
@@ -193,7 +193,7 @@ class WebhookDeliveryFilter(django_filters.FilterSet):
 
 
 class WebhookViewSet(
-    TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    TenantViewSetMixin, RowsListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, MayManageWebhooks]
     ordering_fields = ["created_at", "updated_at"]
@@ -280,7 +280,7 @@ class WebhookEndpointViewSet(WebhookViewSet):
         endpoint = selectors.webhook_endpoint_get(public_id=public_id)
         queryset = self.filter_queryset(selectors.webhook_delivery_list(endpoint=endpoint))
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(self.page_rows(page))
 
 
 @extend_schema_view(

@@ -17,7 +17,7 @@ from rest_framework.settings import api_settings
 
 from accounts.permissions import Action, can
 from lib.api.upsert import ExternalIdUpsertMixin, upsert_schema
-from lib.api.views import TenantViewSetMixin
+from lib.api.views import RowsListModelMixin, TenantViewSetMixin
 from recruiting import selectors, services
 from recruiting.api import filters
 from recruiting.api.serializers import (
@@ -80,7 +80,7 @@ class RoleMayAct(BasePermission):
 
 
 class RecruitingViewSet(
-    TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    TenantViewSetMixin, RowsListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, RoleMayAct]
     ordering_fields = ["created_at", "updated_at"]
