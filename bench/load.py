@@ -2,7 +2,8 @@
 
 Runs the application as a real server on this machine, the way the Dockerfile runs it:
 production settings (DEBUG off, collected static served by whitenoise) under gunicorn,
-against the scale data set. Then drives it over HTTP from this process, CONNECTIONS
+connecting through PgBouncer in transaction pooling mode (as `make smoke` and
+docker-compose.yml run it), against the scale data set. Then drives it over HTTP from this process, CONNECTIONS
 requests at a time (a thread and a connection each, kept alive when the server allows
 it), for SECONDS per target after a short warm-up, and reports requests per second,
 p50 and p99 latency (as the client sees it, loopback included) and errors:
@@ -30,9 +31,11 @@ import platform
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.common import (
     ROOT,
@@ -43,6 +46,7 @@ from bench.common import (
     scale_bench_main,
     scale_bench_parser,
 )
+from scripts.smoke import pooled_url, start_pgbouncer
 
 DOC_BEGIN = "<!-- bench-load:begin (written by `python -m bench.load --write`) -->"
 DOC_END = "<!-- bench-load:end -->"
@@ -134,12 +138,13 @@ def targets_of(organization_id: str) -> list[Target]:
 # --- The server -----------------------------------------------------------------------
 
 
-def server_environment() -> dict:
-    """Production settings, this bench's database, and no throttle in the way. The
-    secret key is this process's, which signed the session it made."""
+def server_environment(pgbouncer_port: int) -> dict:
+    """Production settings, this bench's database through PgBouncer, and no throttle in
+    the way. The secret key is this process's, which signed the session it made."""
     from django.conf import settings
 
     return {
+        "APP_DATABASE_URL": pooled_url(pgbouncer_port, settings.DATABASES["default"]["NAME"]),
         **os.environ,
         "DJANGO_ENV": "production",
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -154,7 +159,7 @@ def collect_static() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         cwd=ROOT,
-        env=server_environment(),
+        env=server_environment(0),  # collecting static files needs no database
         check=True,
     )
 
@@ -168,8 +173,9 @@ def free_port() -> int:
 class Gunicorn:
     """A gunicorn serving config.wsgi for the block; its output kept for the report."""
 
-    def __init__(self, worker_class: str, workers: int, threads: int):
+    def __init__(self, worker_class: str, workers: int, threads: int, *, pgbouncer_port: int):
         self.port = free_port()
+        self.pgbouncer_port = pgbouncer_port
         self.command = [
             sys.executable,
             "-m",
@@ -193,7 +199,7 @@ class Gunicorn:
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
             self.command,
             cwd=ROOT,
-            env=server_environment(),
+            env=server_environment(self.pgbouncer_port),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
@@ -261,11 +267,29 @@ def drive(port: int, target: Target, *, connections: int, seconds: float) -> Loa
 
 
 def measure(targets: list[Target], args) -> list[tuple[tuple, dict[str, Load], bytes]]:
+    """Every worker model in turn, each through one PgBouncer as production runs it."""
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        pgbouncer_port = free_port()
+        pgbouncer = start_pgbouncer(
+            Path(folder),
+            port=pgbouncer_port,
+            database=settings.DATABASES["default"]["NAME"],
+            server_url=os.environ["DATABASE_URL"],
+        )
+        try:
+            return _measure_models(targets, args, pgbouncer_port)
+        finally:
+            pgbouncer.stop()
+
+
+def _measure_models(targets, args, pgbouncer_port: int):
     results = []
     for model in WORKER_MODELS:
         worker_class, workers, threads = model
         print(f"gunicorn {worker_class} × {workers} workers × {threads} threads…", flush=True)
-        with Gunicorn(worker_class, workers, threads) as server:
+        with Gunicorn(worker_class, workers, threads, pgbouncer_port=pgbouncer_port) as server:
             loads = {}
             for target in targets:
                 drive(server.port, target, connections=args.connections, seconds=WARM_UP_SECONDS)
@@ -286,6 +310,7 @@ def report(args, results, context: dict) -> str:
         f"- Machine: {machine()}. Other work on it: {context['busy_at_start']} at the "
         f"start, {context['busy_at_end']} at the end.",
         f"- Python {platform.python_version()}; production settings under gunicorn, "
+        "connecting through PgBouncer (transaction pooling, deploy/pgbouncer/pgbouncer.ini), "
         f"{args.connections} connections per target, {args.seconds:.0f} s each after a "
         f"{WARM_UP_SECONDS} s warm-up; the largest organization of the scale data set "
         f"({context['submissions']:,} submissions). Whole bench: "

@@ -189,35 +189,49 @@ def venv_command(command: list[str]) -> list[str]:
     return [str(Path(sys.executable).parent / command[0]), *command[1:]]
 
 
-def pgbouncer_config(folder: Path, port: int) -> Path:
-    """deploy/pgbouncer/pgbouncer.ini for the smoke's database, trusting local users
-    as the server does (the deployment authenticates them: `AUTH_TYPE` there)."""
-    parts = urlsplit(owner_url())
-    users = folder / "users.txt"
+def start_pgbouncer(folder: Path, *, port: int, database: str, server_url: str) -> "Process":
+    """PgBouncer, from deploy/pgbouncer/pgbouncer.ini, pooling `database` of the server
+    at `server_url` for the application's role, listening on `port`; started, and
+    accepting connections. It trusts local users as the server here does (the
+    deployment authenticates them: `AUTH_TYPE` in its entrypoint)."""
+    own = folder / "pgbouncer"
+    own.mkdir()
+    if os.geteuid() == 0:  # PgBouncer refuses to run as root: it runs as postgres
+        os.chmod(folder, 0o755)  # noqa: S103 - so that postgres reaches its own folder
+        shutil.chown(own, "postgres")
+    users = own / "users.txt"
     users.write_text(f'"{APP_ROLE}" ""\n')
-    config = folder / "pgbouncer.ini"
+    server = urlsplit(server_url)
+    config = own / "pgbouncer.ini"
     config.write_text(
         Template(PGBOUNCER_INI.read_text()).substitute(
-            DATABASE=DATABASE,
-            DB_HOST=parts.hostname or HOST,
-            DB_PORT=parts.port or 5432,
+            DATABASE=database,
+            DB_HOST=server.hostname or HOST,
+            DB_PORT=server.port or 5432,
             LISTEN_ADDR=HOST,
             LISTEN_PORT=port,
             AUTH_TYPE="trust",
             AUTH_FILE=users,
-            LOG_FILE="",  # to stderr, which the smoke keeps
+            LOG_FILE="",  # to stderr, kept in the log below
             PID_FILE="",
         )
     )
-    return config
-
-
-def pgbouncer_command(config: Path) -> list[str]:
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not Path(binary).exists():
         raise SmokeFailure("pgbouncer is not installed (apt-get install pgbouncer)")
-    # PgBouncer refuses to run as root; CI runs as root, so it switches to postgres.
-    return [binary, *(["-u", "postgres"] if os.geteuid() == 0 else []), str(config)]
+    command = [binary, *(["-u", "postgres"] if os.geteuid() == 0 else []), str(config)]
+    process = Process("pgbouncer", command, folder / "pgbouncer.log").start(dict(os.environ))
+    try:
+        wait_for("PgBouncer", lambda: process.check_running() or _accepts(port), STARTUP_SECONDS)
+    except SmokeFailure:
+        process.stop()
+        raise
+    return process
+
+
+def pooled_url(port: int, database: str) -> str:
+    """The application role's URL through PgBouncer on `port`."""
+    return f"postgres://{APP_ROLE}@{HOST}:{port}/{database}"
 
 
 def stack_environment(folder: Path, pgbouncer_port: int, mail_dir: Path) -> dict:
@@ -229,7 +243,7 @@ def stack_environment(folder: Path, pgbouncer_port: int, mail_dir: Path) -> dict
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": smoke_owner_url(),
-        "APP_DATABASE_URL": f"postgres://{APP_ROLE}@{HOST}:{pgbouncer_port}/{DATABASE}",
+        "APP_DATABASE_URL": pooled_url(pgbouncer_port, DATABASE),
         # django-environ reads the path after "filemail://" + "/": four slashes keep it absolute.
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "SITE_URL": "https://rapport.smoke.example",
@@ -603,17 +617,7 @@ def run(folder: Path, *, bleed_requests: int) -> None:
     pgbouncer_port, web_port = free_port(), free_port()
     env = stack_environment(folder, pgbouncer_port, mail_dir)
 
-    pgbouncer_dir = folder / "pgbouncer"
-    pgbouncer_dir.mkdir()
-    if os.geteuid() == 0:  # PgBouncer runs as postgres (below) and writes its log and pid here
-        os.chmod(folder, 0o755)  # noqa: S103 - its parent of a folder PgBouncer must reach
-        shutil.chown(pgbouncer_dir, "postgres")
     processes = [
-        Process(
-            "pgbouncer",
-            pgbouncer_command(pgbouncer_config(pgbouncer_dir, pgbouncer_port)),
-            folder / "pgbouncer.log",
-        ),
         Process(
             "web", venv_command([*WEB_COMMAND, "--bind", f"{HOST}:{web_port}"]), folder / "web.log"
         ),
@@ -625,10 +629,12 @@ def run(folder: Path, *, bleed_requests: int) -> None:
         ),
     ]
     with ExitStack() as stack:
+        pgbouncer = start_pgbouncer(
+            folder, port=pgbouncer_port, database=DATABASE, server_url=owner_url()
+        )
+        stack.callback(pgbouncer.stop)
         for process in processes:
             stack.callback(process.stop)
-        processes[0].start(env)
-        wait_for("PgBouncer", lambda: _accepts(pgbouncer_port), STARTUP_SECONDS, 0.2)
 
         say(f"database {DATABASE}: created and migrated as the owner, directly")
         recreate_database()
@@ -645,13 +651,13 @@ def run(folder: Path, *, bleed_requests: int) -> None:
             "--password",
             password,
         )
-        for process in processes[1:]:
+        for process in processes:
             process.start(env)
         say("pgbouncer (transaction pooling), gunicorn, celery worker and beat started")
         browser = Browser(web_port)
 
         def answers(path: str) -> bool:
-            for process in processes:
+            for process in [pgbouncer, *processes]:
                 process.check_running()
             try:
                 return browser.request("GET", path)[0] == 200

@@ -6,16 +6,15 @@ the same commands, its PgBouncer from the same file, and connect the application
 through it.
 """
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
+from scripts import smoke
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "scripts"))
-import smoke  # noqa: E402 - the smoke script is not a package
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
