@@ -4,10 +4,13 @@ characters counts as empty, so an empty review or comment is refused with a mess
 and a row written before its field had a limit keeps its text whole.
 """
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -199,3 +202,34 @@ def test_a_row_written_before_the_limit_keeps_its_text_and_still_moves(
         stored = Submission.objects.get(pk=submission.pk)
     assert stored.stage == Stage.WITHDRAWN
     assert stored.pitch == legacy
+
+
+def _form_classes(base=forms.Form):
+    for form in base.__subclasses__():
+        yield form
+        yield from _form_classes(form)
+
+
+def _import_project_modules() -> None:
+    """Import every module of the project's apps, so that every form class is defined."""
+    for app in sorted(PROJECT_APPS):
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if not {"tests", "migrations", "management"} & set(module.name.split(".")):
+                importlib.import_module(module.name)
+
+
+def test_every_text_box_of_every_form_has_a_limit():
+    """Each declared field people type text into (a CharField) stops at a length; fields
+    added per row when a form is built (a must-have's evidence) are tested with their
+    forms."""
+    _import_project_modules()
+    project_forms = [f for f in _form_classes() if f.__module__.split(".")[0] in PROJECT_APPS]
+    assert len(project_forms) > 20, "the form walk is broken"
+    unbounded = [
+        f"{form.__module__}.{form.__name__}.{name}"
+        for form in project_forms
+        for name, field in form.base_fields.items()
+        if type(field) is forms.CharField and field.max_length is None
+    ]
+    assert unbounded == []
