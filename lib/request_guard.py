@@ -20,6 +20,7 @@ read, as a cookie is one of the things it checks.
 """
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -28,7 +29,6 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
-from django.utils.regex_helper import _lazy_re_compile
 
 from lib.api.exceptions import problem_response
 
@@ -36,7 +36,7 @@ API_PREFIX = "/api/"
 JSON_MAX_DEPTH = 32
 # NUL, and every UTF-16 surrogate code point: in a Python string, one is always lone
 # (JSON's escaped pairs are combined into one character when the body is parsed).
-REFUSED = _lazy_re_compile("[\x00\ud800-\udfff]")
+REFUSED = re.compile("[\x00\ud800-\udfff]")
 CHARACTERS_MESSAGE = (
     "contains a character that cannot be stored (the NUL character or half of a "
     "UTF-16 surrogate pair); remove it and send the request again."

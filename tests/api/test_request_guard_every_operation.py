@@ -142,3 +142,11 @@ def test_text_in_any_script_and_emoji_passes_the_guard(owner_api, world):
     response = owner_api.post("/api/v1/clients/", deep, content_type="application/json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["notes"]  # the serializer's answer, not the guard's
+
+
+def test_a_surrogate_written_as_raw_bytes_is_refused_like_an_escaped_one(owner_api, world):
+    """Half a surrogate pair encoded as bytes is not UTF-8, yet Python's JSON parser reads
+    it (it decodes with "surrogatepass"): the guard refuses it all the same."""
+    body = b'{"name": "\xed\xa0\x80", "timezone": "UTC"}'
+    response = owner_api.post("/api/v1/clients/", body, content_type="application/json")
+    _refused(response, 400, "invalid_characters", "name")
