@@ -7,6 +7,8 @@ from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
 from accounts.services import organization_create
 from lib.forms import LongSelect, ObjectChoiceField
 
+PASSWORD_MAX_LENGTH = 1024
+
 
 class AgencySignupForm(forms.Form):
     """Extra sign-up fields: signing up starts a new agency with the user as its owner."""
@@ -75,8 +77,14 @@ class NewUserInvitationForm(forms.Form):
     """An invited person without an account picks their name and password."""
 
     full_name = forms.CharField(label="Your name", max_length=150)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput)
-    password2 = forms.CharField(label="Password (again)", widget=forms.PasswordInput)
+    # A passphrase may be long, not endless: hashing a megabyte on each try would be work
+    # anyone could ask of the server.
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput, max_length=PASSWORD_MAX_LENGTH
+    )
+    password2 = forms.CharField(
+        label="Password (again)", widget=forms.PasswordInput, max_length=PASSWORD_MAX_LENGTH
+    )
 
     def __init__(self, *args, email: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
-from lib.models import PublicIdMixin, TenantModel
+from lib.models import BoundedTextField, PublicIdMixin, TenantModel
 
 
 class ClockKind(models.TextChoices):
@@ -335,7 +335,7 @@ class CheckIn(TenantModel):
     logged_by = models.ForeignKey(
         "accounts.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["-held_at"]

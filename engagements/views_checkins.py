@@ -17,6 +17,7 @@ from engagements.services import reminders
 from intake.forms import ClientDateTimeField
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
+from lib.text import TEXT_MAX_LENGTH
 from recruiting.access import get_role, require_action
 
 
@@ -25,9 +26,9 @@ class CheckInForm(forms.Form):
     notes = forms.CharField(
         label="Notes",
         widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        max_length=reminders.CHECKIN_NOTES_MAX,
+        max_length=TEXT_MAX_LENGTH,
         help_text="For the agency: what was discussed, what changes.",
+        error_messages={"required": reminders.NOTES_REQUIRED},
     )
 
     def __init__(self, *args, tz: ZoneInfo, **kwargs) -> None:

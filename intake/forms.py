@@ -15,6 +15,7 @@ from django.utils import timezone
 from intake.models import Cadence, ExpectationAgreement, SalaryPosition, Scarcity, Weekday
 from lib.exceptions import ApplicationError
 from lib.forms import ObjectMultipleChoiceField, add_service_errors
+from lib.text import TEXT_MAX_LENGTH
 from recruiting.models import Contact
 
 STAGE_ROWS = 5
@@ -56,6 +57,7 @@ class LinesField(forms.CharField):
 
     def __init__(self, *, max_line_length: int = 200, **kwargs) -> None:
         kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
         super().__init__(**kwargs)
         self.max_line_length = max_line_length
 
@@ -81,6 +83,7 @@ class GlossaryField(forms.CharField):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -116,7 +119,10 @@ class IntakeMeetingForm(forms.Form):
         label_from=lambda c: f"{c.full_name} ({c.get_kind_display()})",
     )
     notes = forms.CharField(
-        label="Meeting notes", widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label="Meeting notes",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args, tz: ZoneInfo, contacts: Iterable[Contact], **kwargs) -> None:
@@ -214,7 +220,9 @@ class AgreementTermsForm(forms.Form):
     expected_days_to_fill = forms.IntegerField(
         label="Expected days to fill", min_value=1, max_value=365, initial=45
     )
-    market_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    market_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX_LENGTH
+    )
 
     def __init__(self, *args, stage_rows: int = STAGE_ROWS, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -302,7 +310,7 @@ class AgreementCommentForm(forms.Form):
     body = forms.CharField(
         label="Add to the discussion",
         help_text="The recruiter, the hiring manager and HR all read it.",
-        max_length=5000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a comment."},
     )

@@ -4,7 +4,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from lib.models import PublicIdMixin, TenantModel
+from lib.models import BoundedTextField, PublicIdMixin, TenantModel
 
 
 class IntakeMeeting(PublicIdMixin, TenantModel):
@@ -15,7 +15,7 @@ class IntakeMeeting(PublicIdMixin, TenantModel):
     recruiter = models.ForeignKey(
         "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["-held_at"]
@@ -144,7 +144,7 @@ class ExpectationAgreement(PublicIdMixin, TenantModel):
     expected_days_to_fill = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
-    market_notes = models.TextField(blank=True)
+    market_notes = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -178,7 +178,7 @@ class AgreementAcknowledgement(TenantModel):
     membership = models.ForeignKey(
         "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(blank=True)
 
     class Meta:
         constraints = [
@@ -197,7 +197,7 @@ class AgreementComment(TenantModel):
     author = models.ForeignKey(
         "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    body = models.TextField()
+    body = BoundedTextField()
 
     class Meta:
         ordering = ["created_at"]

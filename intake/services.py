@@ -22,6 +22,7 @@ from intake.models import (
 from intake.selectors import agreement_latest
 from lib.exceptions import ApplicationError
 from lib.tenancy import require_same_organization
+from lib.text import is_blank
 from recruiting.models import Contact, Role
 from recruiting.services._common import clean_text_list
 
@@ -294,7 +295,7 @@ def agreement_comment(
     require(actor, Action.COMMENT_AGREEMENT)
     require_same_organization(actor, agreement)
     require_client_access(actor, agreement.role.client_id)
-    if not body.strip():
+    if is_blank(body):
         raise ValidationError({"body": "Write a comment."})
     with transaction.atomic():
         comment = AgreementComment.objects.create(

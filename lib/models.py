@@ -3,9 +3,12 @@
 import uuid
 
 from django.contrib.postgres.functions import RandomUUID
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from lib.tenancy import require_organization_id
+from lib.text import TEXT_MAX_LENGTH, too_long_message
 
 
 class TimeStampedModel(models.Model):
@@ -83,3 +86,25 @@ class ExternalReferenceMixin(models.Model):
             condition=~models.Q(external_id=""),
             name=name,
         )
+
+
+class BoundedTextField(models.TextField):
+    """Free text with a maximum length in characters (`lib.text`), which the model keeps.
+
+    Like a `CharField`'s, the limit is validated by `full_clean`, offered to model forms
+    and read by DRF's model serializers; and the field refuses to save a longer value
+    (a `ValidationError` naming the field, which the pages and the API show as such),
+    so no write path can skip it. It is not a CHECK in the database: a row written
+    before its field had a limit keeps its text, readable and untouched until someone
+    edits that field.
+    """
+
+    def __init__(self, *args, max_length: int = TEXT_MAX_LENGTH, **kwargs) -> None:
+        super().__init__(*args, max_length=max_length, **kwargs)
+        self.validators.append(MaxLengthValidator(self.max_length))
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if value is not None and len(value) > self.max_length:
+            raise ValidationError({self.name: too_long_message(len(value), self.max_length)})
+        return value

@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from lib.business_hours import BusinessCalendar
-from lib.models import ExternalReferenceMixin, PublicIdMixin, TenantModel
+from lib.models import BoundedTextField, ExternalReferenceMixin, PublicIdMixin, TenantModel
+from lib.text import DESCRIPTION_MAX_LENGTH
 
 DEFAULT_WORKDAYS = [0, 1, 2, 3, 4]
 
@@ -44,7 +45,7 @@ class Client(PublicIdMixin, ExternalReferenceMixin, TenantModel):
         related_name="+",
         help_text="Who hears about it when a review is badly overdue.",
     )
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True)
     weekly_report = models.BooleanField(
         default=True,
         help_text="Mail the client's contacts a report of last week every Monday morning.",
@@ -146,7 +147,7 @@ class Role(PublicIdMixin, ExternalReferenceMixin, TenantModel):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     location = models.CharField(max_length=120, blank=True)
     work_arrangement = models.CharField(
         max_length=10, choices=WorkArrangement.choices, default=WorkArrangement.HYBRID
@@ -226,7 +227,7 @@ class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     consent_to_represent = models.BooleanField(default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
-    internal_notes = models.TextField(
+    internal_notes = BoundedTextField(
         blank=True, help_text="Recruiters only: never shown to client users."
     )
 
@@ -296,10 +297,10 @@ class Submission(PublicIdMixin, ExternalReferenceMixin, TenantModel):
     submitted_by = models.ForeignKey(
         "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    pitch = models.TextField()
+    pitch = BoundedTextField()
     # [{"must_have": "...", "evidence": "..."}], one entry per must-have of the agreement.
     skills_summary = models.JSONField(default=list, blank=True)
-    culture_fit_notes = models.TextField(blank=True)
+    culture_fit_notes = BoundedTextField(blank=True)
     culture_status = models.CharField(
         max_length=20, choices=CultureStatus.choices, default=CultureStatus.NOT_REQUIRED
     )
@@ -307,7 +308,7 @@ class Submission(PublicIdMixin, ExternalReferenceMixin, TenantModel):
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SUBMITTED)
     stage_changed_at = models.DateTimeField()
     lost_reason = models.CharField(max_length=30, choices=LostReason.choices, blank=True)
-    closing_note = models.TextField(blank=True)
+    closing_note = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -368,7 +369,7 @@ class SkillsReview(PublicIdMixin, TenantModel):
     decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
     # {"must-have text": 1..5}
     ratings = models.JSONField(default=dict, blank=True)
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -403,8 +404,8 @@ class CultureApproval(PublicIdMixin, TenantModel):
         "accounts.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     decision = models.CharField(max_length=20, choices=CultureDecision.choices)
-    comment = models.TextField(blank=True)
-    reviewed_notes = models.TextField(help_text="The notes as they stood when reviewed.")
+    comment = BoundedTextField(blank=True)
+    reviewed_notes = BoundedTextField(help_text="The notes as they stood when reviewed.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -435,7 +436,7 @@ class InterviewFeedback(PublicIdMixin, TenantModel):
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -47,6 +47,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The security headers go on every answer, the guard's refusals included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the request (the session cookie included): bodies too large
+    # or too deep, and characters PostgreSQL or the encoder refuse, get a 400 or 413.
+    "lib.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -56,8 +62,6 @@ MIDDLEWARE = [
     "accounts.middleware.TenantMiddleware",
     "integrations.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -343,3 +347,11 @@ LOGGING = {
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
 RESUME_MAX_BYTES = env.int("RESUME_MAX_BYTES", default=5 * 1024 * 1024)
+
+# --- Request bodies (lib/request_guard.py) ---------------------------------------------
+# A body larger than this is refused with 413 before it is read; a form with a file (a
+# résumé) may carry the file besides. Django's own limit on what it reads into memory is
+# the same, for bodies sent without a length.
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+UPLOAD_BODY_MAX_BYTES = RESUME_MAX_BYTES + REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES

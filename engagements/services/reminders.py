@@ -48,6 +48,7 @@ from intake.models import AgreementStatus, Cadence, ExpectationAgreement
 from lib.business_hours import add_business_hours
 from lib.mail import send_mail
 from lib.tenancy import organization_context, require_same_organization
+from lib.text import is_blank
 from recruiting.models import Role, RoleStatus, Submission
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ MISSED_AFTER_BUSINESS_HOURS = 2
 CHECKIN_EARLY_GRACE = timedelta(days=1)
 # A check-in logged a few minutes "in the future" is a clock difference, not a plan.
 CHECKIN_FUTURE_GRACE = timedelta(minutes=10)
-CHECKIN_NOTES_MAX = 5000
+NOTES_REQUIRED = "Say what was discussed and what changes: a check-in needs its notes."
 TARGET_CHECK_WEEKDAY = 3  # Thursday
 TARGET_CHECK_TIME = time(12, 0)
 # Monthly check-ins are at most five weeks apart: looking this far covers every cadence.
@@ -168,15 +169,16 @@ def target_week(*, timezone_name: str, now: datetime) -> TargetWeek:
 # --- Check-ins ------------------------------------------------------------------------
 
 
-def checkin_log(*, actor: Membership, role: Role, held_at: datetime, notes: str = "") -> CheckIn:
-    """Record a check-in held with the client about the role (agency only)."""
+def checkin_log(*, actor: Membership, role: Role, held_at: datetime, notes: str) -> CheckIn:
+    """Record a check-in held with the client about the role (agency only), with what
+    was discussed: a check-in with nothing written down tells the agency nothing."""
     require(actor, Action.EDIT_AGREEMENT)
     require_same_organization(actor, role)
     if held_at > timezone.now() + CHECKIN_FUTURE_GRACE:
         raise ValidationError({"held_at": "Log a check-in once it has taken place."})
+    if is_blank(notes):
+        raise ValidationError({"notes": NOTES_REQUIRED})
     notes = notes.strip()
-    if len(notes) > CHECKIN_NOTES_MAX:
-        raise ValidationError({"notes": f"Keep the notes under {CHECKIN_NOTES_MAX} characters."})
     zone = ZoneInfo(role.client.timezone)
     local = held_at.astimezone(zone)
     with transaction.atomic():

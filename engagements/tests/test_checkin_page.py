@@ -73,7 +73,9 @@ def test_the_recruiter_logs_a_check_in(organization, role, recruiter, client_for
 def test_held_at_is_read_in_the_clients_timezone(organization, recruiter, client_for):
     tokyo = ClientFactory(organization=organization, timezone="Asia/Tokyo")
     role = RoleFactory(organization=organization, client=tokyo)
-    response = client_for(recruiter).post(_url(role), {"held_at": "2026-11-25T10:00"})
+    response = client_for(recruiter).post(
+        _url(role), {"held_at": "2026-11-25T10:00", "notes": "Shortlist agreed."}
+    )
     assert response.status_code == 302
     assert _check_ins(organization)[0][0] == datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 
@@ -142,11 +144,23 @@ def test_anonymous_visitors_are_sent_to_log_in(role, client):
     [
         ({"held_at": ""}, "held_at", "This field is required."),
         ({"held_at": "next tuesday"}, "held_at", "Enter a valid date/time."),
-        ({"held_at": "2026-11-26T10:00"}, "held_at", "Log a check-in once it has taken place."),
         (
-            {"held_at": "2026-11-24T10:00", "notes": "x" * 5001},
+            {"held_at": "2026-11-26T10:00", "notes": "Early"},
+            "held_at",
+            "Log a check-in once it has taken place.",
+        ),
+        (
+            {"held_at": "2026-11-24T10:00", "notes": "x" * 10_001},
             "notes",
-            "Ensure this value has at most 5000 characters",
+            "Ensure this value has at most 10000 characters",
+        ),
+        ({"held_at": "2026-11-24T10:00"}, "notes", "a check-in needs its notes"),
+        ({"held_at": "2026-11-24T10:00", "notes": "  \n "}, "notes", "a check-in needs its notes"),
+        # Only invisible characters (a zero-width space, a BOM) are no notes either.
+        (
+            {"held_at": "2026-11-24T10:00", "notes": "\u200b\ufeff"},
+            "notes",
+            "a check-in needs its notes",
         ),
     ],
 )

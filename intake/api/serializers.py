@@ -1,6 +1,5 @@
 from rest_framework import serializers
 
-from intake.forms import AgreementCommentForm
 from intake.models import (
     AgreementAcknowledgement,
     AgreementComment,
@@ -8,12 +7,15 @@ from intake.models import (
     IntakeMeeting,
 )
 from intake.services import AGREEMENT_TERMS, INTERVIEW_OWNERS
+from lib.text import TEXT_MAX_LENGTH
 from recruiting.models import Role
 from recruiting.selectors import role_get
 
 
 class InterviewStageSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="Unique within the agreement; up to 80 characters.")
+    name = serializers.CharField(
+        max_length=80, help_text="Unique within the agreement; up to 80 characters."
+    )
     owner = serializers.ChoiceField(
         choices=sorted(INTERVIEW_OWNERS),
         default="hiring_manager",
@@ -23,8 +25,8 @@ class InterviewStageSerializer(serializers.Serializer):
 
 
 class GlossaryEntrySerializer(serializers.Serializer):
-    term = serializers.CharField(help_text="Up to 80 characters.")
-    meaning = serializers.CharField(help_text="Up to 500 characters.")
+    term = serializers.CharField(max_length=80, help_text="Up to 80 characters.")
+    meaning = serializers.CharField(max_length=500, help_text="Up to 500 characters.")
 
 
 class AttendeeSerializer(serializers.Serializer):
@@ -132,9 +134,13 @@ class AgreementProposeSerializer(serializers.ModelSerializer):
 
 class AgreementAcknowledgeSerializer(serializers.Serializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Optional, for the record."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=TEXT_MAX_LENGTH,
+        help_text="Optional, for the record.",
     )
 
 
 class AgreementCommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=AgreementCommentForm.base_fields["body"].max_length)
+    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)

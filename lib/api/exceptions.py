@@ -29,10 +29,17 @@ TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Conflict with the current state",
+    413: "Content too large",
     415: "Unsupported media type",
     422: "Unprocessable request",
     429: "Too many requests",
 }
+
+
+def _encodable(text: str) -> str:
+    """`text` as UTF-8 can encode it: a message may quote the input it refuses, and
+    half of a surrogate pair would make the whole answer fail to encode (a 500)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def problem(status_code: int, *, detail: str, code: str, errors: dict | None = None) -> dict:
@@ -40,18 +47,23 @@ def problem(status_code: int, *, detail: str, code: str, errors: dict | None = N
         "type": "about:blank",
         "title": TITLES.get(status_code, "Error"),
         "status": status_code,
-        "detail": detail,
+        "detail": _encodable(detail),
         "code": code,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = {
+            _encodable(str(field)): [_encodable(message) for message in messages]
+            for field, messages in errors.items()
+        }
     return body
 
 
-def problem_response(status_code: int, *, detail: str, code: str) -> JsonResponse:
+def problem_response(
+    status_code: int, *, detail: str, code: str, errors: dict | None = None
+) -> JsonResponse:
     """A problem answered outside DRF's views (middleware, unknown API paths)."""
     return JsonResponse(
-        problem(status_code, detail=detail, code=code),
+        problem(status_code, detail=detail, code=code, errors=errors),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )

@@ -159,7 +159,9 @@ class History:
 
     def check_in(self, moment: datetime):
         with at(moment), organization_context(self.organization.id):
-            return checkin_log(actor=self.recruiter, role=self.role, held_at=moment)
+            return checkin_log(
+                actor=self.recruiter, role=self.role, held_at=moment, notes="Weekly check-in held."
+            )
 
 
 def services_intake_agree(history: History, moment: datetime) -> None:

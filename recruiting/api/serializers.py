@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.permissions import Action, can
+from lib.text import DESCRIPTION_MAX_LENGTH, EVIDENCE_MAX_LENGTH, TEXT_MAX_LENGTH
 from recruiting import selectors
 from recruiting.models import (
     Candidate,
@@ -155,7 +156,7 @@ class ClientInput(serializers.Serializer):
         required=False,
         help_text="An agency member; the caller by default.",
     )
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     weekly_report = serializers.BooleanField(
         required=False,
         help_text="Mail the client's contacts last week's report each Monday; true by default.",
@@ -263,7 +264,9 @@ class RoleSerializer(serializers.ModelSerializer):
 
 class RoleFieldsInput(serializers.Serializer):
     title = serializers.CharField(max_length=160)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH
+    )
     location = serializers.CharField(max_length=120, required=False, allow_blank=True)
     work_arrangement = serializers.ChoiceField(choices=WorkArrangement.choices, required=False)
     openings = serializers.IntegerField(min_value=1, max_value=32767, required=False)
@@ -366,7 +369,9 @@ class CandidateInput(serializers.Serializer):
     consent_to_represent = serializers.BooleanField(
         required=False, help_text="The candidate agreed to be put forward for roles."
     )
-    internal_notes = serializers.CharField(required=False, allow_blank=True)
+    internal_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
 
 
 class CandidateCreateInput(ExternalReferenceInput, CandidateInput):
@@ -377,8 +382,10 @@ class CandidateCreateInput(ExternalReferenceInput, CandidateInput):
 
 
 class SkillEvidenceSerializer(serializers.Serializer):
-    must_have = serializers.CharField(help_text="One of the role's agreed must-haves.")
-    evidence = serializers.CharField()
+    must_have = serializers.CharField(
+        max_length=200, help_text="One of the role's agreed must-haves."
+    )
+    evidence = serializers.CharField(max_length=EVIDENCE_MAX_LENGTH)
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -428,11 +435,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
 class SubmissionInput(serializers.Serializer):
     role = VisibleRelatedField(selector=selectors.role_queryset, noun="role")
     candidate = VisibleRelatedField(selector=selectors.candidate_queryset, noun="candidate")
-    pitch = serializers.CharField(help_text="Why this candidate fits the role.")
+    pitch = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, help_text="Why this candidate fits the role."
+    )
     skills_summary = SkillEvidenceSerializer(many=True, required=False)
     culture_fit_notes = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Go to HR for approval first when the role's agreement says so.",
     )
     competing_offer_deadline = serializers.DateTimeField(
@@ -452,6 +462,7 @@ class StageMoveInput(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=TEXT_MAX_LENGTH,
         help_text="Required for `rejected` and `withdrawn`; kept on the timeline.",
     )
     lost_reason = serializers.ChoiceField(
@@ -464,11 +475,15 @@ class StageMoveInput(serializers.Serializer):
 
 
 class CultureNotesInput(serializers.Serializer):
-    culture_fit_notes = serializers.CharField(help_text="The revised notes, for HR to review.")
+    culture_fit_notes = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, help_text="The revised notes, for HR to review."
+    )
 
 
 class InfoAnswerInput(serializers.Serializer):
-    answer = serializers.CharField(help_text="The information the hiring manager asked for.")
+    answer = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, help_text="The information the hiring manager asked for."
+    )
 
 
 class CompetingOfferDeadlineInput(serializers.Serializer):
@@ -504,6 +519,7 @@ class SkillsReviewInput(serializers.Serializer):
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Required to reject or to ask for more information.",
     )
 
@@ -543,7 +559,10 @@ class CultureApprovalInput(serializers.Serializer):
     submission = VisibleRelatedField(selector=selectors.submission_queryset, noun="submission")
     decision = serializers.ChoiceField(choices=CultureDecision.choices)
     comment = serializers.CharField(
-        required=False, allow_blank=True, help_text="Required to request changes."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="Required to request changes.",
     )
 
 
@@ -574,5 +593,8 @@ class InterviewFeedbackInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=InterviewOutcome.choices)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(
-        required=False, allow_blank=True, help_text="Required to reject."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="Required to reject.",
     )

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from lib.text import TEXT_MAX_LENGTH
 from recruiting.models import Candidate
 
 
@@ -17,11 +18,14 @@ class CandidateForm(forms.Form):
     current_company = forms.CharField(max_length=120, required=False)
     links = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One address a line: LinkedIn, GitHub, portfolio.",
     )
     source = forms.CharField(max_length=60, required=False, help_text="Where we found them.")
-    tags = forms.CharField(required=False, help_text="Separated by commas.")
+    tags = forms.CharField(
+        required=False, max_length=TEXT_MAX_LENGTH, help_text="Separated by commas."
+    )
     consent_to_represent = forms.BooleanField(
         required=False,
         label="The candidate agreed to be represented by us",
@@ -29,6 +33,7 @@ class CandidateForm(forms.Form):
     )
     internal_notes = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Recruiters only: never shown to the client.",
     )

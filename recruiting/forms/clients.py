@@ -7,6 +7,7 @@ from django import forms
 
 from accounts.models import TIMEZONE_CHOICES, Membership
 from lib.forms import ObjectChoiceField
+from lib.text import TEXT_MAX_LENGTH
 from recruiting.models import Client, Contact, ContactKind
 
 WEEKDAY_CHOICES = [
@@ -52,7 +53,9 @@ class ClientForm(forms.Form):
         empty_label="Me",
         help_text="The recruiter who owns the relationship; hears about badly overdue reviews.",
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=TEXT_MAX_LENGTH
+    )
     weekly_report = forms.BooleanField(
         required=False,
         initial=True,

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from lib.forms import ObjectChoiceField
+from lib.text import DESCRIPTION_MAX_LENGTH
 from recruiting.models import Contact, ContactKind, Priority, Role, RoleStatus, WorkArrangement
 
 
@@ -15,7 +16,11 @@ def _contact_label(contact: Contact) -> str:
 
 class RoleForm(forms.Form):
     title = forms.CharField(max_length=160)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+    )
     location = forms.CharField(max_length=120, required=False)
     work_arrangement = forms.ChoiceField(
         choices=WorkArrangement.choices, initial=WorkArrangement.HYBRID

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lib.text import EVIDENCE_MAX_LENGTH, TEXT_MAX_LENGTH
 from recruiting.models import (
     CultureDecision,
     InterviewOutcome,
@@ -85,11 +86,13 @@ class SubmissionForm(forms.Form):
         },
     )
     pitch = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Why this person, for this role, now.",
     )
     culture_fit_notes = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Culture-fit notes",
     )
@@ -110,6 +113,7 @@ class SubmissionForm(forms.Form):
         for index, must_have in enumerate(must_haves):
             self.fields[f"evidence_{index}"] = forms.CharField(
                 required=False,
+                max_length=EVIDENCE_MAX_LENGTH,
                 label=must_have,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -152,6 +156,7 @@ class StageMoveForm(forms.Form):
     )
     reason = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed to reject or withdraw; the timeline keeps it.",
@@ -172,13 +177,17 @@ class StageMoveForm(forms.Form):
 
 class CultureNotesForm(forms.Form):
     culture_fit_notes = forms.CharField(
-        label="Revised culture-fit notes", widget=forms.Textarea(attrs={"rows": 5})
+        label="Revised culture-fit notes",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label="Your answer to the hiring manager", widget=forms.Textarea(attrs={"rows": 4})
+        label="Your answer to the hiring manager",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -198,6 +207,7 @@ class SkillsReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed to reject or ask for more information.",
     )
@@ -236,6 +246,7 @@ class CultureApprovalForm(forms.Form):
     decision = forms.ChoiceField(choices=CultureDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed to request changes: say what should change.",
     )
@@ -248,6 +259,7 @@ class InterviewFeedbackForm(forms.Form):
     )
     comment = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when the candidate does not go further.",
     )

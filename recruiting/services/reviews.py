@@ -10,6 +10,7 @@ from accounts.permissions import Action, require
 from activity.services import activity_record
 from lib import events
 from lib.exceptions import ApplicationError
+from lib.text import is_blank
 from recruiting.models import (
     CultureApproval,
     CultureDecision,
@@ -46,11 +47,11 @@ def skills_review_submit(
     _require_visible(actor, submission)
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": "Choose advance, reject or need info."})
-    if decision == ReviewDecision.REJECT and not comment.strip():
+    if decision == ReviewDecision.REJECT and is_blank(comment):
         raise ValidationError(
             {"comment": "Tell the recruiter why, so the next candidate fits better."}
         )
-    if decision == ReviewDecision.NEED_INFO and not comment.strip():
+    if decision == ReviewDecision.NEED_INFO and is_blank(comment):
         raise ValidationError({"comment": "Say what information you need."})
     terms = role_terms(submission.role)
     ratings = _clean_ratings(ratings or {}, terms.must_haves)
@@ -108,7 +109,7 @@ def culture_approval_submit(
     _require_visible(actor, submission)
     if decision not in CultureDecision.values:
         raise ValidationError({"decision": "Approve or request changes."})
-    if decision == CultureDecision.REQUEST_CHANGES and not comment.strip():
+    if decision == CultureDecision.REQUEST_CHANGES and is_blank(comment):
         raise ValidationError({"comment": "Say what should change in the notes."})
     with transaction.atomic(), events.batch():
         submission = _locked(submission)
@@ -167,9 +168,9 @@ def interview_feedback_submit(
     stage_names = [stage["name"] for stage in terms.interview_stages]
     if stage_names and stage_name not in stage_names:
         raise ValidationError({"stage_name": "Choose one of the agreed interview stages."})
-    if not stage_name.strip():
+    if is_blank(stage_name):
         raise ValidationError({"stage_name": "Name the interview stage."})
-    if outcome == InterviewOutcome.REJECT and not comment.strip():
+    if outcome == InterviewOutcome.REJECT and is_blank(comment):
         raise ValidationError({"comment": "Say why the candidate is not going further."})
     with transaction.atomic(), events.batch():
         submission = _locked(submission)

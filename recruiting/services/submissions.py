@@ -18,6 +18,7 @@ from activity.services import activity_record
 from lib import events
 from lib.exceptions import ApplicationError
 from lib.tenancy import require_same_organization
+from lib.text import EVIDENCE_MAX_LENGTH, is_blank, require_max_length
 from recruiting.models import (
     Candidate,
     CultureStatus,
@@ -61,7 +62,7 @@ def submission_create(
         raise ValidationError(
             {"candidate": f"{candidate} has not agreed to be represented for roles yet."}
         )
-    if not pitch.strip():
+    if is_blank(pitch):
         raise ValidationError({"pitch": "Say why this candidate fits the role."})
     if competing_offer_deadline is not None and competing_offer_deadline <= timezone.now():
         raise ValidationError({"competing_offer_deadline": "The deadline is already past."})
@@ -109,8 +110,9 @@ def _clean_skills_summary(entries: list[dict] | None, must_haves: list[str]) -> 
     for entry in entries or []:
         must_have = str(entry.get("must_have", "")).strip()
         evidence = str(entry.get("evidence", "")).strip()
-        if not must_have or not evidence:
+        if is_blank(must_have) or is_blank(evidence):
             continue
+        require_max_length("skills_summary", evidence, EVIDENCE_MAX_LENGTH)
         if must_haves and must_have not in must_haves:
             raise ValidationError(
                 {"skills_summary": f"“{must_have}” is not a must-have of this role."}
@@ -136,7 +138,7 @@ def submission_update(
     _require_visible(actor, submission)
     changed = []
     if pitch is not None:
-        if not pitch.strip():
+        if is_blank(pitch):
             raise ValidationError({"pitch": "Say why this candidate fits the role."})
         if pitch.strip() != submission.pitch:
             submission.pitch = pitch.strip()
@@ -178,7 +180,7 @@ def submission_move(
         raise stage_move_refusal(role=actor.role, submission=submission, to_stage=to_stage)
     if to_stage == Stage.LOST and lost_reason not in LostReason.values:
         raise ValidationError({"lost_reason": "Say why the candidate was lost."})
-    if to_stage in {Stage.REJECTED, Stage.WITHDRAWN} and not reason.strip():
+    if to_stage in {Stage.REJECTED, Stage.WITHDRAWN} and is_blank(reason):
         raise ValidationError({"reason": "Give a reason; the timeline keeps it."})
     with transaction.atomic(), events.batch():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -248,9 +250,9 @@ def submission_revise_culture_notes(
     """The recruiter rewrites the notes after HR asked for changes; HR reviews them again."""
     require(actor, Action.CREATE_SUBMISSION)
     _require_visible(actor, submission)
-    notes = culture_fit_notes.strip()
-    if not notes:
+    if is_blank(culture_fit_notes):
         raise ValidationError({"culture_fit_notes": "Write the culture-fit notes."})
+    notes = culture_fit_notes.strip()
     if submission.culture_status == CultureStatus.APPROVED:
         raise ApplicationError("HR already approved these notes; they can no longer change.")
     if not submission.is_open:
@@ -276,8 +278,9 @@ def submission_answer_info_request(
     _require_visible(actor, submission)
     if submission.stage != Stage.HM_REVIEW:
         raise ApplicationError("Only a submission in review can get more information.")
-    if not answer.strip():
+    if is_blank(answer):
         raise ValidationError({"answer": "Write the information the hiring manager asked for."})
+    require_max_length("answer", answer.strip())
     with transaction.atomic():
         activity_record(
             actor=actor,

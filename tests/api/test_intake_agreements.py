@@ -411,7 +411,9 @@ def test_hiring_manager_comments_on_a_proposal(api_for, organization, proposal, 
         assert AgreementComment.objects.filter(agreement=proposal).count() == 1
 
 
-@pytest.mark.parametrize("body", [{}, {"body": ""}, {"body": "   "}, {"body": "x" * 5001}])
+@pytest.mark.parametrize(
+    "body", [{}, {"body": ""}, {"body": "   "}, {"body": "\u200b"}, {"body": "x" * 10_001}]
+)
 def test_an_empty_or_overlong_comment_is_a_400_problem(api, organization, proposal, body):
     response = api.post(comments(proposal), body, format="json")
 
