@@ -58,4 +58,5 @@ urlpatterns = [
     # Client portal queues
     path("review-queue/", queues.hm_review_queue, name="hm-queue"),
     path("approvals/", queues.hr_approval_queue, name="hr-queue"),
+    path("approvals/decide/", queues.hr_bulk_decide, name="hr-queue-bulk"),
 ]
