@@ -23,7 +23,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -106,7 +106,7 @@ def role_board_column(request: HttpRequest, public_id, stage: str) -> HttpRespon
     role = get_role(request, public_id)
     membership = request.membership
     if stage not in Stage.values:
-        return HttpResponse("No such stage.", status=404)
+        raise Http404("No such stage.")
     page = selectors.role_pipeline_stage_page(role=role, stage=stage, after=request.GET.get(AFTER))
     context = {
         "cards": board_cards(membership, page.items),
@@ -126,7 +126,10 @@ def board_move(request: HttpRequest, public_id) -> HttpResponse:
     submission = get_submission(request, public_id)
     membership = request.membership
     if request.method == "GET":
-        context = {"submission": submission, "form": move_form(membership, submission)}
+        form = move_form(membership, submission)
+        # The menu opened from the keyboard continues in its first field (htmx focuses it).
+        form.fields["to_stage"].widget.attrs["autofocus"] = True
+        context = {"submission": submission, "form": form}
         return render(request, "recruiting/board_move_form.html", context)
     form = move_form(membership, submission, request.POST)
     refusal = _move(membership, submission, form) if form.is_valid() else None
@@ -165,6 +168,10 @@ def _move(membership: Membership, submission: Submission, form: StageMoveForm) -
     except ValidationError as error:
         add_service_errors(form, error)
         form.set_targets(stage_move_targets(role=membership.role, submission=submission))
+        # The card comes back with its menu open at the field that needs an answer.
+        field = next((name for name in form.errors if name in form.fields), None)
+        if field is not None:
+            form.fields[field].widget.attrs["autofocus"] = True
     except ApplicationError as error:
         return f"{submission.candidate} was not moved: {error_message(error)}"
     return None

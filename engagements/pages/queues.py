@@ -13,6 +13,9 @@ forms and links do full page loads):
 - Every minute the page asks whether anything arrived since it was rendered
   (`?since=`) and, if so, says how many, with a link to load them. It never
   replaces the cards on its own: the reader may be halfway through a comment.
+
+HR may also give one decision on several cards at once (`hr_bulk_decide`), each
+given through the same service as a card's, with a result for each.
 """
 
 from collections import defaultdict
