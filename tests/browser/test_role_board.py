@@ -3,10 +3,14 @@ and a phone (390×844), with axe-core finding nothing and the page never scrolli
 sideways: a card dragged to the next stage moves (no page load), one dragged where the
 stage machine refuses goes back with the service's message, one moved from its
 keyboard- and phone-friendly "Move" menu with the reason a withdrawal needs; HR
-approves two sets of culture-fit notes at once."""
+approves two sets of culture-fit notes at once; an admin resends two invitations, one
+of them mailed minutes ago and refused."""
+
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from lib.tenancy import organization_context
@@ -14,7 +18,13 @@ from recruiting import services
 from recruiting.models import Stage
 from tests.browser.conftest import PHONE, axe_violations, scrolls_sideways
 from tests.browser.test_engagement_journey import mark_page, same_page, sign_in
-from tests.factories import AgreementFactory, CandidateFactory, RoleFactory, SubmissionFactory
+from tests.factories import (
+    AgreementFactory,
+    CandidateFactory,
+    InvitationFactory,
+    RoleFactory,
+    SubmissionFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -166,4 +176,28 @@ def test_hr_approves_several_notes_at_once(
     page.reload()
     expect(page.get_by_text("No culture-fit notes are waiting for your approval.")).to_be_visible()
     _check(page, screenshots, f"bulk-approve-{size}-emptied")
+    assert browser_users.errors == [], browser_users.errors
+
+
+@pytest.mark.parametrize(("viewport", "size"), SIZES)
+def test_the_admin_resends_several_invitations(viewport, size, browser_users, screenshots, owner):
+    _verified(owner)
+    long_ago = timezone.now() - timedelta(days=2)
+    for email, sent in [("due@example.test", long_ago), ("fresh@example.test", timezone.now())]:
+        InvitationFactory(organization=owner.organization, email=email, email_sent_at=sent)
+    page = browser_users.new_page(viewport=viewport)
+    sign_in(page, owner.user.email, screenshots, f"resend-{size}-login")
+    page.goto("/settings/members/")
+    _check(page, screenshots, f"resend-{size}")
+
+    for email in ("due@example.test", "fresh@example.test"):
+        page.get_by_label(f"Tick {email}").check()
+    page.get_by_role("button", name="Resend the ticked invitations").click()
+
+    expect(page.get_by_text("Invitations sent again 1: due@example.test.")).to_be_visible()
+    expect(
+        page.get_by_text("Not sent again 1: The invitation to fresh@example.test")
+    ).to_be_visible()
+    screenshots.take(page, f"resend-{size}-done")
+    assert not scrolls_sideways(page)
     assert browser_users.errors == [], browser_users.errors
