@@ -64,8 +64,8 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def role_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The role's page, a bounded amount whatever its size, its pipeline as a board
-    (`board_column` below) or, with `?view=list`, as a list of the submissions that
-    can be moved several at a time (`list_view` below)."""
+    (`board_context` below) or, with `?view=list`, as a list of the submissions that
+    can be moved several at a time (`list_context` below)."""
     return render_role(request, get_role(request, public_id))
 
 
@@ -127,6 +127,17 @@ def render_role(
     return render(request, "recruiting/role_detail.html", context, status=status)
 
 
+@dataclass(frozen=True)
+class BoardColumn:
+    """A stage of the board: how many submissions are in it, its cards shown, and the
+    links to its others."""
+
+    stage: Stage
+    count: int
+    cards: list[BoardCard]
+    nav: PageNav
+
+
 def board_context(request: HttpRequest, role) -> dict:
     """The board: a column per stage with its count and first cards (or, for `stage`,
     the page after or before a cursor), each column's "show more"."""
@@ -143,12 +154,7 @@ def board_context(request: HttpRequest, role) -> dict:
         )
         for column in pipeline
     ]
-    return {
-        "columns": columns,
-        "submission_count": sum(column.count for column in columns),
-        # Phones list the empty stages on one line instead of a box each.
-        "empty_stages": [column.stage.label for column in columns if not column.count],
-    }
+    return {"columns": columns, "submission_count": sum(column.count for column in columns)}
 
 
 def list_context(request: HttpRequest, role, bulk_form: BulkStageMoveForm | None) -> dict:
@@ -172,14 +178,6 @@ def list_context(request: HttpRequest, role, bulk_form: BulkStageMoveForm | None
         "bulk_form": bulk_form or BulkStageMoveForm(ask_lost_reason=ask_lost_reason),
         "max_bulk": MAX_BULK_ITEMS,
     }
-
-
-@dataclass(frozen=True)
-class BoardColumn:
-    stage: Stage
-    count: int
-    cards: list[BoardCard]
-    nav: PageNav
 
 
 def _column_nav(role, column: PipelineStage, params) -> PageNav:
