@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
 from accounts.services import organization_create
+from lib.bulk import PublicIdsField
 from lib.forms import LongSelect, ObjectChoiceField
 
 PASSWORD_MAX_LENGTH = 1024
@@ -35,6 +36,12 @@ class InvitationForm(forms.Form):
         """`clients`: the organization's (`client_choices`), which the page lists anyway."""
         super().__init__(*args, **kwargs)
         self.fields["client"].set_objects(clients)
+
+
+class InvitationResendForm(forms.Form):
+    """The pending invitations ticked on the members page, to mail again."""
+
+    invitations = PublicIdsField(error_messages={"required": "Tick the invitations to resend."})
 
 
 class MembershipRoleForm(forms.Form):

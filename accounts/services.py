@@ -232,6 +232,33 @@ def invitations_resend_unsent(*, now=None) -> int:
     return resent
 
 
+# An invitation mailed this recently is not mailed again: a second click, or a bulk
+# resend straight after the first, would only fill the invitee's inbox.
+RESEND_INTERVAL = timedelta(minutes=5)
+
+
+def invitation_resend(*, actor: Membership, invitation: Invitation) -> Invitation:
+    """Mail the invitation again with the same link, valid for the full period again
+    from now; refused for one accepted or withdrawn, or mailed minutes ago."""
+    _require_admin(actor)
+    require_same_organization(actor, invitation)
+    if invitation.accepted_at is not None:
+        raise ApplicationError(f"The invitation to {invitation.email} was already accepted.")
+    if invitation.revoked_at is not None:
+        raise ApplicationError(f"The invitation to {invitation.email} was withdrawn.")
+    now = timezone.now()
+    if invitation.email_sent_at is not None and invitation.email_sent_at > now - RESEND_INTERVAL:
+        raise ApplicationError(
+            f"The invitation to {invitation.email} went out less than "
+            f"{RESEND_INTERVAL.seconds // 60} minutes ago."
+        )
+    with transaction.atomic():
+        invitation.expires_at = now + timedelta(days=settings.INVITATION_VALIDITY_DAYS)
+        invitation.save(update_fields=["expires_at", "updated_at"])
+        transaction.on_commit(lambda: _enqueue_invitation_email(invitation))
+    return invitation
+
+
 def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
     _require_admin(actor)
     require_same_organization(actor, invitation)

@@ -19,5 +19,10 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation-revoke",
     ),
+    path(
+        "settings/invitations/resend/",
+        views.invitations_resend,
+        name="invitations-resend",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]

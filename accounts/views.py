@@ -17,12 +17,14 @@ from accounts.access import (
 )
 from accounts.forms import (
     InvitationForm,
+    InvitationResendForm,
     MembershipRoleForm,
     NewUserInvitationForm,
     OrganizationForm,
 )
 from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from accounts.models import MembershipRole
+from lib.bulk import MAX_BULK_ITEMS, bulk_apply, report
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
 
@@ -66,6 +68,43 @@ def members(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("accounts:members")
+    return _render_members(request, actor, form=form, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def invitations_resend(request: HttpRequest) -> HttpResponse:
+    """Mail again the invitations ticked on the members page: each through
+    `invitation_resend` in its own transaction, with its own result, said in one
+    message for those sent and one for those refused, and why. A selection that is
+    empty or too long is a form error on the page (400)."""
+    actor = require_admin(request)
+    resend_form = InvitationResendForm(request.POST)
+    if not resend_form.is_valid():
+        form = InvitationForm(clients=list(selectors.client_choices()))
+        return _render_members(request, actor, form=form, resend_form=resend_form, status=400)
+    public_ids = resend_form.cleaned_data["invitations"]
+    chosen = selectors.invitations_chosen(
+        organization_id=actor.organization_id, public_ids=public_ids
+    )
+    outcome = bulk_apply(
+        chosen,
+        act=lambda invitation: services.invitation_resend(actor=actor, invitation=invitation),
+        label=lambda invitation: invitation.email,
+        missing=len(public_ids) - len(chosen),
+    )
+    report(request, outcome, done="Invitations sent again", not_done="Not sent again")
+    return redirect("accounts:members")
+
+
+def _render_members(
+    request: HttpRequest,
+    actor,
+    *,
+    form: InvitationForm,
+    resend_form: InvitationResendForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     page = Paginator(
         selectors.member_list(organization_id=actor.organization_id).select_related("client"),
         MEMBERS_PER_PAGE,
@@ -82,8 +121,9 @@ def members(request: HttpRequest) -> HttpResponse:
         "invitations": invitations[:INVITATIONS_SHOWN],
         "more_invitations": len(invitations) > INVITATIONS_SHOWN,
         "membership": actor,
+        "resend_form": resend_form or InvitationResendForm(),
+        "max_bulk": MAX_BULK_ITEMS,
     }
-    status = 400 if form.errors else 200
     return render(request, "accounts/members.html", context, status=status)
 
 

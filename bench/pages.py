@@ -70,6 +70,7 @@ AGENCY_PAGES = [
     ("roles (open)", "/roles/"),
     ("roles (all)", "/roles/?status=all"),
     ("role", "/roles/{role}/"),
+    ("role, list view", "/roles/{role}/?view=list"),
     ("new role form", "/clients/{client}/roles/new/"),
     ("role edit form", "/roles/{role}/edit/"),
     ("submit-candidate form", "/roles/{role}/submit/"),
@@ -121,6 +122,7 @@ HR_PAGES = [*CLIENT_PAGES[:1], ("approvals queue", "/approvals/"), *CLIENT_PAGES
 # The grown role, next to the smallest organization's role (`{role}` there).
 GROWN_PAGES = [
     ("recruiter", "role", "/roles/{grown_role}/"),
+    ("recruiter", "role, list view", "/roles/{grown_role}/?view=list"),
     ("recruiter", "submit-candidate form", "/roles/{grown_role}/submit/"),
     ("hiring manager", "role", "/roles/{grown_role}/"),
 ]

@@ -86,6 +86,8 @@ PIPELINE_STAGE_ORDERING = ("stage_changed_at", "id")
 PIPELINE_CARD_FIELDS = (
     "public_id",
     "stage",
+    # With the stage, what the stage machine asks to say which moves a card offers.
+    "culture_status",
     "stage_changed_at",
     "competing_offer_deadline",
     "candidate__full_name",
@@ -102,6 +104,8 @@ PIPELINE_ORDER = [
     Stage.WITHDRAWN,
     Stage.LOST,
 ]
+# The list view of a role's submissions shows this many rows a page.
+ROLE_SUBMISSIONS_PER_PAGE = 25
 
 
 def _scoped(queryset: QuerySet, membership: Membership, field: str = "client_id") -> QuerySet:
@@ -252,6 +256,36 @@ class PipelineStage:
     page: KeysetPage
 
 
+def role_stage_counts(*, role: Role) -> dict[str, int]:
+    """How many of the role's submissions are in each stage (a stage with none is
+    absent). One query, on the index of a role's submissions by stage."""
+    return dict(
+        Submission.objects.filter(role=role)
+        .order_by()
+        .values("stage")
+        .annotate(count=Count("pk"))
+        .values_list("stage", "count")
+    )
+
+
+def _pipeline_cards() -> QuerySet[Submission]:
+    return Submission.objects.select_related("candidate").only(*PIPELINE_CARD_FIELDS)
+
+
+def role_pipeline_stage_page(
+    *, role: Role, stage: str, after: str | None = None, before: str | None = None
+) -> KeysetPage:
+    """A page of the role's submissions in `stage`, those longest in it first, after or
+    before a cursor (the board's "show more" of one column). One query."""
+    return keyset_page(
+        _pipeline_cards().filter(role=role, stage=stage),
+        ordering=PIPELINE_STAGE_ORDERING,
+        size=PIPELINE_STAGE_SIZE,
+        after=after,
+        before=before,
+    )
+
+
 def role_pipeline(
     *,
     role: Role,
@@ -265,14 +299,8 @@ def role_pipeline(
     stage is paged): the counts by stage, read from the index of a role's
     submissions by stage, and the first rows of every stage, ranked in one pass
     over the role's submissions before any other table is joined."""
-    submissions = Submission.objects.filter(role=role)
-    counts = dict(
-        submissions.order_by()
-        .values("stage")
-        .annotate(count=Count("pk"))
-        .values_list("stage", "count")
-    )
-    ranked = submissions.annotate(
+    counts = role_stage_counts(role=role)
+    ranked = Submission.objects.filter(role=role).annotate(
         rank=Window(
             RowNumber(),
             partition_by=F("stage"),
@@ -280,26 +308,57 @@ def role_pipeline(
         )
     )
     first = ranked.filter(rank__lte=PIPELINE_STAGE_SIZE + 1).values("pk")
-    cards = Submission.objects.select_related("candidate").only(*PIPELINE_CARD_FIELDS)
     first_rows = defaultdict(list)
-    for submission in cards.filter(pk__in=first).order_by(*PIPELINE_STAGE_ORDERING):
+    for submission in _pipeline_cards().filter(pk__in=first).order_by(*PIPELINE_STAGE_ORDERING):
         first_rows[submission.stage].append(submission)
     columns = []
     for column in PIPELINE_ORDER:
         if column == stage and (after or before):
-            page = keyset_page(
-                cards.filter(role=role, stage=column),
-                ordering=PIPELINE_STAGE_ORDERING,
-                size=PIPELINE_STAGE_SIZE,
-                after=after,
-                before=before,
-            )
+            page = role_pipeline_stage_page(role=role, stage=column, after=after, before=before)
         else:
             page = keyset_first_page(
                 first_rows[column], ordering=PIPELINE_STAGE_ORDERING, size=PIPELINE_STAGE_SIZE
             )
         columns.append(PipelineStage(stage=Stage(column), count=counts.get(column, 0), page=page))
     return columns
+
+
+def role_submission_page(
+    *,
+    role: Role,
+    stage: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    """The list view of the role's submissions (of one stage, or all), those longest in
+    their stage first: a page of `ROLE_SUBMISSIONS_PER_PAGE` with their candidates.
+    One query, on the index of a role's submissions by stage."""
+    submissions = _pipeline_cards().filter(role=role)
+    if stage:
+        submissions = submissions.filter(stage=stage)
+    return keyset_page(
+        submissions,
+        ordering=PIPELINE_STAGE_ORDERING,
+        size=ROLE_SUBMISSIONS_PER_PAGE,
+        after=after,
+        before=before,
+    )
+
+
+def submissions_chosen(
+    *, membership: Membership, public_ids: list[uuid.UUID], role: Role | None = None
+) -> list[Submission]:
+    """The submissions among `public_ids` (those ticked for a bulk action) that the
+    member may see, of `role` if given, with their candidates and roles, in the order
+    given; the other ids are left out. One query."""
+    submissions = _scoped(Submission.objects.select_related("candidate", "role"), membership)
+    if role is not None:
+        submissions = submissions.filter(role=role)
+    found = {
+        submission.public_id: submission
+        for submission in submissions.filter(public_id__in=public_ids)
+    }
+    return [found[public_id] for public_id in public_ids if public_id in found]
 
 
 # --- Candidates -----------------------------------------------------------------------

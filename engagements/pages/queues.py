@@ -13,6 +13,9 @@ forms and links do full page loads):
 - Every minute the page asks whether anything arrived since it was rendered
   (`?since=`) and, if so, says how many, with a link to load them. It never
   replaces the cards on its own: the reader may be halfway through a comment.
+
+HR may also give one decision on several cards at once (`hr_bulk_decide`), each
+given through the same service as a card's, with a result for each.
 """
 
 from collections import defaultdict
@@ -23,21 +26,28 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Action
 from engagements import selectors
 from engagements.models import ClockKind, ResponseClock
+from lib.bulk import MAX_BULK_ITEMS, bulk_apply, report
 from lib.business_hours import business_hours_until
 from lib.pagination import AFTER, BEFORE, page_nav
+from recruiting import selectors as recruiting_selectors
+from recruiting import services
 from recruiting.access import require_action
-from recruiting.forms.submissions import CultureApprovalForm, SkillsReviewForm
-from recruiting.models import Client, Submission
+from recruiting.forms.submissions import (
+    BulkCultureApprovalForm,
+    CultureApprovalForm,
+    SkillsReviewForm,
+)
+from recruiting.models import Client, CultureDecision, Submission
 from recruiting.terms import Terms, role_terms
 
 # --- Shared presentation helpers ------------------------------------------------------
@@ -232,7 +242,13 @@ HR_QUEUE = Queue(
 )
 
 
-def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
+def _queue_page(
+    request: HttpRequest,
+    queue: Queue,
+    *,
+    bulk_form: BulkCultureApprovalForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     membership = require_action(request, queue.action)
     if request.htmx and "since" in request.GET:
         return _arrivals(request, queue, membership)
@@ -254,7 +270,9 @@ def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
         "queue_url": queue.url,
         "arrivals_url": f"{queue.url}?{urlencode({'since': now.isoformat()})}",
     }
-    return render(request, queue.page_template, context)
+    if queue is HR_QUEUE:
+        context |= {"bulk_form": bulk_form or BulkCultureApprovalForm(), "max_bulk": MAX_BULK_ITEMS}
+    return render(request, queue.page_template, context, status=status)
 
 
 def _arrivals(request: HttpRequest, queue: Queue, membership) -> HttpResponse:
@@ -344,3 +362,36 @@ def hr_approval_queue(request: HttpRequest) -> HttpResponse:
     overdue (one). The minute's poll is one count.
     """
     return _queue_page(request, HR_QUEUE)
+
+
+@login_required
+@require_POST
+def hr_bulk_decide(request: HttpRequest) -> HttpResponse:
+    """One decision on the sets of notes ticked in the queue: each given through
+    `culture_approval_submit` in its own transaction, with its own result, said in
+    one message for those decided and one for those refused, and why. A selection
+    that is empty or too long is a form error on the queue's page (400)."""
+    membership = require_action(request, Action.APPROVE_CULTURE_NOTES)
+    form = BulkCultureApprovalForm(request.POST)
+    if not form.is_valid():
+        return _queue_page(request, HR_QUEUE, bulk_form=form, status=400)
+    data = form.cleaned_data
+    chosen = recruiting_selectors.submissions_chosen(
+        membership=membership, public_ids=data["submissions"]
+    )
+    outcome = bulk_apply(
+        chosen,
+        act=lambda submission: services.culture_approval_submit(
+            actor=membership,
+            submission=submission,
+            decision=data["decision"],
+            comment=data["comment"],
+        ),
+        label=lambda submission: str(submission.candidate),
+        missing=len(data["submissions"]) - len(chosen),
+    )
+    if data["decision"] == CultureDecision.APPROVE:
+        report(request, outcome, done="Approved", not_done="Not approved")
+    else:
+        report(request, outcome, done="Changes requested on", not_done="No changes requested on")
+    return redirect(HR_QUEUE.url)

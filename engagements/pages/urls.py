@@ -8,16 +8,27 @@ They are named in the `recruiting` URL namespace with the recruiting app's own p
 
 from django.urls import path
 
-from engagements.pages import clients, queues, roles, submissions
+from engagements.pages import board, clients, queues, roles, submissions
 
 urlpatterns = [
     path("clients/", clients.client_list, name="client-list"),
     path("clients/<uuid:public_id>/", clients.client_detail, name="client-detail"),
     path("roles/", roles.role_list, name="role-list"),
     path("roles/<uuid:public_id>/", roles.role_detail, name="role-detail"),
+    path(
+        "roles/<uuid:public_id>/board/<str:stage>/",
+        board.role_board_column,
+        name="role-board-column",
+    ),
+    path(
+        "roles/<uuid:public_id>/submissions/move/",
+        roles.role_bulk_move,
+        name="role-bulk-move",
+    ),
     path("roles/<uuid:public_id>/submit/", submissions.submission_create, name="submission-create"),
     path("submissions/<uuid:public_id>/", submissions.submission_detail, name="submission-detail"),
     path("submissions/<uuid:public_id>/move/", submissions.submission_move, name="submission-move"),
+    path("submissions/<uuid:public_id>/board-move/", board.board_move, name="board-move"),
     path(
         "submissions/<uuid:public_id>/culture-notes/",
         submissions.submission_culture_notes,
@@ -47,4 +58,5 @@ urlpatterns = [
     # Client portal queues
     path("review-queue/", queues.hm_review_queue, name="hm-queue"),
     path("approvals/", queues.hr_approval_queue, name="hr-queue"),
+    path("approvals/decide/", queues.hr_bulk_decide, name="hr-queue-bulk"),
 ]

@@ -341,12 +341,11 @@ def test_role_page_words_hr_clocks_salary_and_the_pipeline_for_people(
     assert "culture-fit approval from HR," in content
     assert "the hr" not in content
     assert "70,000–90,000 EUR" in content
-    # Every stage is a column of the wrapping grid; empty ones are a dash, and phones
-    # get them on one line instead.
-    assert content.count('class="role-pipeline__stage role-pipeline__stage--empty"') == 7
-    assert "Nobody." not in content
-    assert "Empty: Hiring manager review, Interviewing, Offer, Hired," in content
-    assert 'class="role-pipeline" tabindex' not in content
+    # Every stage is a column of the wrapping board, an empty one saying so (and hiding
+    # the words once a card is dropped in); the board never scrolls sideways.
+    assert content.count('<section class="board__column"') == 8
+    assert content.count("Nobody in this stage.") == 8
+    assert 'class="board" tabindex' not in content
     assert '<span class="badge badge--warning">Competing offer</span>' in content
 
 
@@ -359,7 +358,7 @@ def test_a_new_role_leads_with_the_intake_meeting(client_for, organization, recr
     submit = f'<a class="button" href="/roles/{role.public_id}/submit/">Submit a candidate</a>'
     assert submit in header
     assert "No candidate submitted yet." in content
-    assert "role-pipeline__stage" not in content
+    assert "board__column" not in content
 
 
 def test_a_role_with_an_agreement_leads_with_submitting(client_for, recruiter, role):
@@ -490,7 +489,7 @@ def test_role_detail_query_count_stays_constant(
     with django_assert_max_num_queries(budget) as large:
         response = client.get(url)
     assert response.status_code == 200
-    assert response.content.decode().count('class="role-pipeline__card"') == 30
+    assert response.content.decode().count('class="board-card"') == 30
     assert response.content.decode().count('class="timeline__item"') == TIMELINE_PER_PAGE
     assert len(large.captured_queries) == len(small.captured_queries)
 
@@ -499,12 +498,14 @@ ROLE_DETAIL_QUERIES = 11
 
 
 def _cards(content: str) -> list[str]:
-    return re.findall(r'class="role-pipeline__card">\s*<a href="[^"]+">([^<]+)</a>', content)
+    return re.findall(
+        r'class="board-card"[^>]*>\s*<a class="board-card__name" href="[^"]+">([^<]+)</a>', content
+    )
 
 
 def _role_link(role, content: str, label: str) -> str:
     """The address of the link whose accessible name or text is `label`."""
-    found = re.search(rf'<a class="button"[^>]*href="([^"]+)">{re.escape(label)}</a>', content)
+    found = re.search(rf'<a class="button"[^>]*href="([^"]+)"[^>]*>{re.escape(label)}</a>', content)
     return f"/roles/{role.public_id}/" + html.unescape(found[1])
 
 
@@ -531,17 +532,17 @@ def test_each_stage_shows_ten_longest_waiting_first_and_pages_on_its_own(
     url = f"/roles/{role.public_id}/"
 
     first = client.get(url).content.decode()
-    second = client.get(_role_link(role, first, "More")).content.decode()
-    third = client.get(_role_link(role, second, "More")).content.decode()
+    second = client.get(_role_link(role, first, "Show more")).content.decode()
+    third = client.get(_role_link(role, second, "Show more")).content.decode()
     back = client.get(_role_link(role, second, "Earlier")).content.decode()
 
     names = [f"Waiting {number:02d}" for number in range(25)]
     assert _cards(first) == [*names[:10], "Offered"]
     assert (
-        '<h3 id="stage-hm_review">Hiring manager review <span class="badge badge--muted">25</span>'
-        in first
+        '<h3 id="stage-hm_review">Hiring manager review '
+        '<span class="badge badge--muted" id="board-count-hm_review">25</span>' in first
     )
-    assert "#stage-hm_review" in _role_link(role, first, "More")
+    assert "#stage-hm_review" in _role_link(role, first, "Show more")
     assert _cards(second) == [*names[10:20], "Offered"]
     assert _cards(third) == [*names[20:], "Offered"]
     assert _cards(back) == _cards(first)
@@ -597,7 +598,7 @@ def test_a_paged_stage_costs_one_query_more(
     for _ in range(12):
         SubmissionFactory(organization=organization, role=role, stage=Stage.SUBMITTED)
     client = client_for(recruiter)
-    more = _role_link(role, client.get(f"/roles/{role.public_id}/").content.decode(), "More")
+    more = _role_link(role, client.get(f"/roles/{role.public_id}/").content.decode(), "Show more")
 
     with django_assert_max_num_queries(ROLE_DETAIL_QUERIES + 1):
         response = client.get(more)

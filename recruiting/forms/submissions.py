@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lib.bulk import PublicIdsField
 from lib.text import EVIDENCE_MAX_LENGTH, TEXT_MAX_LENGTH
 from recruiting.models import (
     CultureDecision,
@@ -175,6 +176,18 @@ class StageMoveForm(forms.Form):
         ]
 
 
+class BulkStageMoveForm(StageMoveForm):
+    """The same move for the submissions ticked in a role's list; any stage may be
+    asked for, the service judges each submission."""
+
+    submissions = PublicIdsField(error_messages={"required": "Tick the submissions to move."})
+
+    def __init__(self, *args, ask_lost_reason: bool = True, **kwargs) -> None:
+        super().__init__(
+            *args, targets=list(Stage.values), ask_lost_reason=ask_lost_reason, **kwargs
+        )
+
+
 class CultureNotesForm(forms.Form):
     culture_fit_notes = forms.CharField(
         label="Revised culture-fit notes",
@@ -250,6 +263,15 @@ class CultureApprovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed to request changes: say what should change.",
     )
+
+
+class BulkCultureApprovalForm(CultureApprovalForm):
+    """One decision for the sets of notes ticked in HR's queue, given on each in turn."""
+
+    submissions = PublicIdsField(error_messages={"required": "Tick the notes to decide on."})
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id="id_bulk_%s", **kwargs)
 
 
 class InterviewFeedbackForm(forms.Form):
