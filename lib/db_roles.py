@@ -93,10 +93,12 @@ def application_role_grant(
 
 
 def _create_role(cursor, identifier: sql.Identifier, password: str | None) -> None:
-    statement = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+    statement = sql.SQL(
+        "CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+    ).format(identifier)
     if password:
-        statement = statement + sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+        statement = sql.SQL("{} PASSWORD {}").format(statement, sql.Literal(password))
     # Another process (a parallel test worker) may create it between our check
     # and our CREATE; the role is the same either way.
     with suppress(errors.DuplicateObject):
-        cursor.execute(statement.format(identifier))
+        cursor.execute(statement)
