@@ -1,4 +1,4 @@
-"""Backups with pg_dump's custom format, and their restore into a new database.
+"""Backups with pg_dump's custom format, and their restore into a new or empty database.
 
 A dump holds one database: its tables, rows, row-level security (enabled, forced,
 every policy), functions with their owner and SECURITY DEFINER, and the grants
@@ -6,9 +6,9 @@ on them. It does not hold roles, which belong to the server. A restore therefore
 creates the application role first, when the server has none of that name, so the
 dump's grants to it apply; the owner role the dump names must exist, and is the
 role of DATABASE_URL when the dump was made here. The restore runs in one
-transaction and stops at the first error, so it either lands whole or leaves no
-database behind. It then grants the application role the new database itself
-(CONNECT), as `migrate` does.
+transaction and stops at the first error, so it either lands whole or leaves
+nothing behind (no database it created, an empty one it was given). It then grants
+the application role the database itself (CONNECT), as `migrate` does.
 """
 
 import os
@@ -19,6 +19,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import psycopg2
 from django.conf import settings
 from django.db import connections
 from psycopg2 import sql
@@ -52,7 +53,7 @@ def backup(path: Path, *, alias: str = "default") -> Path:
 
 
 def restore(path: Path, database: str, *, alias: str = "default") -> dict[str, int]:
-    """Restore the dump at `path` into `database`, which must not exist yet.
+    """Restore the dump at `path` into `database`: a new one, or an existing empty one.
 
     Returns what the new database holds of row-level security: tables that force
     it and their policies.
@@ -65,12 +66,18 @@ def restore(path: Path, database: str, *, alias: str = "default") -> dict[str, i
     with owner_connection(alias) as connection, connection.cursor() as cursor:
         raw = cursor.cursor
         raw.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-        if raw.fetchone() is not None:
-            raise BackupError(
-                f"The database {database!r} exists; a restore goes into a new database."
-            )
+        created = raw.fetchone() is None
         application_role_ensure(connection, role=role, password=password)
-        raw.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        if created:
+            try:
+                raw.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+            except psycopg2.Error as error:
+                raise BackupError(
+                    f"Could not create {database!r} ({error.pgerror or error}); the owner "
+                    "needs CREATEDB, or a DBA creates the empty database for it first."
+                ) from error
+    if not created:
+        _refuse_unless_empty(database, alias=alias)
     try:
         _run(
             [
@@ -84,7 +91,8 @@ def restore(path: Path, database: str, *, alias: str = "default") -> dict[str, i
             database,
         )
     except BackupError:
-        drop_database(database, alias=alias)
+        if created:
+            drop_database(database, alias=alias)
         raise
     with owner_connection(alias, database=database) as connection:
         application_role_grant(connection, role=role, password=password)
@@ -97,6 +105,20 @@ def restore(path: Path, database: str, *, alias: str = "default") -> dict[str, i
             )
             tables, policies = raw.fetchone()
     return {"tables_with_forced_row_level_security": tables, "policies": policies}
+
+
+def _refuse_unless_empty(database: str, *, alias: str) -> None:
+    """An existing database is restored into only while it holds nothing."""
+    with owner_connection(alias, database=database) as connection, connection.cursor() as cursor:
+        cursor.cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+        )
+        (objects,) = cursor.cursor.fetchone()
+    if objects:
+        raise BackupError(
+            f"The database {database!r} holds data; a restore goes into a new or empty "
+            "database, never over one in use."
+        )
 
 
 def drop_database(database: str, *, alias: str = "default") -> None:

@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from accounts.models import Organization
 from lib.backups import drop_database
+from lib.db_roles import owner_connection
 from lib.tenancy import organization_context
 from recruiting.models import Client
 from tests.factories import (
@@ -93,12 +94,29 @@ def test_a_restored_dump_keeps_every_organization_to_its_own_rows(tmp_path, rest
                 cursor.execute("DELETE FROM django_migrations")
 
 
-def test_a_restore_never_writes_over_an_existing_database(tmp_path):
+def test_a_restore_never_writes_over_a_database_that_holds_data(tmp_path):
     dump = tmp_path / "rapport.dump"
     call_command("backup_database", output=dump)
 
-    with pytest.raises(CommandError, match="exists"):
+    with pytest.raises(CommandError, match="holds data"):
         call_command("restore_database", dump, database=connection.settings_dict["NAME"])
+
+
+def test_a_restore_goes_into_an_empty_database_a_dba_created(tmp_path, restored_database):
+    northwind = _agency("Northwind Talent")
+    dump = tmp_path / "rapport.dump"
+    call_command("backup_database", output=dump)
+    with owner_connection() as owner, owner.cursor() as cursor:
+        cursor.cursor.execute(f'CREATE DATABASE "{restored_database}"')
+
+    call_command("restore_database", dump, database=restored_database)
+
+    with application_connected_to(restored_database), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM recruiting_submission")
+        assert cursor.fetchone() == (0,)  # no context: row-level security still applies
+        with organization_context(northwind.id):
+            cursor.execute("SELECT organization_id FROM recruiting_submission")
+            assert cursor.fetchall() == [(northwind.id,)]
 
 
 def test_a_file_that_is_not_a_dump_is_refused(tmp_path, restored_database):

@@ -10,15 +10,15 @@ from lib.db_roles import application_credentials
 
 class Command(BaseCommand):
     help = (
-        "Restore a custom-format dump into a new database of the same server, with its "
-        "row-level security, functions and grants; create the application role first "
-        "when the server has none. The database must not exist."
+        "Restore a custom-format dump into a new (or empty) database of the same server, "
+        "with its row-level security, functions and grants; create the application role "
+        "first when the server has none. A database that holds data is refused."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("dump", type=Path, help="a file written by backup_database")
         parser.add_argument(
-            "--database", required=True, help="the name of the new database to restore into"
+            "--database", required=True, help="the new or empty database to restore into"
         )
 
     def handle(self, *args, **options):
