@@ -6,12 +6,15 @@ INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 # e.g. BENCH_ARGS=--write to record the figures in docs/performance.md
 BENCH_ARGS ?=
+# make backup [BACKUP_FILE=path]; make restore BACKUP_FILE=path RESTORE_DATABASE=name
+BACKUP_FILE ?=
+RESTORE_DATABASE ?=
 
 # Variables that make the production settings check meaningful without secrets.
 DEPLOY_CHECK_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-django ALLOWED_HOSTS=rapport.example.com
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-calendar smoke lint format migrate bench bench-nudges bench-api bench-metrics bench-pages bench-load check-deploy clean
+.PHONY: help install run test test-calendar smoke lint format migrate bench bench-nudges bench-api bench-metrics bench-pages bench-load check-deploy backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -64,6 +67,12 @@ bench-pages: $(INSTALLED) ## Seed the scale data set, then time every page, larg
 
 bench-load: $(INSTALLED) ## Seed the scale data set, then load gunicorn (production settings) over HTTP
 	$(PY) scripts/with_database.py $(PY) -m bench.load $(BENCH_ARGS)
+
+backup: $(INSTALLED) ## Dump the database (pg_dump custom format) to .data/backups/, or BACKUP_FILE
+	$(PY) scripts/with_database.py $(PY) manage.py backup_database $(if $(BACKUP_FILE),--output $(BACKUP_FILE))
+
+restore: $(INSTALLED) ## Restore BACKUP_FILE into the new database RESTORE_DATABASE, roles, grants and RLS kept
+	$(PY) scripts/with_database.py $(PY) manage.py restore_database $(BACKUP_FILE) --database $(RESTORE_DATABASE)
 
 check-deploy: $(INSTALLED) ## Django's deployment checks under production settings
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING

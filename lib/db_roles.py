@@ -24,14 +24,24 @@ class UnsafeApplicationRole(RuntimeError):
 
 
 @contextmanager
-def owner_connection(alias: str = "default") -> Iterator[BaseDatabaseWrapper]:
-    """Reconnect `alias` as the owner role (DATABASE_URL) for the block, then switch back."""
+def owner_connection(
+    alias: str = "default", *, database: str | None = None
+) -> Iterator[BaseDatabaseWrapper]:
+    """Reconnect `alias` as the owner role (DATABASE_URL) for the block, then switch back.
+
+    With `database`, the block works on that database of the same server instead.
+    """
     connection = connections[alias]
-    saved = {key: connection.settings_dict.get(key) for key in CREDENTIAL_KEYS}
+    # NAME is put back only when the block changed it: the test suite's set-up renames
+    # the database inside this block, and that name must stay.
+    keys = (*CREDENTIAL_KEYS, "NAME") if database is not None else CREDENTIAL_KEYS
+    saved = {key: connection.settings_dict.get(key) for key in keys}
     connection.close()
     connection.settings_dict.update(
         {key: settings.DATABASE_OWNER.get(key, "") for key in CREDENTIAL_KEYS}
     )
+    if database is not None:
+        connection.settings_dict["NAME"] = database
     try:
         yield connection
     finally:
@@ -54,17 +64,9 @@ def application_role_grant(
     """
     privileges = TABLE_PRIVILEGES + list(getattr(settings, "APP_DATABASE_EXTRA_PRIVILEGES", []))
     identifier = sql.Identifier(role)
+    application_role_ensure(connection, role=role, password=password)
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        raw.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [role])
-        found = raw.fetchone()
-        if found is None:
-            _create_role(raw, identifier, password)
-        elif any(found):
-            raise UnsafeApplicationRole(
-                f"The application role {role!r} is a superuser or has BYPASSRLS; "
-                "row-level security would not apply to it. Use a plain role."
-            )
         raw.execute(
             sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
                 sql.Identifier(connection.settings_dict["NAME"]), identifier
@@ -92,11 +94,34 @@ def application_role_grant(
         )
 
 
+def application_role_ensure(
+    connection: BaseDatabaseWrapper, *, role: str, password: str | None
+) -> None:
+    """Create the application role if the server has none of that name; refuse an unsafe one.
+
+    Roles belong to the server, not to a database: a restore needs the role before
+    the grants of the dump can name it.
+    """
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [role])
+        found = raw.fetchone()
+        if found is None:
+            _create_role(raw, sql.Identifier(role), password)
+        elif any(found):
+            raise UnsafeApplicationRole(
+                f"The application role {role!r} is a superuser or has BYPASSRLS; "
+                "row-level security would not apply to it. Use a plain role."
+            )
+
+
 def _create_role(cursor, identifier: sql.Identifier, password: str | None) -> None:
-    statement = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+    statement = sql.SQL(
+        "CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+    ).format(identifier)
     if password:
-        statement = statement + sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+        statement = sql.SQL("{} PASSWORD {}").format(statement, sql.Literal(password))
     # Another process (a parallel test worker) may create it between our check
     # and our CREATE; the role is the same either way.
     with suppress(errors.DuplicateObject):
-        cursor.execute(statement.format(identifier))
+        cursor.execute(statement)

@@ -172,6 +172,15 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "change_password": "5/m/user",
 }
+# The address those per-IP limits count is the connection's (REMOTE_ADDR) unless
+# the operator says which proxies to trust. Behind a reverse proxy every request
+# comes from the proxy, so one client's failures would lock everyone out: set
+# TRUSTED_PROXY_COUNT to the number of proxies of yours that append to
+# X-Forwarded-For (the client is the entry that many from the right), or
+# TRUSTED_CLIENT_IP_HEADER to a header your proxy sets and overwrites (X-Real-IP).
+# Off by default: a header the client wrote itself is never believed.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rapport"
 
