@@ -194,6 +194,36 @@ def test_the_phone_menu_opens_navigates_and_closes(browser_users, recruiter, scr
     assert browser_users.errors == []
 
 
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("reader", ["owner", "hiring_manager"])
+def test_the_header_has_room_for_a_search_field_after_the_brand(
+    request, browser_users, reader, size
+):
+    """A search field of 16 to 24rem put after the brand (where the global search goes)
+    keeps the desktop's header on one row and the phone's within its height."""
+    page = signed_in(browser_users, request.getfixturevalue(reader), SIZES[size])
+    page.goto("/")
+    page.evaluate(
+        """() => {
+          const field = document.createElement("input");
+          field.type = "search";
+          field.setAttribute("aria-label", "Search");
+          field.style.flex = "1 1 16rem";
+          field.style.maxWidth = "24rem";
+          field.style.minWidth = "0";
+          document.querySelector(".site-header .brand").after(field);
+        }"""
+    )
+    field = page.get_by_role("searchbox", name="Search")
+    if size == "desktop":
+        assert header_rows(page) == 1
+        assert field.bounding_box()["width"] >= 256  # 16rem
+    else:
+        assert header_height(page) <= PHONE_HEADER_MAX_PX
+        assert field.bounding_box()["width"] >= 120
+    assert not scrolls_sideways(page)
+
+
 def test_without_javascript_the_phone_shows_the_navigation_unfolded(
     browser_users, recruiter, screenshots
 ):
