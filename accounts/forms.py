@@ -70,8 +70,16 @@ class MembershipRoleForm(forms.Form):
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
+    name = forms.CharField(max_length=120, help_text="Shown to your team and your clients.")
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=TIMEZONE_CHOICES,
+        widget=LongSelect,
+        help_text=(
+            "The agency's daily digests go out in the morning of this time zone. Response "
+            "times and nudges follow each client's own business hours, set on the client's page."
+        ),
+    )
 
     def clean_timezone(self) -> str:
         value = self.cleaned_data["timezone"]

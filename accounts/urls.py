@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("organizations/switch/", views.organization_switch, name="switch-organization"),
+    path("settings/", views.settings_index, name="settings"),
     path("settings/organization/", views.organization_settings, name="organization-settings"),
     path("settings/members/", views.members, name="members"),
     path("settings/members/<uuid:public_id>/role/", views.membership_role, name="membership-role"),

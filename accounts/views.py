@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.access import (
@@ -194,6 +194,15 @@ def invitation_revoke(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
     return redirect("accounts:members")
+
+
+@login_required
+@require_GET
+def settings_index(request: HttpRequest) -> HttpResponse:
+    """Settings, the admins' area, opens on the organization's page; the other settings
+    pages (members, nudges, API keys, webhooks) are a tab away."""
+    require_admin(request)
+    return redirect("accounts:organization-settings")
 
 
 @login_required

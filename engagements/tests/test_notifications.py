@@ -124,14 +124,14 @@ def test_the_header_shows_the_unread_count_on_every_page(client_for, hiring_mana
     client = client_for(hiring_manager)
     for page in ("/", LIST, "/roles/"):
         content = client.get(page).content.decode()
-        assert 'Notifications <span class="badge">2</span>' in content
+        assert 'Notifications</span> <span class="badge badge--count">2</span>' in content
 
 
 def test_the_header_shows_no_badge_when_all_is_read(client_for, hiring_manager):
     _notify(hiring_manager, "Read already", read=True)
     content = client_for(hiring_manager).get("/").content.decode()
-    assert ">Notifications</a>" in content
-    assert 'Notifications <span class="badge">' not in content
+    assert '<span class="notifications-link__label">Notifications</span>' in content
+    assert "badge--count" not in content
 
 
 def test_the_header_count_stops_at_99_plus(client_for, hiring_manager):
@@ -145,7 +145,7 @@ def test_the_header_count_stops_at_99_plus(client_for, hiring_manager):
             for number in range(120)
         )
     content = client_for(hiring_manager).get("/").content.decode()
-    assert 'Notifications <span class="badge">99+</span>' in content
+    assert 'Notifications</span> <span class="badge badge--count">99+</span>' in content
 
 
 def test_the_count_is_mine_only(client_for, hiring_manager, hr, outsider, mine):

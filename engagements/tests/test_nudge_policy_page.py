@@ -89,9 +89,9 @@ def test_signed_out_visitors_are_sent_to_log_in(client, db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_nav_links_admins_to_it(client_for, admin, recruiter):
-    assert 'href="/settings/nudges/"' in client_for(admin).get("/").content.decode()
-    assert 'href="/settings/nudges/"' not in client_for(recruiter).get("/").content.decode()
+def test_the_settings_tabs_link_to_it(client_for, admin):
+    page = client_for(admin).get("/settings/organization/").content.decode()
+    assert 'href="/settings/nudges/"' in page
 
 
 # --- The default ladder ----------------------------------------------------------

@@ -78,4 +78,90 @@
       "Not sent: the server could not be reached. Check your connection and try again."
     );
   });
+
+  // The phone menu: the button folds and unfolds the navigation it controls
+  // (the stylesheet hides it while aria-expanded is "false"). Listening on the
+  // document needs no set-up once the page has loaded.
+  function setMenu(toggle, open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("click", function (event) {
+    const toggle = event.target.closest(".menu-toggle");
+    if (toggle !== null) {
+      setMenu(toggle, toggle.getAttribute("aria-expanded") !== "true");
+    }
+    // A click outside the open user menu closes it, as any menu would.
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  });
+
+  // Escape closes the user menu, then the phone menu, and gives the focus back
+  // to what opened it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    const menu = document.querySelector("details.user-menu[open]");
+    if (menu !== null) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+      return;
+    }
+    const toggle = document.querySelector(".menu-toggle[aria-expanded='true']");
+    if (
+      toggle !== null &&
+      document.getElementById(toggle.getAttribute("aria-controls")).contains(document.activeElement)
+    ) {
+      setMenu(toggle, false);
+      toggle.focus();
+    }
+  });
+
+  // A secret shown once (an API key, a webhook's signing secret) gets a button
+  // that copies it. The button is in the page hidden, and shown here, where the
+  // clipboard can be reached; the secret stays selectable in one go without it.
+  function copied(button, text) {
+    const status = document.getElementById(button.getAttribute("data-copy-status"));
+    if (status !== null) {
+      status.textContent = text;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (navigator.clipboard === undefined) {
+      return;
+    }
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-copy]");
+    if (button === null) {
+      return;
+    }
+    const source = document.getElementById(button.getAttribute("data-copy"));
+    navigator.clipboard.writeText(source.textContent.trim()).then(
+      function () {
+        copied(button, "Copied to the clipboard.");
+      },
+      function () {
+        copied(button, "Not copied: select the text and copy it yourself.");
+      }
+    );
+  });
+
+  // Destructive forms (remove, revoke, withdraw) ask first: data-confirm holds
+  // the question. Without JavaScript they post at once, as any form does.
+  document.addEventListener("submit", function (event) {
+    const question = event.target.getAttribute("data-confirm");
+    if (question !== null && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
 })();

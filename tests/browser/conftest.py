@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # Where screenshots go: <repository>/test-artifacts/browser/ (the folder is git-ignored).
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"

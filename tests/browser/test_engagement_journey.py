@@ -92,7 +92,19 @@ def field(page: Page, label: str) -> Locator:
 
 
 def main_nav(page: Page) -> Locator:
+    """The main navigation, unfolded first where it is folded behind the phone's Menu button."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
     return page.get_by_role("navigation", name="Main")
+
+
+def user_menu(page: Page) -> Locator:
+    """The user menu (the account pages, Settings, Log out), opened."""
+    menu = main_nav(page).locator("details.user-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return menu
 
 
 def queue_card(page: Page, candidate: str) -> Locator:
@@ -117,7 +129,7 @@ def sign_in(page: Page, email: str, shots, name: str) -> None:
     field(page, "Password").fill(DEFAULT_PASSWORD)
     shots.take(page, name)
     page.get_by_role("button", name="Sign In", exact=True).click()
-    expect(main_nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.locator("details.user-menu")).to_be_attached()
     shots.take(page, name.replace("login", "home"))
 
 

@@ -10,12 +10,16 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.test_engagement_journey import field, main_nav, sign_in
+from tests.browser.test_engagement_journey import field, sign_in, user_menu
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
 OWNER_EMAIL = "olivia.owner@northwind.test"
+
+
+def settings_tabs(page):
+    return page.get_by_role("navigation", name="Settings")
 
 
 @pytest.fixture
@@ -31,7 +35,8 @@ def test_owner_sets_up_an_integration(browser_users, screenshots, owner_account,
     sign_in(page, OWNER_EMAIL, screenshots, "integration-login")
 
     # An API key, shown once and working at once.
-    main_nav(page).get_by_role("link", name="API keys").click()
+    user_menu(page).get_by_role("link", name="Settings").click()
+    settings_tabs(page).get_by_role("link", name="API keys").click()
     field(page, "Name").fill("Greenhouse sync")
     page.get_by_label("Write").check()
     page.get_by_role("button", name="Create key").click()
@@ -43,12 +48,12 @@ def test_owner_sets_up_an_integration(browser_users, screenshots, owner_account,
     me = api.get(f"{live_server.url}/api/v1/me/", timeout=10)
     assert me.status_code == 200
     assert me.json()["api_key"]["scopes"] == ["read", "write"]
-    main_nav(page).get_by_role("link", name="API keys").click()  # the key is not stored
+    settings_tabs(page).get_by_role("link", name="API keys").click()  # the key is not stored
     expect(page.get_by_test_id("new-api-key")).to_have_count(0)
-    expect(page.get_by_role("cell", name="Greenhouse sync")).to_be_visible()
+    expect(page.get_by_role("cell", name="Greenhouse sync", exact=True)).to_be_visible()
 
     # A webhook endpoint: a private address is refused, a public one gets its secret once.
-    main_nav(page).get_by_role("link", name="Webhooks").click()
+    settings_tabs(page).get_by_role("link", name="Webhooks").click()
     field(page, "URL").fill("http://10.0.0.5/hooks")
     page.get_by_role("checkbox", name=re.compile(r"submission\.created:")).check()
     page.get_by_role("button", name="Add endpoint").click()
@@ -72,6 +77,7 @@ def test_owner_sets_up_an_integration(browser_users, screenshots, owner_account,
     # Revoked on a phone: the key stops working at once.
     phone = browser_users.new_page(viewport=PHONE, storage_state=page.context.storage_state())
     phone.goto("/settings/api-keys/")
+    phone.once("dialog", lambda dialog: dialog.accept())  # "Revoke the key …?"
     phone.get_by_role("button", name="Revoke").click()
     expect(phone.get_by_text("no longer works")).to_be_visible()
     screenshots.take(phone, "api-key-revoked-phone")
