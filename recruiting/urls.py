@@ -6,9 +6,12 @@ engagements/pages/urls.py (config/urls.py joins them).
 
 from django.urls import path
 
-from recruiting.views import candidates, clients, roles
+from recruiting.views import candidates, clients, roles, search
 
 urlpatterns = [
+    # The search in the header
+    path("search/", search.search_results, name="search"),
+    path("search/preview/", search.search_preview, name="search-preview"),
     # Clients and contacts
     path("clients/new/", clients.client_create, name="client-create"),
     path("clients/<uuid:public_id>/edit/", clients.client_edit, name="client-edit"),
