@@ -5,10 +5,11 @@ contacts, their client, and the candidates submitted to it).
 A record matches when each word typed begins one of its words (full-text search) or
 when the text typed, from three characters on, is part of its text (trigrams); a
 candidate also when it is one of their tags. The matches of each kind are listed by
-name, at most a bounded number of them. One query finds them all, through
-`rapport_search` (recruiting/migrations/0009_search_and_sorting.py), which reads the
-indexes that row-level security keeps the application role's own conditions from
-using; one more per kind reads the rows shown.
+name, among a bounded number of them read in no order (`search_matches`). One
+query finds them all, through `rapport_search`
+(recruiting/migrations/0009_search_and_sorting.py), which reads the indexes that
+row-level security keeps the application role's own conditions from using; one more
+per kind reads the rows shown.
 """
 
 import re
@@ -39,7 +40,8 @@ MAX_LENGTH = 100
 MAX_WORDS = 8
 # The header's list shows this many of each kind, and says whether more match.
 PREVIEW_SIZE = 5
-# The results page lists at most this many of each kind, by name, a page at a time.
+# The search reads at most one more than this many matches of each kind, and the
+# results page lists them by name, a page at a time ("more than 500" beyond).
 RESULTS_CAP = 500
 RESULTS_PER_PAGE = 25
 
@@ -52,23 +54,45 @@ def search_words(query: str) -> str:
     return " & ".join(f"'{word}':*" for word in _WORD.findall(query)[:MAX_WORDS])
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The ids of the first matches of a kind by name, and how many were found, up to
+    the pool searched (one more than RESULTS_CAP)."""
+
+    ids: list[int]
+    found: int
+
+
 def search_matches(
     *, membership: Membership, query: str, kinds: tuple[str, ...] = tuple(KINDS), max_rows: int
-) -> dict[str, list[int]]:
-    """The ids of the first `max_rows` matches of each kind, by name: one query. None
-    for a text shorter than MIN_LENGTH."""
+) -> dict[str, Matches]:
+    """The first `max_rows` matches of each kind by name, among the first
+    RESULTS_CAP + 1 found, in no order, through the text indexes: a common text (a
+    surname shared by a thousand candidates) costs as little as a rare one, and the
+    matches listed are then some of those that match, by name; "more than
+    RESULTS_CAP" says so. One query; none for a text shorter than MIN_LENGTH."""
     query = query.strip()
+    found: dict[str, Matches] = {kind: Matches(ids=[], found=0) for kind in kinds}
     if len(query) < MIN_LENGTH:
-        return {kind: [] for kind in kinds}
+        return found
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT kind, id FROM rapport_search(%s, %s, %s, %s, %s) ORDER BY kind, place",
-            [list(kinds), search_words(query), query, client_scope(membership), max_rows],
+            "SELECT kind, id, found FROM rapport_search(%s, %s, %s, %s, %s, %s) "
+            "ORDER BY kind, place",
+            [
+                list(kinds),
+                search_words(query),
+                query,
+                client_scope(membership),
+                max_rows,
+                RESULTS_CAP + 1,
+            ],
         )
-        found = defaultdict(list)
-        for kind, pk in cursor.fetchall():
-            found[kind].append(pk)
-    return {kind: found[kind] for kind in kinds}
+        ids = defaultdict(list)
+        for kind, pk, count in cursor.fetchall():
+            ids[kind].append(pk)
+            found[kind] = Matches(ids=ids[kind], found=count)
+    return found
 
 
 # Where each kind keeps the client a hiring manager's or HR's results are confined to.
@@ -110,16 +134,16 @@ class SearchGroup:
 def search_preview(*, membership: Membership, query: str) -> list[SearchGroup]:
     """The first PREVIEW_SIZE matches of each kind that has any, for the header's list.
     At most five queries: the search, and the rows of each kind found."""
-    found = search_matches(membership=membership, query=query, max_rows=PREVIEW_SIZE + 1)
+    found = search_matches(membership=membership, query=query, max_rows=PREVIEW_SIZE)
     return [
         SearchGroup(
             kind=kind,
             label=KINDS[kind],
-            items=_rows(kind, membership, ids[:PREVIEW_SIZE]),
-            more=len(ids) > PREVIEW_SIZE,
+            items=_rows(kind, membership, matches.ids),
+            more=matches.found > PREVIEW_SIZE,
         )
-        for kind, ids in found.items()
-        if ids
+        for kind, matches in found.items()
+        if matches.ids
     ]
 
 
@@ -139,11 +163,13 @@ def search_results(
 ) -> SearchResults:
     """A page of the matches of `kind` (by default the first kind with any), and the
     capped counts of every kind. Two queries: the search, and the page's rows."""
-    found = search_matches(membership=membership, query=query, max_rows=RESULTS_CAP + 1)
-    counts = {name: CappedCount(value=len(ids), cap=RESULTS_CAP) for name, ids in found.items()}
+    found = search_matches(membership=membership, query=query, max_rows=RESULTS_CAP)
+    counts = {
+        name: CappedCount(value=matches.found, cap=RESULTS_CAP) for name, matches in found.items()
+    }
     if kind not in KINDS:
-        kind = next((name for name, ids in found.items() if ids), next(iter(KINDS)))
-    shown = Paginator(found[kind][:RESULTS_CAP], RESULTS_PER_PAGE).get_page(page)
+        kind = next((name for name, matches in found.items() if matches.ids), next(iter(KINDS)))
+    shown = Paginator(found[kind].ids, RESULTS_PER_PAGE).get_page(page)
     return SearchResults(
         counts=counts, kind=kind, page=shown, items=_rows(kind, membership, list(shown))
     )
