@@ -6,7 +6,7 @@ engagements/pages/urls.py (config/urls.py joins them).
 
 from django.urls import path
 
-from recruiting.views import candidates, clients, roles, search
+from recruiting.views import candidates, clients, roles, search, submissions
 
 urlpatterns = [
     # The search in the header
@@ -22,6 +22,8 @@ urlpatterns = [
     path("clients/<uuid:public_id>/roles/new/", roles.role_create, name="role-create"),
     path("roles/<uuid:public_id>/edit/", roles.role_edit, name="role-edit"),
     path("roles/<uuid:public_id>/status/", roles.role_status, name="role-status"),
+    # Submissions
+    path("submissions/", submissions.submission_list, name="submission-list"),
     # Candidates
     path("candidates/", candidates.candidate_list, name="candidate-list"),
     path("candidates/new/", candidates.candidate_create, name="candidate-create"),
