@@ -48,7 +48,7 @@ class ListSort:
     def __init__(self, columns: Sequence[SortColumn], default: str) -> None:
         self.columns = {column.key: column for column in columns}
         self.default = default
-        if default.lstrip("-") not in self.columns:
+        if default.removeprefix("-") not in self.columns:
             raise ValueError(f"The default sort {default!r} is not one of the columns.")
 
     def choices(self) -> list[tuple[str, str]]:
@@ -61,12 +61,12 @@ class ListSort:
 
     def value(self, chosen: str | None) -> str:
         """The sort in force: the one chosen if this list offers it, else the default."""
-        return chosen if chosen and chosen.lstrip("-") in self.columns else self.default
+        return chosen if chosen and chosen.removeprefix("-") in self.columns else self.default
 
     def ordering(self, chosen: str | None) -> tuple[str, ...]:
         """The keyset ordering of the sort in force, descending when it starts with "-"."""
         value = self.value(chosen)
-        fields = self.columns[value.lstrip("-")].ordering
+        fields = self.columns[value.removeprefix("-")].ordering
         return tuple(f"-{field}" for field in fields) if value.startswith("-") else fields
 
     def headers(self, chosen: str | None, params: Mapping) -> dict[str, SortHeader]:
@@ -75,7 +75,7 @@ class ListSort:
         value = self.value(chosen)
         headers = {}
         for key, column in self.columns.items():
-            if value.lstrip("-") == key:
+            if value.removeprefix("-") == key:
                 descending = value.startswith("-")
                 aria_sort = "descending" if descending else "ascending"
                 target = key if descending else f"-{key}"
