@@ -80,7 +80,10 @@ AGENCY_PAGES = [
     ("candidates, search by surname", "/candidates/?q={surname}"),
     ("candidates, tagged, newest first", "/candidates/?tag=python&sort=-added"),
     ("submissions, longest waiting", "/submissions/"),
-    ("submissions of a client, newest", "/submissions/?stage=all&sort=-submitted&client={client}"),
+    (
+        "submissions of a client, newest",
+        "/submissions/?stage=all&sort=-submitted&client={client_name}",
+    ),
     ("roles, high priority, newest", "/roles/?priority=high&sort=-opened"),
     ("search, surname", "/search/?q={surname}"),
     ("search list in the header, surname", "/search/preview/?q={surname}"),
@@ -242,6 +245,7 @@ def cast_of(organization_id: str, *, grow: bool) -> Cast:
         endpoint, delivery = webhook_with_delivery(owner)
         ids = {
             "client": client.public_id,
+            "client_name": client.name,
             "contact": role.hiring_manager.public_id,
             "role": role.public_id,
             "submission": submission.public_id,

@@ -1,15 +1,17 @@
 """The filters and sorts of the recruiting list pages, with django-filter as the API's
 lists have theirs (recruiting/api/filters.py). A sort or status a list does not offer
 is its default; another filter's value it does not take is named as an error next to
-its field, and left out; never an error page.
+its field, and left out; never an error page. The client filter takes part of a
+client's name (an agency has a few hundred clients: the roles' join reads them).
 
 Each sort is a keyset ordering with an index of its own (lib/sorting.py): the roles by
 client (`client_org_name_idx` then the roles of each), title (`role_org_title_idx`) or
 when opened (`role_org_created_idx`); the candidates by name (`candidate_org_name_id_idx`,
 `candidate_org_source_idx` within a source) or when added
 (`candidate_org_created_idx`); the submissions by how long they have been in their
-stage (`submission_org_waiting_idx`, `submission_stage_waiting_idx` within a stage,
-`submission_client_waiting_idx` for a client) or when submitted
+stage (`submission_open_waiting_idx` for the open ones, `submission_org_waiting_idx`
+for all, `submission_stage_waiting_idx` within a stage, `submission_client_waiting_idx`
+for a client) or when submitted
 (`submission_org_created_idx`, `submission_org_stage_idx`).
 """
 
@@ -63,12 +65,12 @@ class SortFilter(django_filters.ChoiceFilter):
 
 class ListFilter(django_filters.FilterSet):
     """A list page's filters. `defaults` are the values of a field left empty (the open
-    roles unless asked otherwise); `client_choices` the clients to filter by, read by
-    the view (none for a hiring manager or HR, who see one client)."""
+    roles unless asked otherwise); `client_user` leaves out the client filter for a
+    hiring manager or HR, who see one client."""
 
     defaults: dict[str, str] = {}
 
-    def __init__(self, data=None, *args, client_choices=None, **kwargs) -> None:
+    def __init__(self, data=None, *args, client_user: bool = False, **kwargs) -> None:
         data = data.copy() if data is not None else {}
         # A field with a default (the roles' status, the submissions' stage) and the
         # sort take their default for a value they do not offer (an old link, an
@@ -80,11 +82,8 @@ class ListFilter(django_filters.FilterSet):
                 if field in self.defaults:
                     data[field] = self.defaults[field]
         super().__init__(data, *args, **kwargs)
-        if "client" in self.filters:
-            if client_choices is None:
-                del self.filters["client"]
-            else:
-                self.filters["client"].extra["choices"] = client_choices
+        if client_user:
+            self.filters.pop("client", None)
 
     def narrowed(self) -> bool:
         """Whether a filter left some rows out (beyond the defaults)."""
@@ -108,8 +107,8 @@ class RoleListFilter(ListFilter):
     status = django_filters.ChoiceFilter(
         choices=ROLE_STATUS_CHOICES, method="filter_status", empty_label=None
     )
-    client = django_filters.ChoiceFilter(
-        field_name="client__public_id", label="Client", empty_label="Any"
+    client = django_filters.CharFilter(
+        field_name="client__name", lookup_expr="icontains", max_length=160, label="Client"
     )
     priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any")
     sort = SortFilter(ROLE_SORTS, empty_label=None)
@@ -133,8 +132,8 @@ class SubmissionListFilter(ListFilter):
     stage = django_filters.ChoiceFilter(
         choices=SUBMISSION_STAGE_CHOICES, method="filter_stage", empty_label=None
     )
-    client = django_filters.ChoiceFilter(
-        field_name="client__public_id", label="Client", empty_label="Any"
+    client = django_filters.CharFilter(
+        field_name="client__name", lookup_expr="icontains", max_length=160, label="Client"
     )
     sort = SortFilter(SUBMISSION_SORTS, empty_label=None)
 

@@ -342,8 +342,14 @@ class Submission(PublicIdMixin, ExternalReferenceMixin, TenantModel):
                 name="submission_changes_idx",
             ),
             # The submission list, those waiting longest in their stage first
-            # (recruiting.filters.SubmissionListFilter): every stage or the open ones,
-            # one stage, and a client's for hiring managers and HR.
+            # (recruiting.filters.SubmissionListFilter): the open ones (the oldest
+            # changes are mostly closed ones, which a walk of every stage would pass),
+            # every stage, one stage, and a client's for hiring managers and HR.
+            models.Index(
+                fields=["organization", "stage_changed_at", "id"],
+                condition=models.Q(stage__in=sorted(OPEN_STAGES)),
+                name="submission_open_waiting_idx",
+            ),
             models.Index(
                 fields=["organization", "stage_changed_at", "id"], name="submission_org_waiting_idx"
             ),

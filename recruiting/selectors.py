@@ -194,20 +194,6 @@ def roles_visible(*, membership: Membership) -> QuerySet[Role]:
     return _scoped(Role.objects.all(), membership)
 
 
-def client_choices(*, membership: Membership) -> list[tuple[str, str]] | None:
-    """The clients a list may be filtered by, by name, as (public id, name); None for a
-    hiring manager or HR, who see one client. One query (an agency has a few hundred
-    clients)."""
-    if client_scope(membership) is not None:
-        return None
-    return [
-        (str(public_id), name)
-        for public_id, name in Client.objects.order_by("name", "id").values_list(
-            "public_id", "name"
-        )
-    ]
-
-
 ROLE_ORDERING = ("client__name", "title", "id")
 
 

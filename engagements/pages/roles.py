@@ -29,15 +29,15 @@ STATUS_ACTIONS = {
 @login_required
 def role_list(request: HttpRequest) -> HttpResponse:
     """A page of roles with their counts and agreements, filtered by status (open by
-    default), client and priority and sorted by a column (recruiting.filters): four
-    queries whatever the number of roles (the clients to filter by, the count, the
+    default), client and priority and sorted by a column (recruiting.filters): three
+    queries whatever the number of roles (the count, the
     page with its counts, the page's agreements). A filter or sort it does not offer
     is named next to its field and left out."""
     membership = require_membership(request)
     filters = RoleListFilter(
         request.GET,
         queryset=selectors.roles_visible(membership=membership),
-        client_choices=selectors.client_choices(membership=membership),
+        client_user=membership.is_client_user,
     )
     sort = filters.sort()
     page, count = selectors.role_list(

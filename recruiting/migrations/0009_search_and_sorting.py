@@ -178,6 +178,14 @@ class Migration(migrations.Migration):
         AddIndexConcurrently(
             model_name="submission",
             index=models.Index(
+                fields=["organization", "stage_changed_at", "id"],
+                condition=models.Q(stage__in=["hm_review", "interviewing", "offer", "submitted"]),
+                name="submission_open_waiting_idx",
+            ),
+        ),
+        AddIndexConcurrently(
+            model_name="submission",
+            index=models.Index(
                 fields=["organization", "stage_changed_at", "id"], name="submission_org_waiting_idx"
             ),
         ),

@@ -24,7 +24,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     filters = SubmissionListFilter(
         request.GET,
         queryset=selectors.submissions_visible(membership=membership),
-        client_choices=selectors.client_choices(membership=membership),
+        client_user=membership.is_client_user,
     )
     sort = filters.sort()
     page, count = selectors.submission_list(
