@@ -50,8 +50,9 @@
         (at > 0 ? found[at - 1] : input).focus();
       } else if (event.key === "Escape") {
         event.preventDefault();
-        close();
+        // Back to the box first: its focus would open the list again.
         input.focus();
+        close();
       }
     });
 
