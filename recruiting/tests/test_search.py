@@ -237,6 +237,18 @@ def test_odd_input_gives_a_page_never_an_error(client_for, recruiter, organizati
     assert response.status_code == 200
 
 
+def test_past_its_cap_the_results_page_says_more_match_and_lists_the_cap(
+    client_for, recruiter, organization, monkeypatch
+):
+    monkeypatch.setattr(search, "RESULTS_CAP", 3)
+    for number in range(5):
+        CandidateFactory(organization=organization, full_name=f"Uma Number{number}")
+    body = client_for(recruiter).get(reverse("recruiting:search"), {"q": "uma"}).content.decode()
+    assert body.count('class="search-result"') == 3
+    assert "3+" in body
+    assert "More than 3 candidates match" in body
+
+
 def test_a_search_too_long_is_refused_with_a_message(client_for, recruiter):
     response = client_for(recruiter).get(reverse("recruiting:search"), {"q": "x" * 101})
     assert response.status_code == 400
