@@ -30,9 +30,9 @@ STATUS_ACTIONS = {
 def role_list(request: HttpRequest) -> HttpResponse:
     """A page of roles with their counts and agreements, filtered by status (open by
     default), client and priority and sorted by a column (recruiting.filters): three
-    queries whatever the number of roles (the count, the
-    page with its counts, the page's agreements). A filter or sort it does not offer
-    is named next to its field and left out."""
+    queries whatever the number of roles (the count, the page with its counts, the
+    page's agreements). A status or sort it does not offer is its default; another
+    filter's value it does not take is named next to its field and left out."""
     membership = require_membership(request)
     filters = RoleListFilter(
         request.GET,
