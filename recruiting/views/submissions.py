@@ -18,8 +18,7 @@ from recruiting.filters import SUBMISSION_SORTS, SubmissionListFilter
 def submission_list(request: HttpRequest) -> HttpResponse:
     """A page of the submissions the member may see (a hiring manager or HR: their
     client's), open ones by default, sorted by how long they have been in their stage
-    or when submitted: three queries whatever their number (the clients to filter by,
-    the count, the page)."""
+    or when submitted: two queries whatever their number (the count and the page)."""
     membership = require_membership(request)
     filters = SubmissionListFilter(
         request.GET,
