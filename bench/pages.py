@@ -56,6 +56,8 @@ TARGET_QUERIES = 15
 TARGET_P95_MS = 100
 TARGET_KB = 150
 TARGET_RATIO = 2  # the largest organization's p50 against the smallest's
+# The search in the header, at 50,000 candidates (docs/design.md#10-budgets).
+SEARCH_P95_MS = 50
 
 # The pages, by who reads them. `{client}`, `{role}`… are the public ids of the
 # objects picked in each organization (see `Cast`).
@@ -77,6 +79,15 @@ AGENCY_PAGES = [
     ("submission", "/submissions/{submission}/"),
     ("candidates", "/candidates/"),
     ("candidates, search by surname", "/candidates/?q={surname}"),
+    ("candidates, tagged, newest first", "/candidates/?tag=python&sort=-added"),
+    ("submissions, longest waiting", "/submissions/"),
+    (
+        "submissions of a client, newest",
+        "/submissions/?stage=all&sort=-submitted&client={client_name}",
+    ),
+    ("roles, high priority, newest", "/roles/?priority=high&sort=-opened"),
+    ("search, surname", "/search/?q={surname}"),
+    ("search list in the header, surname", "/search/preview/?q={surname}"),
     ("new candidate form", "/candidates/new/"),
     ("candidate", "/candidates/{candidate}/"),
     ("candidate edit form", "/candidates/{candidate}/edit/"),
@@ -106,6 +117,9 @@ OWNER_PAGES = [
 ]
 CLIENT_PAGES = [
     ("home", "/"),
+    ("search, surname", "/search/?q={surname}"),
+    ("search list in the header, surname", "/search/preview/?q={surname}"),
+    ("submissions, longest waiting", "/submissions/"),
     ("company (clients)", "/clients/"),
     ("client", "/clients/{client}/"),
     ("roles (open)", "/roles/"),
@@ -117,6 +131,8 @@ CLIENT_PAGES = [
     ("client scorecard", "/dashboard/clients/{client}/"),
     ("role metrics", "/dashboard/roles/{role}/"),
 ]
+# Asked for by htmx (a fragment; a plain GET is sent on to the whole page).
+HTMX_PATHS = ("/search/preview/",)
 HM_PAGES = [*CLIENT_PAGES[:1], ("review queue", "/review-queue/"), *CLIENT_PAGES[1:]]
 HR_PAGES = [*CLIENT_PAGES[:1], ("approvals queue", "/approvals/"), *CLIENT_PAGES[1:]]
 # The grown role, next to the smallest organization's role (`{role}` there).
@@ -231,6 +247,7 @@ def cast_of(organization_id: str, *, grow: bool) -> Cast:
         endpoint, delivery = webhook_with_delivery(owner)
         ids = {
             "client": client.public_id,
+            "client_name": client.name,
             "contact": role.hiring_manager.public_id,
             "role": role.public_id,
             "submission": submission.public_id,
@@ -448,6 +465,11 @@ def signed_in(membership):
     return client.get
 
 
+def htmx(get):
+    """`get` as htmx asks for a fragment."""
+    return lambda url: get(url, headers={"HX-Request": "true"})
+
+
 def fetch(timed: Timed):
     response = timed.get(timed.url)
     if response.status_code != 200:
@@ -502,7 +524,12 @@ def pages_of(casts: dict[str, Cast]) -> list[Page]:
             label=label,
             reader=reader,
             sides={
-                side: Timed(url=path.format(**cast.ids), get=gets[side, reader])
+                side: Timed(
+                    url=path.format(**cast.ids),
+                    get=htmx(gets[side, reader])
+                    if path.startswith(HTMX_PATHS)
+                    else gets[side, reader],
+                )
                 for side, cast in casts.items()
             },
         )
@@ -540,7 +567,8 @@ def missed(page: Page) -> list[str]:
     found = []
     if max(small.queries, largest.queries) > TARGET_QUERIES:
         found.append("queries")
-    if max(small.percentile(0.95), largest.percentile(0.95)) > TARGET_P95_MS:
+    target = SEARCH_P95_MS if page.label.startswith("search") else TARGET_P95_MS
+    if max(small.percentile(0.95), largest.percentile(0.95)) > target:
         found.append("p95")
     if max(small.size, largest.size) > TARGET_KB * 1024:
         found.append("size")
@@ -590,10 +618,11 @@ def report(args, casts: dict[str, Cast], pages: list[Page], context: dict) -> st
         f"{small.notes['client submissions']:,} submissions, its role "
         f"{small.notes['role submissions']:,}.",
         "",
-        f"Budgets: ≤ {TARGET_QUERIES} queries, p95 ≤ {TARGET_P95_MS} ms, ≤ {TARGET_KB} KB of "
-        f"HTML on both sides, and the largest organization's p50 within {TARGET_RATIO}× the "
-        "smallest's (×). Times in ms; SQL is the database's share of the largest "
-        f"organization's request (median of {SQL_RUNS} requests with their queries captured).",
+        f"Budgets: ≤ {TARGET_QUERIES} queries, p95 ≤ {TARGET_P95_MS} ms (≤ {SEARCH_P95_MS} ms "
+        f"for the search), ≤ {TARGET_KB} KB of HTML on both sides, and the largest "
+        f"organization's p50 within {TARGET_RATIO}× the smallest's (×). Times in ms; SQL is "
+        "the database's share of the largest organization's request (median of "
+        f"{SQL_RUNS} requests with their queries captured).",
         "",
         "| Page | As | Queries | p50 small | p95 small | p50 largest | p95 largest | SQL "
         "| KB small | KB largest | × | Runs | Budgets |",

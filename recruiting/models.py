@@ -189,6 +189,8 @@ class Role(PublicIdMixin, ExternalReferenceMixin, TenantModel):
             ),
             # The API's role list, newest first (its cursor pages by created_at).
             models.Index(fields=["organization", "-created_at"], name="role_org_created_idx"),
+            # The role list sorted by title (recruiting.filters.RoleListFilter).
+            models.Index(fields=["organization", "title", "id"], name="role_org_title_idx"),
         ]
         constraints = [
             ExternalReferenceMixin.external_reference_constraint("role_external_ref_unique"),
@@ -246,6 +248,11 @@ class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
             GinIndex(fields=["tags"], name="candidate_tags_idx"),
             # The API's candidate list, newest first (its cursor pages by created_at).
             models.Index(fields=["organization", "-created_at"], name="candidate_org_created_idx"),
+            # The candidate list of one source, by name (recruiting.filters).
+            models.Index(
+                fields=["organization", "source", "full_name", "id"],
+                name="candidate_org_source_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -334,6 +341,26 @@ class Submission(PublicIdMixin, ExternalReferenceMixin, TenantModel):
                 fields=["organization", "updated_at", "id"],
                 condition=models.Q(culture_status="changes_requested"),
                 name="submission_changes_idx",
+            ),
+            # The submission list, those waiting longest in their stage first
+            # (recruiting.filters.SubmissionListFilter): the open ones (the oldest
+            # changes are mostly closed ones, which a walk of every stage would pass),
+            # every stage, one stage, and a client's for hiring managers and HR.
+            models.Index(
+                fields=["organization", "stage_changed_at", "id"],
+                condition=models.Q(stage__in=sorted(OPEN_STAGES)),
+                name="submission_open_waiting_idx",
+            ),
+            models.Index(
+                fields=["organization", "stage_changed_at", "id"], name="submission_org_waiting_idx"
+            ),
+            models.Index(
+                fields=["organization", "stage", "stage_changed_at", "id"],
+                name="submission_stage_waiting_idx",
+            ),
+            models.Index(
+                fields=["organization", "client", "stage_changed_at", "id"],
+                name="submission_client_waiting_idx",
             ),
         ]
         constraints = [

@@ -193,27 +193,32 @@ def client_roles(*, client: Client) -> list[Role]:
 # --- Roles --------------------------------------------------------------------------
 
 
+def roles_visible(*, membership: Membership) -> QuerySet[Role]:
+    """The roles the member may see: the role list's, before its filters."""
+    return _scoped(Role.objects.all(), membership)
+
+
+ROLE_ORDERING = ("client__name", "title", "id")
+
+
 def role_list(
     *,
-    membership: Membership,
-    status: str | None = RoleStatus.OPEN,
+    roles: QuerySet[Role],
+    ordering: tuple[str, ...] = ROLE_ORDERING,
     after: str | None = None,
     before: str | None = None,
 ) -> tuple[KeysetPage, CappedCount]:
-    """A page of the roles in a status (every status with None) by client and title,
-    each with its number of open submissions, and how many roles there are up to a
-    cap. Two queries: the count, and the page, each row's submissions counted from
-    the index of a role's submissions by stage, for the page's rows only."""
-    roles = _scoped(Role.objects.all(), membership)
-    if status:
-        roles = roles.filter(status=status)
+    """A page of `roles` (`roles_visible`, filtered) in `ordering`, each with its number
+    of open submissions, and how many roles there are up to a cap. Two queries: the
+    count, and the page, each row's submissions counted from the index of a role's
+    submissions by stage, for the page's rows only."""
     page = keyset_page(
         roles.select_related("client", "agreement").annotate(
             active_submissions=_count(
                 Submission.objects.filter(role=OuterRef("pk"), stage__in=OPEN_STAGES)
             )
         ),
-        ordering=("client__name", "title", "id"),
+        ordering=ordering,
         size=ROLES_PER_PAGE,
         after=after,
         before=before,
@@ -401,31 +406,52 @@ def _matching(
     )
 
 
+CANDIDATE_ORDERING = ("full_name", "id")
+
+
 def candidate_list(
     *,
     membership: Membership,
+    candidates: QuerySet[Candidate] | None = None,
     query: str = "",
+    ordering: tuple[str, ...] = CANDIDATE_ORDERING,
     after: str | None = None,
     before: str | None = None,
 ) -> tuple[KeysetPage, CappedCount | None]:
-    """A page of the candidates matching a search (`candidate_search`), by name, each
-    with its number of submissions, and how many match up to a cap (none for a search
-    too short to count cheaply); agency only. Two queries: the search or the count,
-    and the page, read along the index by name, the count of each row's submissions
-    evaluated for the page's rows only."""
-    candidates, count = _matching(Candidate.objects.all(), query)
+    """A page of the candidates (`candidates` when filtered) matching a search
+    (`candidate_search`) in `ordering`, each with its number of submissions, and how
+    many match up to a cap (none for a search too short to count cheaply); agency
+    only. Two queries: the search or the count, and the page, read along the index of
+    the ordering, the count of each row's submissions evaluated for the page's rows
+    only."""
+    if candidates is None:
+        candidates = Candidate.objects.all()
+    candidates, count = _matching(candidates, query)
     if not query.strip():
         count = capped_count(candidates, cap=CANDIDATE_COUNT_CAP)
     page = keyset_page(
         candidates.annotate(
             submission_count=_count(Submission.objects.filter(candidate=OuterRef("pk")))
         ),
-        ordering=("full_name", "id"),
+        ordering=ordering,
         size=CANDIDATES_PER_PAGE,
         after=after,
         before=before,
     )
     return page, count
+
+
+def candidates_tagged(candidates: QuerySet[Candidate], *, tag: str) -> QuerySet[Candidate]:
+    """Those of `candidates` with the tag. One query: the ids of those tagged, through
+    `rapport_candidates_tagged`, which reads the tag index that row-level security keeps
+    this role's own `@>` from using; more than SEARCH_MATCHES of them, the tag is common
+    and the same condition as a filter finds a page of them soon along the list's index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rapport_candidates_tagged(%s, %s)", [tag, SEARCH_MATCHES + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= SEARCH_MATCHES:
+        return candidates.filter(pk__in=ids)
+    return candidates.filter(tags__contains=[tag])
 
 
 def submittable_candidates(*, role: Role) -> QuerySet[Candidate]:
@@ -493,6 +519,36 @@ def _reviews(relation: str) -> QuerySet:
     model = Submission._meta.get_field(relation).related_model
     person = "author__user" if relation == "interview_feedback" else "reviewer__user"
     return model.objects.select_related(person).order_by("-created_at")
+
+
+SUBMISSIONS_PER_PAGE = 25
+SUBMISSION_COUNT_CAP = 1000
+SUBMISSION_ORDERING = ("stage_changed_at", "id")
+
+
+def submissions_visible(*, membership: Membership) -> QuerySet[Submission]:
+    """The submissions the member may see: the submission list's, before its filters."""
+    return _scoped(Submission.objects.all(), membership)
+
+
+def submission_list(
+    *,
+    submissions: QuerySet[Submission],
+    ordering: tuple[str, ...] = SUBMISSION_ORDERING,
+    after: str | None = None,
+    before: str | None = None,
+) -> tuple[KeysetPage, CappedCount]:
+    """A page of `submissions` (`submissions_visible`, filtered) in `ordering`, those
+    longest in their stage first by default, with their candidates, roles and clients,
+    and how many there are up to a cap. Two queries: the count and the page."""
+    page = keyset_page(
+        submissions.select_related("candidate", "role", "client"),
+        ordering=ordering,
+        size=SUBMISSIONS_PER_PAGE,
+        after=after,
+        before=before,
+    )
+    return page, capped_count(submissions, cap=SUBMISSION_COUNT_CAP)
 
 
 def changes_requested(

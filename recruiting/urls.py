@@ -6,9 +6,12 @@ engagements/pages/urls.py (config/urls.py joins them).
 
 from django.urls import path
 
-from recruiting.views import candidates, clients, roles
+from recruiting.views import candidates, clients, roles, search, submissions
 
 urlpatterns = [
+    # The search in the header
+    path("search/", search.search_results, name="search"),
+    path("search/preview/", search.search_preview, name="search-preview"),
     # Clients and contacts
     path("clients/new/", clients.client_create, name="client-create"),
     path("clients/<uuid:public_id>/edit/", clients.client_edit, name="client-edit"),
@@ -19,6 +22,8 @@ urlpatterns = [
     path("clients/<uuid:public_id>/roles/new/", roles.role_create, name="role-create"),
     path("roles/<uuid:public_id>/edit/", roles.role_edit, name="role-edit"),
     path("roles/<uuid:public_id>/status/", roles.role_status, name="role-status"),
+    # Submissions
+    path("submissions/", submissions.submission_list, name="submission-list"),
     # Candidates
     path("candidates/", candidates.candidate_list, name="candidate-list"),
     path("candidates/new/", candidates.candidate_create, name="candidate-create"),

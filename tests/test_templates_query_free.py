@@ -78,6 +78,7 @@ AGENCY_PAGES = [
     "/contacts/{contact}/edit/",
     "/roles/",
     "/roles/?status=all",
+    "/roles/?sort=-opened&priority=normal&client=Acme",
     "/roles/{role}/",
     "/roles/{role}/?view=list",
     "/roles/{role}/board/submitted/",
@@ -90,6 +91,11 @@ AGENCY_PAGES = [
     "/submissions/{lost}/",
     "/candidates/",
     "/candidates/?q=Ada",
+    "/candidates/?tag=python&source=LinkedIn&sort=-added",
+    "/submissions/",
+    "/submissions/?stage=all&sort=-submitted&client=Acme",
+    "/search/?q=Ada",
+    "/search/?q=Acme&kind=client",
     "/candidates/new/",
     "/candidates/{candidate}/",
     "/candidates/{candidate}/edit/",
@@ -119,6 +125,8 @@ OWNER_PAGES = [
 ]
 CLIENT_PAGES = [
     "/",
+    "/search/?q=Ada",
+    "/submissions/",
     "/clients/",
     "/clients/{client}/",
     "/roles/",
@@ -221,6 +229,18 @@ def test_page_templates_render_without_querying_the_database(
     with queries_refused_while_rendering() as refused:
         response = browser.get(url)
     assert response.status_code == 200, url
+    assert refused == []
+
+
+@pytest.mark.parametrize("reader", ["recruiter", "hiring_manager", "hr"])
+def test_the_search_list_in_the_header_renders_without_querying_the_database(
+    request, client_for, pages, reader
+):
+    browser = client_for(request.getfixturevalue(reader))
+    with queries_refused_while_rendering() as refused:
+        response = browser.get("/search/preview/?q=Ada", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Ada Lovelace" in response.content.decode()
     assert refused == []
 
 

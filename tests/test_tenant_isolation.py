@@ -404,7 +404,7 @@ READ_ALSO = {
 # Policies for the owner role alone, for the SECURITY DEFINER functions that span
 # organizations (the nudge scan, the webhook sweep, the organization list, the weekly
 # reports' sweep) or read an index row-level security keeps from the application role
-# (the candidate search).
+# (the candidate search, the search in the header).
 OWNER_ONLY_READS = {
     "accounts_organization": "owner_list_organizations",
     "engagements_responseclock": "owner_scan_clocks",
@@ -412,6 +412,9 @@ OWNER_ONLY_READS = {
     "engagements_webhookdelivery": "owner_sweep_webhook_deliveries",
     "metrics_weeklyreport": "owner_scan_weekly_reports",
     "recruiting_candidate": "owner_search_candidates",
+    "recruiting_role": "owner_search_roles",
+    "recruiting_client": "owner_search_clients",
+    "recruiting_contact": "owner_search_contacts",
 }
 
 

@@ -19,7 +19,7 @@ from lib.bulk import MAX_BULK_ITEMS, bulk_apply, report
 from lib.pagination import AFTER, BEFORE, PageNav, page_nav, page_url
 from recruiting import selectors, services
 from recruiting.access import get_role
-from recruiting.forms.roles import ROLE_STATUS_FILTERS, RoleFilterForm
+from recruiting.filters import ROLE_SORTS, RoleListFilter
 from recruiting.forms.submissions import BulkStageMoveForm
 from recruiting.models import ROLE_STATUS_MOVES, RoleStatus, Stage
 from recruiting.selectors import PIPELINE_ORDER, PipelineStage
@@ -38,14 +38,21 @@ STATUS_ACTIONS = {
 
 @login_required
 def role_list(request: HttpRequest) -> HttpResponse:
-    """A page of roles with their counts and agreements: three queries whatever the
-    number of roles (the count, the page with its counts, the page's agreements)."""
+    """A page of roles with their counts and agreements, filtered by status (open by
+    default), client and priority and sorted by a column (recruiting.filters): three
+    queries whatever the number of roles (the count, the page with its counts, the
+    page's agreements). A status or sort it does not offer is its default; another
+    filter's value it does not take is named next to its field and left out."""
     membership = require_membership(request)
-    filter_form = RoleFilterForm(request.GET)
-    status = filter_form.status_filter()
+    filters = RoleListFilter(
+        request.GET,
+        queryset=selectors.roles_visible(membership=membership),
+        client_user=membership.is_client_user,
+    )
+    sort = filters.sort()
     page, count = selectors.role_list(
-        membership=membership,
-        status=status,
+        roles=filters.qs,
+        ordering=ROLE_SORTS.ordering(sort),
         after=request.GET.get(AFTER),
         before=request.GET.get(BEFORE),
     )
@@ -53,12 +60,12 @@ def role_list(request: HttpRequest) -> HttpResponse:
     context = {
         "role_rows": [(role, latest.get(role.pk)) for role in page.items],
         "nav": page_nav(page, request.GET, summary=f"{count} role{pluralize(count.value)}"),
-        "status": status or "all",
-        "status_label": dict(ROLE_STATUS_FILTERS)[status or "all"],
-        "status_filters": ROLE_STATUS_FILTERS,
+        "filters": filters,
+        "sort": ROLE_SORTS.headers(sort, request.GET),
         "show_client": not membership.is_client_user,
     }
-    return render(request, "recruiting/role_list.html", context)
+    status = 400 if filters.errors else 200
+    return render(request, "recruiting/role_list.html", context, status=status)
 
 
 @login_required

@@ -67,11 +67,11 @@ def test_the_list_shows_my_notifications_newest_first_unread_highlighted(
 
 
 def _link(content: str, attribute: str) -> str:
-    """The address in the page's `rel="next"` link, its `rel="prev"` one or its
-    `hx-get`, as a browser would follow it."""
+    """The address in the page's `rel="next"` link, its `rel="prev"` one or the next
+    link's `hx-get` (not the header's search), as a browser would follow it."""
     found = re.search(rf'{attribute}[^>]*?(?:href|hx-get)="([^"]+)"', content)
     if attribute == "hx-get":
-        found = re.search(r'hx-get="([^"]+)"', content)
+        found = re.search(r'rel="next"[^>]*?hx-get="([^"]+)"', content)
     assert found, f"no {attribute} link"
     return LIST + html.unescape(found.group(1))
 

@@ -66,19 +66,5 @@ class RoleForm(forms.Form):
         return {field: getattr(role, field) for field in cls.base_fields}
 
 
-ROLE_STATUS_FILTERS = [("all", "All"), *RoleStatus.choices]
-
-
-class RoleFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=ROLE_STATUS_FILTERS, required=False)
-
-    def status_filter(self) -> str | None:
-        """The status to list, None for every status; open roles unless asked otherwise."""
-        if not self.is_valid() or not self.cleaned_data["status"]:
-            return RoleStatus.OPEN
-        status = self.cleaned_data["status"]
-        return None if status == "all" else status
-
-
 class RoleStatusForm(forms.Form):
     status = forms.ChoiceField(choices=RoleStatus.choices)

@@ -18,6 +18,7 @@ from lib.forms import add_service_errors
 from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
+from recruiting.filters import CANDIDATE_SORTS, CandidateListFilter
 from recruiting.forms.candidates import CandidateForm, CandidateSearchForm, RoleSearchForm
 
 SUBMISSIONS_PER_PAGE = 20
@@ -26,14 +27,21 @@ SUBMISSIONS_PER_PAGE = 20
 @login_required
 @require_GET
 def candidate_list(request: HttpRequest) -> HttpResponse:
-    """A page of candidates by name, searched or not (two queries whatever their number,
-    `selectors.candidate_list`)."""
+    """A page of candidates, searched or not, filtered by tag and source and sorted by
+    name or when added (recruiting.filters): two queries whatever their number, three
+    with a tag (`selectors.candidate_list`, `selectors.candidates_tagged`)."""
     membership = require_action(request, Action.EDIT_CANDIDATES)
     search = CandidateSearchForm(request.GET)
     query = search.query()
+    filters = CandidateListFilter(
+        request.GET, queryset=selectors.candidate_queryset(membership=membership)
+    )
+    sort = filters.sort()
     page, count = selectors.candidate_list(
         membership=membership,
+        candidates=filters.qs,
         query=query,
+        ordering=CANDIDATE_SORTS.ordering(sort),
         after=request.GET.get(AFTER),
         before=request.GET.get(BEFORE),
     )
@@ -41,14 +49,16 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "search": search,
         "query": query,
+        "filters": filters,
+        "filtered": bool(query or filters.narrowed()),
+        "sort": CANDIDATE_SORTS.headers(sort, request.GET),
         "count": count,
         "nav": page_nav(
             page, request.GET, summary=f"{count} candidate{pluralize(count.value)}" if count else ""
         ),
     }
-    return render(
-        request, "recruiting/candidate_list.html", context, status=400 if search.errors else 200
-    )
+    status = 400 if search.errors or filters.errors else 200
+    return render(request, "recruiting/candidate_list.html", context, status=status)
 
 
 @login_required
