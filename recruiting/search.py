@@ -7,7 +7,7 @@ when the text typed, from three characters on, is part of its text (trigrams); a
 candidate also when it is one of their tags. The matches of each kind are listed by
 name, among a bounded number of them read in no order (`search_matches`). One
 query finds them all, through `rapport_search`
-(recruiting/migrations/0009_search_and_sorting.py), which reads the indexes that
+(recruiting/migrations/0010_search_and_sorting.py), which reads the indexes that
 row-level security keeps the application role's own conditions from using; one more
 per kind reads the rows shown.
 """

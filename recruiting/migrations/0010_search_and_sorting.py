@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("recruiting", "0008_home_indexes"),
+        ("recruiting", "0009_free_text_limits"),
     ]
 
     operations = [
