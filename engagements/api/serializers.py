@@ -80,6 +80,7 @@ class NudgeSerializer(serializers.ModelSerializer):
             "submission",
             "level",
             "status",
+            "skip_reason",
             "recipients",
             "channels",
             "enqueued_at",
@@ -88,6 +89,12 @@ class NudgeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "skip_reason": {
+                "help_text": "Why a skipped level was not sent: the client answered first, or "
+                "a higher level was due as well and only that one was sent. Empty otherwise."
+            }
+        }
 
 
 class ActivitySerializer(serializers.ModelSerializer):
