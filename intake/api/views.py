@@ -121,8 +121,10 @@ class AgreementViewSet(
     @action(detail=True, methods=["get"])
     def diff(self, request, public_id=None):
         agreement = self.get_object()
+        # A plain dict: from a query dict, DRF would take an empty `against=` for none.
         query = AgreementDiffQuerySerializer(
-            data=request.query_params, context={"request": request, "agreement": agreement}
+            data=request.query_params.dict(),
+            context={"request": request, "agreement": agreement},
         )
         query.is_valid(raise_exception=True)
         against = query.validated_data.get("against") or selectors.agreement_before(
