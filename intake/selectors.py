@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from accounts.models import Membership, MembershipRole
 from accounts.permissions import client_scope
 from intake.models import (
     AgreementAcknowledgement,
@@ -15,7 +16,15 @@ from intake.models import (
     AgreementStatus,
     ExpectationAgreement,
     IntakeAttendance,
+    Party,
 )
+from lib.pagination import CappedCount, capped_count
+
+# The client's side each of its users acknowledges an agreement for.
+PARTY_OF_ROLE = {
+    MembershipRole.HIRING_MANAGER: Party.HIRING_MANAGER,
+    MembershipRole.HR: Party.HR,
+}
 
 
 def _with_discussion(queryset: QuerySet[ExpectationAgreement]) -> QuerySet[ExpectationAgreement]:
@@ -108,6 +117,39 @@ def agreement_get(*, membership, public_id) -> ExpectationAgreement:
     if scope is not None:
         queryset = queryset.filter(role__client_id=scope)
     return queryset.get(public_id=public_id)
+
+
+# --- Proposals waiting for the client ---------------------------------------------------
+
+AWAITING_SHOWN = 5
+AWAITING_CAP = 99
+
+
+@dataclass(frozen=True)
+class AwaitingAcknowledgement:
+    """How many proposals wait for a member's acknowledgement (capped), and the first."""
+
+    count: CappedCount
+    first: list[ExpectationAgreement]
+
+
+def agreements_awaiting_acknowledgement(
+    *, membership: Membership, shown: int = AWAITING_SHOWN
+) -> AwaitingAcknowledgement | None:
+    """The proposals of the member's client that their side (hiring manager or HR) has
+    not acknowledged yet: how many, up to AWAITING_CAP, and the `shown` waiting longest
+    with their role. None for a member who acknowledges nothing (the agency). Two
+    queries, served by the index of proposals (`agreement_proposed_idx`)."""
+    party = PARTY_OF_ROLE.get(membership.role)
+    if party is None:
+        return None
+    waiting = ExpectationAgreement.objects.filter(
+        ~Exists(AgreementAcknowledgement.objects.filter(agreement=OuterRef("pk"), party=party)),
+        status=AgreementStatus.PROPOSED,
+        role__client_id=membership.client_id,
+    )
+    first = list(waiting.select_related("role").order_by("created_at", "id")[:shown])
+    return AwaitingAcknowledgement(count=capped_count(waiting, cap=AWAITING_CAP), first=first)
 
 
 # --- What changed between two versions ------------------------------------------------

@@ -19,7 +19,7 @@ from intake.forms import (
     IntakeMeetingForm,
 )
 from intake.models import AgreementStatus, ExpectationAgreement, Party
-from intake.services import PARTY_OF_ROLE
+from intake.selectors import PARTY_OF_ROLE
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from recruiting.access import get_role, require_action
