@@ -1,5 +1,6 @@
 """Pages for the intake meeting and the expectation agreement it produces."""
 
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -112,7 +113,7 @@ def _agreement_page(
     party = PARTY_OF_ROLE.get(membership.role)
     rows = []
     # Newest first: the version after each one in the list is the one before it.
-    for agreement, before in zip(versions, [*versions[1:], None], strict=True):
+    for agreement, before in pairwise([*versions, None]):
         acknowledged_by = {ack.party for ack in agreement.acknowledgements.all()}
         is_proposal = agreement.status == AgreementStatus.PROPOSED
         # HM and HR each acknowledge a proposal once, for their side.
