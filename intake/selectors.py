@@ -212,8 +212,8 @@ class AgreementDiff:
         return [agreement for agreement in (self.old, self.new) if agreement is not None]
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+def _plural(count: int, one: str) -> str:
+    return f"{count} {one if count == 1 else one + 's'}"
 
 
 def _hours(value: int) -> str:
@@ -232,7 +232,8 @@ STAGE_OWNERS = {
     "other": "Someone else",
 }
 
-# (section key, title, single terms as (field, label, how a value reads), list terms)
+# The sections in page order: (key, title, its single terms as (field, label, how a
+# value reads)). The lists of the stages and vocabulary sections are compared on their own.
 SINGLE_TERMS: list[tuple[str, str, list[tuple[str, str, Callable[[Any], str]]]]] = [
     (
         "targets",
@@ -354,7 +355,6 @@ def _stage(stage: dict) -> str:
 def agreement_diff(*, old: ExpectationAgreement | None, new: ExpectationAgreement) -> AgreementDiff:
     """What changed in the terms from `old` to `new` (any two versions, either order;
     no `old`: everything `new` states)."""
-
     changes: dict[str, list[TermChange]] = {key: [] for key, _, _ in SINGLE_TERMS}
     for key, _, terms in SINGLE_TERMS:
         for name, label, read in terms:
