@@ -143,8 +143,9 @@ def _agreement_page(
 @login_required
 @require_GET
 def agreement_diff(request: HttpRequest, public_id) -> HttpResponse:
-    """What changed in the terms between two versions of the role's agreement. Four
-    queries, whatever the versions: the role, its newest version, the two compared."""
+    """What changed in the terms between two versions of the role's agreement. Three
+    queries of its own, whatever the versions: the role, its newest version, the two
+    compared (see test_agreement_diff)."""
     role = get_role(request, public_id)
     latest = selectors.agreement_latest(role=role)
     newest = latest.version if latest else 0
