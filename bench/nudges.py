@@ -78,12 +78,15 @@ LOAD = [
        VALUES (%(org)s, %(now)s, %(now)s, %(name)s, %(slug)s, 'UTC')""",
     """INSERT INTO engagements_nudgepolicy (created_at, updated_at, organization_id, levels)
        VALUES (%(now)s, %(now)s, %(org)s, %(ladder)s)""",
+    # Clients at work around the clock, every day: the scan sends nothing while a
+    # client is away (docs/nudges.md#catching-up), and the bench times claims at
+    # whatever hour it runs.
     """INSERT INTO recruiting_client (created_at, updated_at, public_id, external_source,
            external_id, name, website, timezone, business_day_start, business_day_end,
            workdays, notes, organization_id)
        SELECT %(now)s, %(now)s, gen_random_uuid(), '', '', 'Client ' || n, '',
            (ARRAY['UTC', 'Europe/London', 'America/New_York', 'Asia/Singapore'])[1 + n %% 4],
-           '09:00', '17:30', '{0,1,2,3,4}', '', %(org)s
+           '00:00', '23:59:59.999999', '{0,1,2,3,4,5,6}', '', %(org)s
        FROM generate_series(1, %(clients)s) AS n""",
     """INSERT INTO recruiting_role (created_at, updated_at, public_id, external_source,
            external_id, title, description, location, work_arrangement, openings,

@@ -197,7 +197,14 @@ class NudgePolicy(TenantModel):
 class NudgeStatus(models.TextChoices):
     PENDING = "pending", "Claimed, not delivered yet"
     DELIVERED = "delivered", "Delivered"
-    SKIPPED = "skipped", "Skipped: the client answered first"
+    SKIPPED = "skipped", "Skipped: not sent"
+
+
+class NudgeSkip(models.TextChoices):
+    """Why a level was skipped (`Nudge.skip_reason`)."""
+
+    ANSWERED = "answered", "The client answered before it was sent"
+    PASSED_OVER = "passed_over", "A higher level was due as well: only that one was sent"
 
 
 class Nudge(PublicIdMixin, TenantModel):
@@ -214,6 +221,8 @@ class Nudge(PublicIdMixin, TenantModel):
     )
     recipients = models.JSONField(default=list)
     channels = models.JSONField(default=list)
+    # Set with the skipped status only.
+    skip_reason = models.CharField(max_length=12, choices=NudgeSkip.choices, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

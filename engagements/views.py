@@ -21,6 +21,7 @@ from engagements import selectors
 from engagements.forms import NotificationReadForm, NudgePolicyForm
 from engagements.models import ClockKind, NudgeChannel, NudgeRecipient, default_ladder
 from engagements.services import links, notifications, policies
+from intake import selectors as intake_selectors
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from lib.pagination import AFTER, BEFORE, PageNav, page_nav, page_url
@@ -39,7 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
     other pages kept. A constant number of queries whatever the data (see
     test_home_page): a page of the clocks due and how many are overdue (two); agency:
     a page of the notes HR sent back, of the hiring managers' questions and the
-    recent timeline (three); hiring manager and HR: their queue's counts (one).
+    recent timeline (three); hiring manager and HR: their queue's counts (one), the
+    agreement proposals waiting for their acknowledgement and how many (two).
     """
     membership = request.membership
     if membership is None:
@@ -68,6 +70,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["queue_overdue"] = queue.overdue
         # Read here, not by the template: the page header names the member's client.
         context["client"] = membership.client
+        context["awaiting"] = intake_selectors.agreements_awaiting_acknowledgement(
+            membership=membership
+        )
     else:
         changes = recruiting_selectors.changes_requested(
             membership=membership,

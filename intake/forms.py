@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from intake.models import Cadence, ExpectationAgreement, SalaryPosition, Scarcity, Weekday
@@ -314,3 +315,30 @@ class AgreementCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a comment."},
     )
+
+
+class AgreementDiffForm(forms.Form):
+    """Which two versions of a role's agreement to compare (`?old=2&new=3`): by default
+    the newest against the one before it."""
+
+    old = forms.IntegerField(label="Version", min_value=1, required=False)
+    new = forms.IntegerField(label="against version", min_value=1, required=False)
+
+    def __init__(self, data, *, newest: int) -> None:
+        super().__init__(data)
+        self.newest = newest
+        for field in self.fields.values():
+            field.validators.append(
+                MaxValueValidator(newest, message=f"This role has versions 1 to {newest}.")
+            )
+            field.widget.attrs.update(max=newest, inputmode="numeric")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        new = cleaned.get("new") or self.newest
+        old = cleaned.get("old") or (new - 1 if new > 1 else new + 1)
+        if old == new:
+            raise ValidationError("Choose two different versions.")
+        return {"old": old, "new": new}

@@ -154,6 +154,13 @@ class ExpectationAgreement(PublicIdMixin, TenantModel):
             ),
             # The API's agreement list, newest first: a page without sorting them all.
             models.Index(fields=["organization", "-created_at"], name="agreement_org_created_idx"),
+            # The proposals waiting for the client's acknowledgement (the HM's and HR's
+            # home and digest): the few proposals, not every version ever made.
+            models.Index(
+                fields=["organization", "created_at"],
+                condition=models.Q(status="proposed"),
+                name="agreement_proposed_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

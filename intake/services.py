@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Membership, MembershipRole
+from accounts.models import Membership
 from accounts.permissions import Action, require, require_client_access
 from activity.services import activity_record
 from intake.models import (
@@ -19,7 +19,7 @@ from intake.models import (
     IntakeMeeting,
     Party,
 )
-from intake.selectors import agreement_latest
+from intake.selectors import PARTY_OF_ROLE, agreement_latest
 from lib.exceptions import ApplicationError
 from lib.tenancy import require_same_organization
 from lib.text import is_blank
@@ -225,12 +225,6 @@ def _clean_glossary(entries: list[dict]) -> list[dict]:
         elif term or meaning:
             raise ValidationError({"glossary": "Each glossary term needs its meaning."})
     return cleaned
-
-
-PARTY_OF_ROLE = {
-    MembershipRole.HIRING_MANAGER: Party.HIRING_MANAGER,
-    MembershipRole.HR: Party.HR,
-}
 
 
 def agreement_acknowledge(

@@ -8,6 +8,11 @@ urlpatterns = [
     path("roles/<uuid:public_id>/intake/", views.intake_meeting_create, name="intake-create"),
     path("roles/<uuid:public_id>/agreement/", views.agreement_detail, name="agreement-detail"),
     path(
+        "roles/<uuid:public_id>/agreement/changes/",
+        views.agreement_diff,
+        name="agreement-diff",
+    ),
+    path(
         "roles/<uuid:public_id>/agreement/revise/",
         views.agreement_revise,
         name="agreement-revise",

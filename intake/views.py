@@ -1,5 +1,6 @@
 """Pages for the intake meeting and the expectation agreement it produces."""
 
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -7,14 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_membership
 from accounts.permissions import Action, can
 from intake import selectors, services
-from intake.forms import AgreementCommentForm, AgreementTermsForm, IntakeMeetingForm
+from intake.forms import (
+    AgreementCommentForm,
+    AgreementDiffForm,
+    AgreementTermsForm,
+    IntakeMeetingForm,
+)
 from intake.models import AgreementStatus, ExpectationAgreement, Party
-from intake.services import PARTY_OF_ROLE
+from intake.selectors import PARTY_OF_ROLE
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from recruiting.access import get_role, require_action
@@ -106,14 +112,20 @@ def _agreement_page(
     versions = list(selectors.agreement_versions(role=role))
     party = PARTY_OF_ROLE.get(membership.role)
     rows = []
-    for agreement in versions:
+    # Newest first: the version after each one in the list is the one before it.
+    for agreement, before in pairwise([*versions, None]):
         acknowledged_by = {ack.party for ack in agreement.acknowledgements.all()}
         is_proposal = agreement.status == AgreementStatus.PROPOSED
         # HM and HR each acknowledge a proposal once, for their side.
         can_acknowledge = is_proposal and party is not None and party not in acknowledged_by
         waiting_for = [p.label for p in Party if p not in acknowledged_by] if is_proposal else []
         rows.append(
-            {"agreement": agreement, "can_acknowledge": can_acknowledge, "waiting_for": waiting_for}
+            {
+                "agreement": agreement,
+                "before": before,
+                "can_acknowledge": can_acknowledge,
+                "waiting_for": waiting_for,
+            }
         )
     context = {
         "role": role,
@@ -126,6 +138,31 @@ def _agreement_page(
         "party": party,
     }
     return render(request, "intake/agreement_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def agreement_diff(request: HttpRequest, public_id) -> HttpResponse:
+    """What changed in the terms between two versions of the role's agreement. Three
+    queries of its own, whatever the versions: the role, its newest version, the two
+    compared (see test_agreement_diff)."""
+    role = get_role(request, public_id)
+    latest = selectors.agreement_latest(role=role)
+    newest = latest.version if latest else 0
+    form = AgreementDiffForm(request.GET, newest=newest)
+    diff = None
+    if newest > 1 and form.is_valid():
+        old, new = form.cleaned_data["old"], form.cleaned_data["new"]
+        versions = selectors.agreement_versions_numbered(role=role, versions=[old, new])
+        missing = [number for number in (old, new) if number not in versions]
+        if missing:
+            form.add_error(None, f"Version {missing[0]} of this agreement does not exist.")
+        else:
+            diff = selectors.agreement_diff(old=versions[old], new=versions[new])
+    context = {"role": role, "client": role.client, "form": form, "diff": diff, "newest": newest}
+    return render(
+        request, "intake/agreement_diff.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required

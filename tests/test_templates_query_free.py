@@ -101,6 +101,7 @@ AGENCY_PAGES = [
     "/candidates/{candidate}/edit/",
     "/roles/{role}/intake/",
     "/roles/{role}/agreement/",
+    "/roles/{role}/agreement/changes/",
     "/roles/{role}/agreement/revise/",
     "/roles/{role}/check-ins/new/",
     "/notifications/",
@@ -136,6 +137,7 @@ CLIENT_PAGES = [
     "/submissions/{pending}/",
     "/candidates/{candidate}/",
     "/roles/{role}/agreement/",
+    "/roles/{role}/agreement/changes/",
     "/notifications/",
     "/dashboard/clients/{client}/",
     "/dashboard/roles/{role}/",
@@ -171,6 +173,10 @@ def pages(
     with organization_context(organization.id):
         role.agreement = agreement
         role.save(update_fields=["agreement"])
+    # The proposal: on the client users' home, and compared with v1 on its own page.
+    AgreementFactory(
+        organization=organization, role=role, version=2, status="proposed", must_haves=["Go"]
+    )
     endpoint = WebhookEndpointFactory(
         organization=organization, event_types=["submission.created", "review.completed"]
     )

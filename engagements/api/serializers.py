@@ -1,7 +1,14 @@
 from rest_framework import serializers
 
 from activity.models import Activity
-from engagements.models import ClockOutcome, Nudge, NudgeChannel, NudgeRecipient, ResponseClock
+from engagements.models import (
+    ClockOutcome,
+    Nudge,
+    NudgeChannel,
+    NudgeRecipient,
+    NudgeSkip,
+    ResponseClock,
+)
 
 
 class ClockSerializer(serializers.ModelSerializer):
@@ -71,6 +78,13 @@ class NudgeSerializer(serializers.ModelSerializer):
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=NudgeChannel.choices), read_only=True
     )
+    skip_reason = serializers.ChoiceField(
+        choices=NudgeSkip.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why a skipped level was not sent: the client answered first, or a higher "
+        "level was due as well and only that one was sent. Empty otherwise.",
+    )
 
     class Meta:
         model = Nudge
@@ -80,6 +94,7 @@ class NudgeSerializer(serializers.ModelSerializer):
             "submission",
             "level",
             "status",
+            "skip_reason",
             "recipients",
             "channels",
             "enqueued_at",

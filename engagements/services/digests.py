@@ -1,4 +1,6 @@
-"""The daily digest: one mail a day per member, listing what is overdue and due soon.
+"""The daily digest: one mail a day per member, listing what is overdue and due soon
+and, for a hiring manager or HR, the agreement proposals waiting for their
+acknowledgement.
 
 A scan every quarter of an hour (`digests_send`) visits each organization and
 each of its members whose local time has passed 08:00. The member's day is
@@ -30,6 +32,7 @@ from accounts.models import Membership, Organization
 from accounts.selectors import all_organization_ids
 from engagements.models import DigestLog, ResponseClock
 from engagements.selectors import attention_clocks
+from intake.selectors import AwaitingAcknowledgement, agreements_awaiting_acknowledgement
 from lib.mail import RenderedMail, render_mail
 from lib.tenancy import organization_context
 
@@ -88,7 +91,11 @@ def digest_claim(
         if not created:
             return None
         overdue, due_soon = digest_items(membership=membership, now=now)
-        if not overdue and not due_soon:
+        # A hiring manager's or HR's day also lists the proposals waiting for them.
+        awaiting = agreements_awaiting_acknowledgement(membership=membership)
+        if awaiting is not None and not awaiting.count.value:
+            awaiting = None
+        if not overdue and not due_soon and awaiting is None:
             return None
         mail = _render(
             membership=membership,
@@ -96,6 +103,7 @@ def digest_claim(
             local_date=local_date,
             overdue=overdue,
             due_soon=due_soon,
+            awaiting=awaiting,
             now=now,
         )
         transaction.on_commit(lambda: _send(mail))
@@ -148,6 +156,7 @@ def _render(
     local_date: date,
     overdue: list[ResponseClock],
     due_soon: list[ResponseClock],
+    awaiting: AwaitingAcknowledgement | None,
     now: datetime,
 ) -> DigestMail:
     site = settings.SITE_URL.rstrip("/")
@@ -170,6 +179,16 @@ def _render(
         "tz": member_timezone(membership=membership, organization=organization).key,
         "overdue": [item(clock) for clock in overdue],
         "due_soon": [item(clock) for clock in due_soon],
+        "awaiting": awaiting,
+        "agreements": [
+            {
+                "agreement": agreement,
+                "url": site
+                + reverse("intake:agreement-detail", args=[agreement.role.public_id])
+                + f"#version-{agreement.version}",
+            }
+            for agreement in (awaiting.first if awaiting else [])
+        ],
         "home_url": site + reverse("home"),
         "now": now,
     }

@@ -32,11 +32,12 @@ from engagements.models import (
     NudgeChannel,
     NudgeDelivery,
     NudgeRecipient,
+    NudgeSkip,
     NudgeStatus,
     OwedBy,
     ResponseClock,
 )
-from engagements.services.schedule import next_nudge_schedule, policy_levels_by_client
+from engagements.services.schedule import nudge_step, policy_levels_by_client
 from lib import outbox
 from lib.mail import send_mail
 from lib.tenancy import organization_context
@@ -82,7 +83,11 @@ def due_clock_ids(*, now: datetime, limit: int = SCAN_BATCH) -> list[tuple[int, 
 
 
 def nudges_claim_batch(*, clock_ids: list[int], now: datetime) -> list[Claimed]:
-    """Claim the next level of each due clock among `clock_ids` (one organization's).
+    """Claim what is due of each clock among `clock_ids` (one organization's).
+
+    Per clock, `nudge_step` decides: the highest level due is claimed and the lower
+    levels due with it are recorded as skipped, passed over; outside the client's
+    business hours nothing is claimed and the clock waits for the next window.
 
     One transaction for the batch: the clock rows are locked with SKIP LOCKED, so
     concurrent scanners pass over the clocks another one is claiming; the unique
@@ -103,18 +108,22 @@ def nudges_claim_batch(*, clock_ids: list[int], now: datetime) -> list[Claimed]:
         ladders = policy_levels_by_client(client_ids=list(clients))
         # One calendar per client: building it validates the timezone, not free per clock.
         calendars = {client_id: client.calendar for client_id, client in clients.items()}
-        claims = []
+        claims: list[tuple[ResponseClock, dict]] = []
+        passed_over: list[tuple[ResponseClock, dict]] = []
         for clock in clocks:
-            levels = ladders[clock.client_id]
-            level = next((spec for spec in levels if spec["level"] > clock.nudge_level), None)
-            if level is not None:
-                claims.append((clock, level))
-                clock.nudge_level = level["level"]
-            clock.next_nudge_at = next_nudge_schedule(
-                clock=clock, levels=levels, calendar=calendars[clock.client_id]
+            step = nudge_step(
+                clock=clock,
+                levels=ladders[clock.client_id],
+                calendar=calendars[clock.client_id],
+                now=now,
             )
+            if step.send is not None:
+                claims.append((clock, step.send))
+                passed_over += [(clock, level) for level in step.passed_over]
+                clock.nudge_level = step.send["level"]
+            clock.next_nudge_at = step.next_at
             clock.updated_at = now
-        claimed = _insert_nudges(claims)
+        claimed = _insert_nudges(claims, passed_over)
         _advance_clocks(clocks, now=now)
         if claimed:
             organization_id = claimed[0].organization_id
@@ -142,32 +151,41 @@ def _advance_clocks(clocks: list[ResponseClock], *, now: datetime) -> None:
         )
 
 
-def _insert_nudges(claims: list[tuple[ResponseClock, dict]]) -> list[Claimed]:
-    """Insert the claimed (clock, level) rows; returns those actually inserted."""
+def _insert_nudges(
+    claims: list[tuple[ResponseClock, dict]], passed_over: list[tuple[ResponseClock, dict]]
+) -> list[Claimed]:
+    """Insert the claimed (clock, level) rows, and the levels passed over as skipped, in
+    one statement; returns the claims actually inserted, the ones to deliver."""
+
+    def row(clock: ResponseClock, level: dict, **status) -> dict:
+        return {
+            "organization_id": clock.organization_id,
+            "clock_id": clock.pk,
+            "level": level["level"],
+            "recipients": level["recipients"],
+            "channels": level["channels"],
+            **status,
+        }
+
     inserted = outbox.insert_claims(
         Nudge,
-        [
-            {
-                "organization_id": clock.organization_id,
-                "clock_id": clock.pk,
-                "level": level["level"],
-                "status": NudgeStatus.PENDING,
-                "recipients": level["recipients"],
-                "channels": level["channels"],
-            }
-            for clock, level in claims
+        [row(clock, level, status=NudgeStatus.PENDING) for clock, level in claims]
+        + [
+            row(clock, level, status=NudgeStatus.SKIPPED, skip_reason=NudgeSkip.PASSED_OVER)
+            for clock, level in passed_over
         ],
         constraint="nudge_once_per_clock_level",
-        returning=("id", "organization", "clock", "level"),
+        returning=("id", "organization", "clock", "level", "status"),
     )
     return [
         Claimed(str(organization_id), nudge_id, clock_id, level)
-        for nudge_id, organization_id, clock_id, level in inserted
+        for nudge_id, organization_id, clock_id, level, status in inserted
+        if status == NudgeStatus.PENDING
     ]
 
 
 def nudge_claim(*, clock_id: int, now: datetime) -> Claimed | None:
-    """Claim the next level of one clock (a batch of one)."""
+    """Claim what is due of one clock (a batch of one)."""
     claimed = nudges_claim_batch(clock_ids=[clock_id], now=now)
     return claimed[0] if claimed else None
 
@@ -176,7 +194,8 @@ def nudges_scan(*, now: datetime | None = None, time_budget: timedelta = timedel
     """Claim every due (clock, level) pair, organization by organization.
 
     Loops "find a batch → claim each → repeat" until nothing is due or the time
-    budget is spent, so a scan after an outage catches up on every level.
+    budget is spent, so a scan after an outage catches up: each clock gets the
+    highest level due, once the client is at work (`nudge_step`).
     """
     started = timezone.now()
     claimed: list[Claimed] = []
@@ -340,6 +359,7 @@ def _skipped_if_answered(nudge: Nudge) -> bool:
         pk=nudge.pk,
         expect={"status": NudgeStatus.PENDING},
         status=NudgeStatus.SKIPPED,
+        skip_reason=NudgeSkip.ANSWERED,
         updated_at=timezone.now(),
     )
     return True

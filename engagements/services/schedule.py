@@ -1,11 +1,17 @@
 """When each level of a clock's nudge ladder falls, in the client's business time."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
 
 from engagements.models import NudgePolicy, ResponseClock, default_ladder
-from lib.business_hours import BusinessCalendar, add_business_hours
+from lib.business_hours import (
+    BusinessCalendar,
+    add_business_hours,
+    is_within_business_hours,
+    next_business_moment,
+)
 
 # --- When --------------------------------------------------------------------------
 
@@ -51,6 +57,56 @@ def next_nudge_schedule(
         if level["level"] > clock.nudge_level:
             return level_due_at(clock=clock, level=level, calendar=calendar)
     return None
+
+
+@dataclass(frozen=True)
+class NudgeStep:
+    """What a scan does with one clock at one moment (`nudge_step`)."""
+
+    send: dict | None  # the level to send now, if any
+    passed_over: list[dict]  # lower levels due as well: recorded as skipped, never sent
+    next_at: datetime | None  # the clock's next nudge time afterwards
+
+
+def nudge_step(
+    *, clock: ResponseClock, levels: list[dict], calendar: BusinessCalendar, now: datetime
+) -> NudgeStep:
+    """The levels after `clock.nudge_level` that are due at `now`, and what to do with them.
+
+    Only the highest level due is sent: a clock first seen already past several
+    levels (opened late, a due time pulled earlier, a scan after an outage) gets the
+    one nudge its lateness calls for, not every level in the same minute; the lower
+    ones are passed over. And a nudge goes out only while the client is at work (a
+    window's closing instant included): levels found due outside the client's
+    business hours wait for the next window's opening, where the highest level then
+    due is sent. A level's due time is itself a business moment, so the scan that
+    runs every minute finds each level in hours unless it falls on the window's
+    closing instant or the scan fell behind.
+
+    Levels are in order and fall later each (the policies are validated so), so the
+    due levels are found by walking the ladder until the first that is not due: the
+    cost is the number of levels due plus one, whatever the lateness.
+    """
+    due: list[dict] = []
+    next_at = None
+    for level in levels:
+        if level["level"] <= clock.nudge_level:
+            continue
+        at = level_due_at(clock=clock, level=level, calendar=calendar)
+        if at > now:
+            next_at = at
+            break
+        due.append(level)
+    if not due:
+        return NudgeStep(send=None, passed_over=[], next_at=next_at)
+    if not is_within_business_hours(calendar=calendar, moment=now):
+        return NudgeStep(
+            send=None,
+            passed_over=[],
+            next_at=next_business_moment(calendar=calendar, moment=now),
+        )
+    *passed_over, send = due
+    return NudgeStep(send=send, passed_over=passed_over, next_at=next_at)
 
 
 def clock_schedule_nudges(*, clock: ResponseClock) -> None:

@@ -34,7 +34,8 @@ def _nudge(organization, client):
             sla_hours=1,
             opened_at=timezone.now() - timedelta(days=3),
         )
-        claimed = nudge_claim(clock_id=clock.pk, now=timezone.now())
+        # Claimed when it fell due (a business moment): level 1, whenever the test runs.
+        claimed = nudge_claim(clock_id=clock.pk, now=clock.due_at)
         return Nudge.objects.select_related("clock__submission").get(pk=claimed.nudge_id)
 
 

@@ -244,8 +244,9 @@ def test_home_query_count_stays_constant(
 
 # For a hiring manager: the middleware's three, the membership's client (page
 # header), a page of the clocks they owe and how many are overdue (two), the review
-# queue's counts (one), the switcher (one), the unread notifications count (one).
-CLIENT_HOME_QUERIES = 9
+# queue's counts (one), the agreement proposals waiting for them and how many (two),
+# the switcher (one), the unread notifications count (one).
+CLIENT_HOME_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [3, 40])

@@ -7,7 +7,14 @@ import pytest
 import time_machine
 from django.db import connection
 
-from engagements.models import ClockKind, Nudge, NudgePolicy, NudgeStatus, ResponseClock
+from engagements.models import (
+    ClockKind,
+    Nudge,
+    NudgePolicy,
+    NudgeSkip,
+    NudgeStatus,
+    ResponseClock,
+)
 from engagements.services import clock_open, clocks_close, nudges, schedule
 from lib.tenancy import organization_context
 from tests.factories import ClientFactory, RoleFactory, SubmissionFactory
@@ -100,25 +107,23 @@ def test_new_york_times_across_the_november_clock_change(organization):
     assert clock.due_at == datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
 
 
-def test_scan_claims_each_due_level_once_and_catches_up_after_an_outage(
-    organization, london, django_capture_on_commit_callbacks
-):
+def test_scan_claims_each_due_level_once(organization, london, django_capture_on_commit_callbacks):
     clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
-    # Nobody scanned for a week: all three levels are due.
     with (
-        time_machine.travel(WEDNESDAY_10AM + timedelta(days=7), tick=False),
+        time_machine.travel(WEDNESDAY_10AM + timedelta(hours=2), tick=False),
         django_capture_on_commit_callbacks() as enqueued,
     ):
         claimed = nudges.nudges_scan()
         again = nudges.nudges_scan()
 
-    assert [(c.clock_id, c.level) for c in claimed] == [(clock.pk, 1), (clock.pk, 2), (clock.pk, 3)]
+    assert [(c.clock_id, c.level) for c in claimed] == [(clock.pk, 1)]
     assert again == []
-    assert len(enqueued) == 3
+    assert len(enqueued) == 1
     with organization_context(organization.id):
         clock.refresh_from_db()
-    assert clock.nudge_level == 3
-    assert clock.next_nudge_at is None  # the ladder is done
+    assert clock.nudge_level == 1
+    # Level 2: one business day (8.5 h) after the 11:00 due time.
+    assert clock.next_nudge_at == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
 
 
 def test_scan_before_the_due_time_claims_nothing(organization, london):
@@ -297,3 +302,123 @@ def test_a_level_already_inserted_is_neither_inserted_again_nor_enqueued(
         assert list(Nudge.objects.values_list("pk", "clock_id", "level", "status")) == [
             (first.pk, clock.pk, 1, NudgeStatus.PENDING)
         ]
+
+
+# --- Catching up: the highest level due, inside the client's business hours --------------
+
+
+def _levels(organization):
+    """(level, status, reason) of every nudge, in level order."""
+    with organization_context(organization.id):
+        return list(
+            Nudge.objects.order_by("clock_id", "level").values_list(
+                "level", "status", "skip_reason"
+            )
+        )
+
+
+def test_a_clock_first_seen_past_every_level_sends_only_the_highest_and_skips_the_rest(
+    organization, london, django_capture_on_commit_callbacks
+):
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    # Nobody scanned for a week (Wednesday 10:00 again, the client at work): every level is due.
+    with (
+        time_machine.travel(WEDNESDAY_10AM + timedelta(days=7), tick=False),
+        django_capture_on_commit_callbacks() as enqueued,
+    ):
+        claimed = nudges.nudges_scan()
+        again = nudges.nudges_scan()
+
+    assert [(c.clock_id, c.level) for c in claimed] == [(clock.pk, 3)]
+    assert again == []
+    assert len(enqueued) == 1  # only level 3 is delivered
+    assert _levels(organization) == [
+        (1, NudgeStatus.SKIPPED, NudgeSkip.PASSED_OVER),
+        (2, NudgeStatus.SKIPPED, NudgeSkip.PASSED_OVER),
+        (3, NudgeStatus.PENDING, ""),
+    ]
+    with organization_context(organization.id):
+        clock.refresh_from_db()
+    assert clock.nudge_level == 3
+    assert clock.next_nudge_at is None  # the ladder is done
+
+
+def test_a_scan_that_fell_behind_sends_the_level_due_now_and_passes_over_the_one_before(
+    organization, london
+):
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    # Level 1 due Wednesday 11:00, level 2 Thursday 11:00, level 3 Friday 11:00.
+    with time_machine.travel(datetime(2026, 11, 26, 15, 0, tzinfo=UTC), tick=False):
+        claimed = nudges.nudges_scan()
+
+    assert [c.level for c in claimed] == [2]
+    assert _levels(organization) == [
+        (1, NudgeStatus.SKIPPED, NudgeSkip.PASSED_OVER),
+        (2, NudgeStatus.PENDING, ""),
+    ]
+    with organization_context(organization.id):
+        clock.refresh_from_db()
+    assert clock.next_nudge_at == datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
+
+
+def test_a_clock_found_overdue_outside_business_hours_waits_for_the_clients_morning(
+    organization, london, django_capture_on_commit_callbacks
+):
+    """The report: a clock far overdue when the scan first saw it sent levels 1, 2
+    and 3 in the same minute, on a Saturday night. Now nothing goes out until Monday
+    09:00 in London, and then only level 3."""
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    saturday_night = datetime(2026, 11, 28, 22, 0, tzinfo=UTC)
+    monday_9am = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    with (
+        time_machine.travel(saturday_night, tick=False),
+        django_capture_on_commit_callbacks() as enqueued,
+    ):
+        assert nudges.nudges_scan() == []
+    assert enqueued == []
+    assert _nudges(organization) == []
+    with organization_context(organization.id):
+        clock.refresh_from_db()
+    assert (clock.nudge_level, clock.next_nudge_at) == (0, monday_9am)
+
+    # Scans every minute until then find nothing due: the clock is not in the index's range.
+    with time_machine.travel(monday_9am - timedelta(minutes=1), tick=False):
+        assert nudges.nudges_scan() == []
+    with time_machine.travel(monday_9am, tick=False):
+        claimed = nudges.nudges_scan()
+
+    assert [c.level for c in claimed] == [3]
+    assert [status for _, status, _ in _levels(organization)] == [
+        NudgeStatus.SKIPPED,
+        NudgeStatus.SKIPPED,
+        NudgeStatus.PENDING,
+    ]
+
+
+def test_a_level_due_at_the_close_of_the_day_found_just_after_waits_for_the_next_morning(
+    organization, london
+):
+    # Opened Wednesday 09:30 with 8 business hours: due at 17:30, the window's last instant.
+    clock = _clock(
+        organization, london, opened_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC), sla_hours=8
+    )
+    closing = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)
+    assert clock.due_at == closing
+    with time_machine.travel(closing + timedelta(seconds=20), tick=False):
+        assert nudges.nudges_scan() == []
+    with organization_context(organization.id):
+        clock.refresh_from_db()
+    assert clock.next_nudge_at == datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+def test_a_clock_answered_while_it_waits_for_the_morning_is_never_nudged(
+    organization, london, hiring_manager
+):
+    clock = _clock(organization, london, opened_at=WEDNESDAY_10AM, sla_hours=1)
+    with time_machine.travel(datetime(2026, 11, 25, 20, 0, tzinfo=UTC), tick=False):
+        assert nudges.nudges_scan() == []
+        with organization_context(organization.id):
+            clocks_close(submission=clock.submission, by=hiring_manager)
+    with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=UTC), tick=False):
+        assert nudges.nudges_scan() == []
+    assert _nudges(organization) == []

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from intake import selectors
 from intake.models import (
     AgreementAcknowledgement,
     AgreementComment,
@@ -144,3 +145,75 @@ class AgreementAcknowledgeSerializer(serializers.Serializer):
 
 class AgreementCommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+class AgreementDiffQuerySerializer(serializers.Serializer):
+    against = serializers.UUIDField(
+        required=False,
+        help_text="Another version of the same role's agreement to compare with; by default "
+        "the version just before this one (none for the role's first version).",
+    )
+
+    def validate_against(self, value) -> ExpectationAgreement:
+        agreement = self.context["agreement"]
+        try:
+            against = selectors.agreement_get(
+                membership=self.context["request"].membership, public_id=value
+            )
+        except ExpectationAgreement.DoesNotExist as error:
+            raise serializers.ValidationError("No such agreement version.") from error
+        if against.role_id != agreement.role_id:
+            raise serializers.ValidationError("Not a version of this agreement's role.")
+        if against.pk == agreement.pk:
+            raise serializers.ValidationError("Choose another version than this one.")
+        return against
+
+
+class AgreementVersionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = ExpectationAgreement
+        fields = ["id", "version", "status"]
+        read_only_fields = fields
+
+
+class TermChangeSerializer(serializers.Serializer):
+    term = serializers.ChoiceField(
+        choices=sorted(AGREEMENT_TERMS), help_text="The agreement's term, as the versions name it."
+    )
+    label = serializers.CharField(help_text="What the term is called on the page.")
+    change = serializers.ChoiceField(
+        choices=[selectors.ADDED, selectors.REMOVED, selectors.CHANGED]
+    )
+    item = serializers.CharField(
+        help_text="For a list term, the entry the change is about: a must-have, a stage's "
+        "name, a glossary term. Empty for a single term and for a change of a list's order."
+    )
+    old = serializers.JSONField(
+        allow_null=True,
+        help_text="The value in `against` (a list's order: its entries kept, in order); "
+        "null for an addition.",
+    )
+    new = serializers.JSONField(
+        allow_null=True, help_text="The value in this version; null for a removal."
+    )
+    old_display = serializers.CharField(help_text="The old value as a person reads it.")
+    new_display = serializers.CharField(help_text="The new value as a person reads it.")
+
+
+class SectionChangesSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=[key for key, _, _ in selectors.SINGLE_TERMS])
+    title = serializers.CharField()
+    changes = TermChangeSerializer(many=True)
+
+
+class AgreementDiffSerializer(serializers.Serializer):
+    """What changed in the terms from `against` to `version`, section by section."""
+
+    version = AgreementVersionSerializer(source="new")
+    against = AgreementVersionSerializer(
+        source="old", allow_null=True, help_text="Null: `version` is the role's first."
+    )
+    count = serializers.IntegerField(help_text="How many changes, in every section.")
+    sections = SectionChangesSerializer(many=True)

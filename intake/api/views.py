@@ -9,6 +9,8 @@ from intake.api.serializers import (
     AgreementAcknowledgeSerializer,
     AgreementCommentCreateSerializer,
     AgreementCommentSerializer,
+    AgreementDiffQuerySerializer,
+    AgreementDiffSerializer,
     AgreementProposeSerializer,
     AgreementSerializer,
 )
@@ -101,3 +103,32 @@ class AgreementViewSet(
             actor=request.membership, agreement=agreement, **serializer.validated_data
         )
         return Response(AgreementCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="agreements_diff",
+        summary="What changed between two versions",
+        description=(
+            "The terms that differ between this version and `against`, another version of "
+            "the same role's agreement (by default the one just before this; for a role's "
+            "first version, every term as added), by section: delivery targets and "
+            "check-ins, response times, interview stages, shared vocabulary and market "
+            "reality. Each change is `added`, `removed` or `changed`, with the old and new "
+            "values. An `against` that is not another version of this role is a 400."
+        ),
+        parameters=[AgreementDiffQuerySerializer],
+        responses={200: AgreementDiffSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request, public_id=None):
+        agreement = self.get_object()
+        # A plain dict: from a query dict, DRF would take an empty `against=` for none.
+        query = AgreementDiffQuerySerializer(
+            data=request.query_params.dict(),
+            context={"request": request, "agreement": agreement},
+        )
+        query.is_valid(raise_exception=True)
+        against = query.validated_data.get("against") or selectors.agreement_before(
+            agreement=agreement
+        )
+        diff = selectors.agreement_diff(old=against, new=agreement)
+        return Response(AgreementDiffSerializer(diff).data)

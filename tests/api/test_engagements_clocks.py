@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements.models import ClockKind, Nudge
+from engagements.models import ClockKind, Nudge, ResponseClock
 from engagements.services import clock_open, clocks_close
 from engagements.services.nudges import nudge_claim
 from lib.tenancy import organization_context
@@ -44,8 +44,11 @@ def _close(organization, clock, by) -> None:
 
 
 def _nudge(organization, clock) -> Nudge:
+    """The clock's next level, claimed the moment it fell due: a business moment (the
+    levels fall in the client's business hours), whenever the test runs."""
     with organization_context(organization.id):
-        claimed = nudge_claim(clock_id=clock.pk, now=timezone.now())
+        due = ResponseClock.objects.values_list("next_nudge_at", flat=True).get(pk=clock.pk)
+        claimed = nudge_claim(clock_id=clock.pk, now=due)
         return Nudge.objects.get(pk=claimed.nudge_id)
 
 
