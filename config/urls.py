@@ -6,12 +6,13 @@ from engagements import urls as engagements_urls
 from engagements import views as engagement_views
 from engagements.pages.urls import urlpatterns as engagement_pages
 from integrations import urls as integrations_urls
-from lib import health
+from lib import health, observability
 from recruiting.urls import urlpatterns as recruiting_pages
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", observability.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("accounts/", include("allauth.urls")),
