@@ -137,14 +137,13 @@ def main() -> int:
 
     moments = [0.0] + [console.first(marker) for _, marker in PHASES]
     print(f"First `make run` of branch {options.branch}, from a fresh clone:")
-    for (name, _), start, end in zip(PHASES, moments, moments[1:], strict=True):
+    for (name, _), start, end in zip(PHASES, moments[:-1], moments[1:], strict=True):
         took = f"{end - start:6.1f} s" if start is not None and end is not None else "     –"
         print(f"  {name:<40} {took}")
     for name, moment in (("/healthz answers", healthz), ("start-up banner printed", banner)):
         print(f"  {name:<40} {moment:6.1f} s after `make run`" if moment else f"  {name}: never")
-    print(
-        f"  console lines until the banner: {sum(1 for m, _ in console.lines if m <= (banner or 0))}"
-    )
+    lines = sum(1 for moment, _ in console.lines if moment <= (banner or 0))
+    print(f"  console lines until the banner: {lines}")
     if healthz is None or healthz > BUDGET_SECONDS:
         print(f"Over the budget of {BUDGET_SECONDS} s.")
         if not options.echo:

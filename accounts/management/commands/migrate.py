@@ -15,6 +15,13 @@ class Command(DjangoMigrateCommand):
         "restricted application role that the web and worker processes connect as."
     )
 
+    def execute(self, *args, **options):
+        # The system checks that run before handle() may connect (a unique constraint's
+        # check asks for the server's version), and on a new server only the owner
+        # exists: the application role is created below.
+        with owner_connection(options["database"]):
+            return super().execute(*args, **options)
+
     def handle(self, *args, **options):
         role, password = application_credentials()
         with owner_connection(options["database"]) as connection:
