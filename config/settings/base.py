@@ -349,8 +349,9 @@ LOGGING = {
     "loggers": {
         # Django's own default handler would print every request warning a second time.
         "django": {"handlers": [], "propagate": True},
-        # One line per request is production's; a developer has runserver's.
-        "django_structlog": {"level": env("REQUEST_LOG_LEVEL", default="WARNING")},
+        # One line per request is production's: a developer has runserver's, and Django's
+        # own warnings and tracebacks of failed requests (REQUEST_LOG_LEVEL=INFO shows them).
+        "django_structlog": {"level": env("REQUEST_LOG_LEVEL", default="CRITICAL")},
     },
 }
 # The request id comes from the proxy's X-Request-ID when it sends one, so a
