@@ -6,12 +6,17 @@ from engagements import urls as engagements_urls
 from engagements import views as engagement_views
 from engagements.pages.urls import urlpatterns as engagement_pages
 from integrations import urls as integrations_urls
-from lib import health
+from lib import dev_mail, health, observability
 from recruiting.urls import urlpatterns as recruiting_pages
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", observability.metrics_view, name="metrics"),
+    # A developer's sent mail (lib/dev_mail.py); 404 unless DEBUG.
+    path("dev/mail/", dev_mail.mail_list, name="dev-mail-list"),
+    path("dev/mail/<str:name>/", dev_mail.mail_detail, name="dev-mail-detail"),
+    path("dev/mail/<str:name>/html", dev_mail.mail_html, name="dev-mail-html"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("accounts/", include("allauth.urls")),

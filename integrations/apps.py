@@ -6,4 +6,7 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from integrations import handlers  # noqa: F401 - subscribes the event handlers
+        from integrations import (  # noqa: F401 - subscribe the handlers, register the gauges
+            handlers,
+            observability,
+        )

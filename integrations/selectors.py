@@ -1,9 +1,11 @@
 """Reads for integrations: API keys, stored idempotent responses, webhooks."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -75,3 +77,32 @@ def webhook_delivery_page(
 
 def webhook_delivery_get(*, public_id) -> WebhookDelivery:
     return webhook_delivery_list().get(public_id=public_id)
+
+
+# A scrape counts at most this many rows of each backlog, so it costs the same at
+# any size; a gauge at the cap reads "this many or more".
+OPERATIONS_GAUGE_CAP = 100_000
+
+
+@dataclass(frozen=True)
+class OperationsGauges:
+    """Counts and oldest moments of the work waiting, across every organization."""
+
+    nudges_due: int
+    nudges_due_oldest: datetime | None
+    nudges_unsent: int
+    nudges_unsent_oldest: datetime | None
+    webhooks_due: int
+    webhooks_due_oldest: datetime | None
+
+
+def operations_gauges(*, now: datetime | None = None) -> OperationsGauges:
+    """What /metrics reports of the nudge backlog and the outbox: one SECURITY DEFINER
+    function (integrations 0002) that returns aggregates only, so no tenant's rows or
+    identity leave it, and works before any organization's context."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM rapport_operations_gauges(%s, %s)",
+            [now or timezone.now(), OPERATIONS_GAUGE_CAP],
+        )
+        return OperationsGauges(*cursor.fetchone())

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class LibConfig(AppConfig):
-    """Registered only so that the tenant execute-wrapper is installed at start-up."""
+    """Registered so that the tenant execute-wrapper and the observability hooks are
+    installed at start-up."""
 
     name = "lib"
     label = "lib"
@@ -10,6 +11,9 @@ class LibConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from lib.observability import configure_structlog, connect_signals
         from lib.tenancy import install_tenant_wrapper
 
         connection_created.connect(install_tenant_wrapper, dispatch_uid="lib.tenancy")
+        configure_structlog()
+        connect_signals()

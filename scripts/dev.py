@@ -42,6 +42,12 @@ class Child:
     name: str
     process: subprocess.Popen[str]
     pump: threading.Thread
+    # Set when the program has said it is ready (`READY_LINES`), or at once if it never says.
+    ready: threading.Event
+
+
+# What a program prints once it serves; the URL and logins are printed after them all.
+READY_LINES = {"worker": " ready."}
 
 
 def say(message: str, name: str = "dev") -> None:
@@ -75,12 +81,27 @@ def start_postgres() -> str:
     return f"postgres://{OWNER_ROLE}@:{info.port}/{quote(str(info.socket_dir))}/{DATABASE}"
 
 
+# The embedded server holds a developer's disposable data (`make clean` removes it):
+# it need not survive a power cut, so it skips flushing to disk at every commit.
+# Migrating and seeding commit thousands of times; on a busy disk the flushes were
+# most of their time.
+DISPOSABLE_DATA_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
 def create_database(socket_dir: str, port: int) -> None:
-    """Create the project's database if this is the server's first start."""
+    """Create the project's database if this is the server's first start, and set the
+    server up for disposable data."""
     connection = psycopg2.connect(host=socket_dir, port=port, user=OWNER_ROLE, dbname="postgres")
     connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
     try:
         with connection.cursor() as cursor:
+            for name, value in DISPOSABLE_DATA_SETTINGS.items():
+                cursor.execute(
+                    sql.SQL("ALTER SYSTEM SET {} = {}").format(
+                        sql.Identifier(name), sql.Literal(value)
+                    )
+                )
+            cursor.execute("SELECT pg_reload_conf()")
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
             if cursor.fetchone() is None:
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
@@ -104,28 +125,47 @@ def stop_postgres() -> None:
         say(f"pg_ctl stop failed; see {(PGDATA / 'log').relative_to(REPO)}")
 
 
-def run_step(*args: str) -> None:
-    """Run a manage.py command to completion with its output passed straight through."""
+def run_step(*args: str) -> str:
+    """Run a manage.py command to completion; its output is shown, and returned."""
     say(f"manage.py {' '.join(args)}")
-    completed = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, check=False)
+    started = time.monotonic()
+    completed = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        check=False,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    for line in completed.stdout.splitlines():
+        say(line, "manage")
     if completed.returncode != 0:
         raise SystemExit(f"manage.py {args[0]} failed with exit code {completed.returncode}")
+    say(f"manage.py {args[0]} done in {time.monotonic() - started:.1f} s")
+    return completed.stdout
+
+
+def demo_logins(seed_output: str) -> list[str]:
+    """The logins seed_demo printed (from its "Demo logins" line on), to print them again last."""
+    lines = seed_output.splitlines()
+    start = next((n for n, line in enumerate(lines) if line.startswith("Demo logins")), len(lines))
+    return lines[start:]
 
 
 def long_running_commands(port: int) -> dict[str, list[str]]:
-    """The stack's programs; runserver's reloader is off so a stop signal ends it cleanly."""
+    """The stack's programs; runserver's reloader is off so a stop signal ends it cleanly.
+    Celery's `--quiet` leaves out its start-up banners; its loggers keep to a line per
+    mail and what goes wrong (config/settings/local.py)."""
     return {
         "web": ["manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        "worker": ["-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+        "worker": [
+            *("-m", "celery", "-A", "config", "--quiet", "worker"),
+            *("--loglevel=INFO", "--concurrency=2"),
+        ],
         "beat": [
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "beat",
-            "--loglevel=INFO",
-            "--schedule",
-            ".data/celerybeat-schedule",
+            *("-m", "celery", "-A", "config", "--quiet", "beat", "--loglevel=INFO"),
+            *("--schedule", ".data/celerybeat-schedule"),
         ],
     }
 
@@ -147,15 +187,22 @@ def start_child(name: str, args: list[str]) -> Child:
         errors="replace",
         start_new_session=True,
     )
-    pump = threading.Thread(target=copy_output, args=(name, process.stdout), daemon=True)
+    ready = threading.Event()
+    if name not in READY_LINES:
+        ready.set()
+    pump = threading.Thread(target=copy_output, args=(name, process.stdout, ready), daemon=True)
     pump.start()
-    return Child(name, process, pump)
+    return Child(name, process, pump, ready)
 
 
-def copy_output(name: str, stream: TextIO) -> None:
-    """Copy a child's output line by line, so that lines of different children never mix."""
+def copy_output(name: str, stream: TextIO, ready: threading.Event) -> None:
+    """Copy a child's output line by line, so that lines of different children never mix,
+    and notice the line saying it is ready."""
+    marker = READY_LINES.get(name)
     for line in stream:
         say(line.rstrip("\n"), name)
+        if marker and marker in line:
+            ready.set()
 
 
 def first_exited(children: list[Child]) -> Child | None:
@@ -164,24 +211,32 @@ def first_exited(children: list[Child]) -> Child | None:
 
 
 def wait_until_serving(url: str, children: list[Child]) -> bool:
-    """Poll the health URL until it answers 200; False on timeout or when a child exits."""
+    """Poll the health URL until it answers 200 and every child has said it is ready;
+    False on timeout or when a child exits."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    serving = False
     while time.monotonic() < deadline and first_exited(children) is None:
-        try:
-            # A fixed http://127.0.0.1 URL: no user-controlled scheme to audit.
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
-                return True
-        except OSError:  # refused, reset or an HTTP error status: not serving yet
-            time.sleep(0.5)
+        if not serving:
+            try:
+                # A fixed http://127.0.0.1 URL: no user-controlled scheme to audit.
+                with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+                    serving = True
+            except OSError:  # refused, reset or an HTTP error status: not serving yet
+                pass
+        if serving and all(child.ready.is_set() for child in children):
+            return True
+        time.sleep(0.2)
     return False
 
 
-def print_banner(url: str) -> None:
+def print_banner(url: str, logins: list[str]) -> None:
+    """The last lines of the start-up: where to go and whom to sign in as."""
     rule = "-" * 60
     for line in (
         rule,
         f"Rapport is running at {url}",
-        "Demo logins: see the seed_demo output above.",
+        f"Sent mail: {url}dev/mail/",
+        *logins,
         "Ctrl-C stops everything.",
         rule,
     ):
@@ -233,12 +288,13 @@ def main() -> int:
         if embedded:
             os.environ["DATABASE_URL"] = start_postgres()
             say(f"DATABASE_URL={os.environ['DATABASE_URL']}")
-        run_step("migrate", "--noinput")
-        run_step("seed_demo")
+        # Quietly: a first run applies a hundred migrations, a line each.
+        run_step("migrate", "--noinput", "--verbosity", "0")
+        logins = demo_logins(run_step("seed_demo"))
         for name, args in long_running_commands(port).items():
             children.append(start_child(name, args))
         if wait_until_serving(f"{url}healthz", children):
-            print_banner(url)
+            print_banner(url, logins)
         elif first_exited(children) is None:
             say(f"{url}healthz did not answer within {STARTUP_TIMEOUT_SECONDS} s; stopping")
             return 1

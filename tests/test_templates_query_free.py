@@ -250,6 +250,22 @@ def test_the_search_list_in_the_header_renders_without_querying_the_database(
     assert refused == []
 
 
+def test_the_sent_mail_pages_render_without_querying_the_database(client, db, tmp_path):
+    from django.core.mail import EmailMultiAlternatives
+    from django.test import override_settings
+
+    with override_settings(
+        DEBUG=True, EMAIL_BACKEND="lib.dev_mail.MailFolderBackend", DEV_MAIL_DIR=str(tmp_path)
+    ):
+        EmailMultiAlternatives(subject="Overdue", body="Review.", to=["hm@acme.test"]).send()
+        name = next(tmp_path.glob("*.eml")).stem
+        for url in ("/dev/mail/", f"/dev/mail/{name}/"):
+            with queries_refused_while_rendering() as refused:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            assert refused == []
+
+
 def test_a_query_made_while_rendering_is_refused(organization, client_company):
     """The guard itself: a queryset left for the template to evaluate fails."""
     template = engines["django"].from_string("{{ clients|length }}")

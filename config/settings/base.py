@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_structlog",
     "csp",
     "rest_framework",
     "django_filters",
@@ -45,6 +46,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that its request id and its one line per request (docs/operations.md)
+    # cover everything inside; the next one times the request and adds the line's fields.
+    "django_structlog.middlewares.RequestMiddleware",
+    "lib.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The security headers go on every answer, the guard's refusals included.
@@ -189,6 +194,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rapport <no-reply@rapport.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where development's mail backend writes the messages /dev/mail/ shows (lib/dev_mail.py).
+DEV_MAIL_DIR = env("DEV_MAIL_DIR", default=str(DATA_DIR / "mail"))
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -242,7 +249,8 @@ if REDIS_URL:
         "visibility_timeout": 3600,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # "localhost" only says which machine; without it kombu warns on every connection.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -342,14 +350,28 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # operator's own network. Leave empty unless you need it.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])
 
+# --- Logging and metrics (docs/operations.md) ---------------------------------------
+# Plain lines here; production writes JSON (config/settings/production.py). structlog
+# hands its events to these handlers (lib/observability.py).
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Django's own default handler would print every request warning a second time.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own default handler would print every request warning a second time.
+        "django": {"handlers": [], "propagate": True},
+        # One line per request is production's: a developer has runserver's, and Django's
+        # own warnings and tracebacks of failed requests (REQUEST_LOG_LEVEL=INFO shows them).
+        "django_structlog": {"level": env("REQUEST_LOG_LEVEL", default="CRITICAL")},
+    },
 }
+# The request id comes from the proxy's X-Request-ID when it sends one, so a
+# request can be followed from the proxy's log into ours.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # Uploaded files (résumés) live outside any served path; views stream them
 # after checking who may see them.

@@ -1,6 +1,9 @@
 """Who the demo agency is, who signs in to it, and when it opened its account."""
 
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import MembershipRole
 from lib.business_hours import BusinessCalendar
@@ -16,6 +19,14 @@ DEMO_PEOPLE = [
     ("hr@demo.rapport.test", "Henry Adeyemi", MembershipRole.HR),
 ]
 OWNER_EMAIL, RECRUITER_EMAIL, HM_EMAIL, HR_EMAIL = (email for email, _, _ in DEMO_PEOPLE)
+
+
+@cache
+def demo_password_hash() -> str:
+    """The demo password hashed once for every demo login: the hasher takes about half
+    a second a call on purpose, which made hashing it 14 times most of seeding."""
+    return make_password(DEMO_PASSWORD)
+
 
 # The agency's own office hours: when the recruiter adds candidates.
 AGENCY_CALENDAR = BusinessCalendar(

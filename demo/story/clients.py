@@ -5,7 +5,7 @@ from datetime import datetime
 from accounts import services as accounts_services
 from accounts.models import MembershipRole
 from accounts.selectors import member_list
-from demo.story.agency import DEMO_PASSWORD, DEMO_PEOPLE
+from demo.story.agency import DEMO_PEOPLE, demo_password_hash
 from demo.story.replay import Story
 from demo.story.specs import ClientSpec, Person, ascii_fold
 from lib.business_hours import add_business_hours
@@ -19,7 +19,10 @@ class ClientPlanner(Story):
     def _add_recruiter(self) -> None:
         email, name, role = DEMO_PEOPLE[1]
         user = accounts_services.user_get_or_create(
-            email=email, password=DEMO_PASSWORD, full_name=name
+            email=email,
+            password=demo_password_hash(),
+            full_name=name,
+            hashed=True,
         )
         self.members[email] = accounts_services.membership_ensure(
             organization=self.organization, user=user, role=role
@@ -91,7 +94,10 @@ class ClientPlanner(Story):
         def give_login() -> None:
             contact = self.contacts[(spec.key, slot)]
             user = accounts_services.user_get_or_create(
-                email=person.email, password=DEMO_PASSWORD, full_name=person.name
+                email=person.email,
+                password=demo_password_hash(),
+                full_name=person.name,
+                hashed=True,
             )
             existing = member_list(organization_id=self.organization.id).filter(user=user).first()
             if existing is not None:

@@ -38,6 +38,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from prometheus_client import Counter
 from urllib3.exceptions import NewConnectionError
 
 from accounts.models import ADMIN_ROLES, Membership
@@ -82,6 +83,13 @@ DELIVERIES = outbox.Outbox(
     stale_claims_sql=(
         "SELECT delivery_id, organization_id FROM rapport_due_webhook_deliveries(%s, %s, %s)"
     ),
+)
+# /metrics: the failure rate operators alert on (docs/operations.md); no endpoint or
+# organization in the labels.
+ATTEMPTS = Counter(
+    "rapport_webhook_attempts_total",
+    "Webhook delivery attempts made, by outcome (succeeded, failed).",
+    ["outcome"],
 )
 
 
@@ -393,6 +401,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookAttempt | None:
     attempt.response_excerpt = excerpt
     attempt.error = error[:300]
     attempt.succeeded = status_code is not None and not error
+    ATTEMPTS.labels(outcome="succeeded" if attempt.succeeded else "failed").inc()
     return _attempt_record(delivery_id=delivery.pk, attempt=attempt)
 
 

@@ -15,6 +15,7 @@ from demo.story.agency import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
     agency_founded_at,
+    demo_password_hash,
 )
 from demo.story.builder import DemoBuilder
 from lib.tenancy import organization_context, user_context
@@ -36,7 +37,10 @@ class Command(BaseCommand):
         email, full_name, _ = DEMO_PEOPLE[0]
         with time_machine.travel(founded, tick=False):
             owner = services.user_get_or_create(
-                email=email, password=DEMO_PASSWORD, full_name=full_name
+                email=email,
+                password=demo_password_hash(),
+                full_name=full_name,
+                hashed=True,
             )
             membership = self._owner_membership(owner)
             if membership is None:
