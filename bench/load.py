@@ -3,10 +3,11 @@
 Runs the application as a real server on this machine, the way the Dockerfile runs it:
 production settings (DEBUG off, collected static served by whitenoise) under gunicorn,
 connecting through PgBouncer in transaction pooling mode (as `make smoke` and
-docker-compose.yml run it), against the scale data set. Then drives it over HTTP from this process, CONNECTIONS
-requests at a time (a thread and a connection each, kept alive when the server allows
-it), for SECONDS per target after a short warm-up, and reports requests per second,
-p50 and p99 latency (as the client sees it, loopback included) and errors:
+docker-compose.yml run it), against the scale data set. Then drives it over HTTP from
+this process, CONNECTIONS requests at a time (a thread and a connection each, kept
+alive when the server allows it), for SECONDS per target after a short warm-up, and
+reports requests per second, p50 and p99 latency (as the client sees it, loopback
+included) and errors:
 
 * a 50-item API list, `GET /api/v1/submissions/?limit=50`, with the largest
   organization's owner key (budget: at least 150 requests/s);
