@@ -81,8 +81,6 @@ AGENCY_PAGES = [
     "/roles/?sort=-opened&priority=normal&client=Acme",
     "/roles/{role}/",
     "/roles/{role}/?view=list",
-    "/roles/{role}/board/submitted/",
-    "/submissions/{in_review}/board-move/",
     "/clients/{client}/roles/new/",
     "/roles/{role}/edit/",
     "/roles/{role}/submit/",
@@ -112,6 +110,11 @@ AGENCY_PAGES = [
     "/dashboard/clients/{client}/weekly-report/",
     "/dashboard/roles/{role}/",
     "/dashboard/cost-of-delay/",
+]
+# Parts of a page that htmx fetches into it (a board's column, a card's move menu).
+AGENCY_FRAGMENTS = [
+    "/roles/{role}/board/submitted/",
+    "/submissions/{in_review}/board-move/",
 ]
 OWNER_PAGES = [
     "/settings/organization/",
@@ -143,7 +146,7 @@ CLIENT_PAGES = [
     "/dashboard/roles/{role}/",
 ]
 READERS = [
-    *(("recruiter", page) for page in AGENCY_PAGES),
+    *(("recruiter", page) for page in [*AGENCY_PAGES, *AGENCY_FRAGMENTS]),
     ("owner", "/"),
     *(("owner", page) for page in OWNER_PAGES),
     ("hiring_manager", "/review-queue/"),
