@@ -28,6 +28,7 @@ from integrations.models import (
     WebhookEndpoint,
 )
 from lib.api.filters import updated_since_filter
+from lib.api.serializers import InputSerializer
 from lib.api.views import TenantViewSetMixin
 
 EVENT_TYPE_CHOICES = sorted(WEBHOOK_EVENT_TYPES.items())
@@ -90,7 +91,7 @@ class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
-class WebhookEndpointInput(serializers.Serializer):
+class WebhookEndpointInput(InputSerializer):
     # The URL's rules (http or https, public addresses only) are the service's.
     url = serializers.CharField(
         max_length=2000, help_text="http or https; it must resolve to public addresses."
@@ -235,6 +236,15 @@ class WebhookEndpointViewSet(WebhookViewSet):
     serializer_class = WebhookEndpointSerializer
     filterset_class = None  # the deliveries action sets its own
     filterset_fields = ["enabled"]
+    # The business rules each write answers with 400 (in the schema and docs/api.md).
+    refusals = dict.fromkeys(
+        ["create", "partial_update"],
+        [
+            "`url` is not an http or https URL, is too long, or resolves to an address "
+            "that is not public.",
+            "`event_types` is empty or names an unknown event type.",
+        ],
+    )
 
     def scoped_queryset(self, membership):
         return selectors.webhook_endpoint_list()
