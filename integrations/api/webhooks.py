@@ -200,6 +200,14 @@ class WebhookViewSet(
     ordering_fields = ["created_at", "updated_at"]
 
 
+# The business rules an endpoint's create and update answer with 400 (in the schema and
+# docs/api.md).
+ENDPOINT_RULES = (
+    "`url` is not an http or https URL, is too long, or resolves to an address that is not public.",
+    "`event_types` is empty or names an unknown event type.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List webhook endpoints"),
     retrieve=extend_schema(summary="Get a webhook endpoint"),
@@ -236,15 +244,7 @@ class WebhookEndpointViewSet(WebhookViewSet):
     serializer_class = WebhookEndpointSerializer
     filterset_class = None  # the deliveries action sets its own
     filterset_fields = ["enabled"]
-    # The business rules each write answers with 400 (in the schema and docs/api.md).
-    refusals = dict.fromkeys(
-        ["create", "partial_update"],
-        [
-            "`url` is not an http or https URL, is too long, or resolves to an address "
-            "that is not public.",
-            "`event_types` is empty or names an unknown event type.",
-        ],
-    )
+    refusals = {action: ENDPOINT_RULES for action in ("create", "partial_update")}
 
     def scoped_queryset(self, membership):
         return selectors.webhook_endpoint_list()
