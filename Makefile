@@ -14,7 +14,7 @@ RESTORE_DATABASE ?=
 DEPLOY_CHECK_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-django ALLOWED_HOSTS=rapport.example.com
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-calendar smoke lint format migrate bench bench-nudges bench-api bench-metrics bench-pages bench-load check-deploy backup restore clean
+.PHONY: help install run test test-api-contract test-calendar smoke lint format migrate bench bench-nudges bench-api bench-metrics bench-pages bench-load check-deploy backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ run: $(INSTALLED) ## Start the whole stack (embedded PostgreSQL unless DATABASE_
 
 test: $(INSTALLED) ## Run the whole test suite against PostgreSQL
 	$(PY) scripts/with_database.py $(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+
+test-api-contract: $(INSTALLED) ## Only schemathesis over the API, every phase (part of `make test`)
+	$(PY) scripts/with_database.py $(VENV)/bin/pytest -m schemathesis $(PYTEST_ARGS)
 
 test-calendar: $(INSTALLED) ## The suite as if today were a weekend, a DST change, 1 and 5 years ahead
 	$(PY) scripts/with_database.py $(PY) scripts/test_calendar.py -n auto $(PYTEST_ARGS)

@@ -4,7 +4,8 @@ daylight-saving change, a year ahead and five years ahead.
 A test that mixes a fixed date with the real clock passes on the day it was written
 and fails some day later; this finds it now. The moments are computed from today,
 so the check keeps looking ahead. Real Celery workers and the browser run on the
-real clock in other processes, so those tests are left to the ordinary run.
+real clock in other processes, and schemathesis's run over the API takes minutes,
+so those tests are left to the ordinary run.
 
 usage: test_calendar.py [PYTEST ARGS...]
 """
@@ -14,7 +15,14 @@ import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-PYTEST = [sys.executable, "-m", "pytest", "-m", "not browser and not worker", "-q"]
+PYTEST = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "-m",
+    "not browser and not worker and not schemathesis",
+    "-q",
+]
 
 
 def next_offset_change(zone: str, after: datetime) -> datetime:

@@ -288,12 +288,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["lib.api.throttling.PrincipalRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "lib.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "lib.api.schema.ProblemAutoSchema",
+    "DEFAULT_METADATA_CLASS": "lib.api.metadata.ApiMetadata",
     "EXCEPTION_HANDLER": "lib.api.exceptions.problem_exception_handler",
 }
 # Requests per API key (or per signed-in user) and window; 429 with Retry-After beyond.

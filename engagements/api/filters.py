@@ -3,7 +3,7 @@ from django_filters import rest_framework as filters
 
 from activity.models import Activity
 from engagements.models import ClockKind, Nudge, NudgeStatus, OwedBy, ResponseClock
-from lib.api.filters import MomentFilter, updated_since_filter
+from lib.api.filters import MomentFilter, WholeNumberFilter, updated_since_filter
 
 # Filters are declared rather than generated from Meta.fields: generating them queries
 # the model's manager when the module is imported, outside any tenant context.
@@ -36,7 +36,7 @@ class ClockFilter(filters.FilterSet):
 class NudgeFilter(filters.FilterSet):
     clock = filters.UUIDFilter(field_name="clock__public_id", help_text="A clock's id.")
     status = filters.ChoiceFilter(choices=NudgeStatus.choices)
-    level = filters.NumberFilter(help_text="A level of the nudge ladder (1 is the first).")
+    level = WholeNumberFilter(help_text="A level of the nudge ladder (1 is the first).")
     updated_since = updated_since_filter()
 
     class Meta:

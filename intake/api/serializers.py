@@ -8,6 +8,7 @@ from intake.models import (
     IntakeMeeting,
 )
 from intake.services import AGREEMENT_TERMS, INTERVIEW_OWNERS
+from lib.api.serializers import InputModelSerializer, InputSerializer
 from lib.text import TEXT_MAX_LENGTH
 from recruiting.models import Role
 from recruiting.selectors import role_get
@@ -105,7 +106,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgreementProposeSerializer(serializers.ModelSerializer):
+class AgreementProposeSerializer(InputModelSerializer):
     """A new version's terms. Terms left out are copied from the role's newest version;
     the role's first version states at least the delivery targets, the SLAs, the
     must-haves, the interview stages and the expected days to fill."""
@@ -133,7 +134,7 @@ class AgreementProposeSerializer(serializers.ModelSerializer):
         return {"role": role, "changes": attrs}
 
 
-class AgreementAcknowledgeSerializer(serializers.Serializer):
+class AgreementAcknowledgeSerializer(InputSerializer):
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -143,11 +144,11 @@ class AgreementAcknowledgeSerializer(serializers.Serializer):
     )
 
 
-class AgreementCommentCreateSerializer(serializers.Serializer):
+class AgreementCommentCreateSerializer(InputSerializer):
     body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
-class AgreementDiffQuerySerializer(serializers.Serializer):
+class AgreementDiffQuerySerializer(InputSerializer):
     against = serializers.UUIDField(
         required=False,
         help_text="Another version of the same role's agreement to compare with; by default "

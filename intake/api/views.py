@@ -40,6 +40,20 @@ class AgreementViewSet(
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilter
     ordering_fields = ["created_at", "updated_at"]
+    # The business rules each write answers with 400 (in the schema and docs/api.md).
+    refusals = {
+        "create": [
+            "`role` is not a role the caller can see.",
+            "The terms are the same as the newest version's: nothing to propose.",
+            "A role's first version leaves out a term it must state (the delivery targets, "
+            "the SLAs, the must-haves, the interview stages, the expected days to fill).",
+            "No must-have, or no interview stage.",
+            "An interview stage's name appears twice, its owner cannot own a stage, or its "
+            "expected days are not 1 to 60.",
+            "A glossary term has no meaning.",
+        ],
+        "comments": ["`body` is blank."],
+    }
 
     def scoped_queryset(self, membership):
         return selectors.agreement_list(membership=membership)

@@ -28,6 +28,7 @@ from integrations.models import (
     WebhookEndpoint,
 )
 from lib.api.filters import updated_since_filter
+from lib.api.serializers import InputSerializer
 from lib.api.views import RowsListModelMixin, TenantViewSetMixin
 
 EVENT_TYPE_CHOICES = sorted(WEBHOOK_EVENT_TYPES.items())
@@ -90,7 +91,7 @@ class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
-class WebhookEndpointInput(serializers.Serializer):
+class WebhookEndpointInput(InputSerializer):
     # The URL's rules (http or https, public addresses only) are the service's.
     url = serializers.CharField(
         max_length=2000, help_text="http or https; it must resolve to public addresses."
@@ -199,6 +200,14 @@ class WebhookViewSet(
     ordering_fields = ["created_at", "updated_at"]
 
 
+# The business rules an endpoint's create and update answer with 400 (in the schema and
+# docs/api.md).
+ENDPOINT_RULES = (
+    "`url` is not an http or https URL, is too long, or resolves to an address that is not public.",
+    "`event_types` is empty or names an unknown event type.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List webhook endpoints"),
     retrieve=extend_schema(summary="Get a webhook endpoint"),
@@ -235,6 +244,7 @@ class WebhookEndpointViewSet(WebhookViewSet):
     serializer_class = WebhookEndpointSerializer
     filterset_class = None  # the deliveries action sets its own
     filterset_fields = ["enabled"]
+    refusals = {action: ENDPOINT_RULES for action in ("create", "partial_update")}
 
     def scoped_queryset(self, membership):
         return selectors.webhook_endpoint_list()

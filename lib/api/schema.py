@@ -74,8 +74,21 @@ class ProblemAutoSchema(AutoSchema):
                     ProblemSerializer, code, media_types=[PROBLEM_CONTENT_TYPE]
                 )
                 response["description"] = TITLES[int(code)]
+                if code == "400":
+                    response["description"] += self._refusals()
                 responses[code] = response
         return responses
+
+    def _refusals(self) -> str:
+        """The business rules an operation answers with 400, from its view's `refusals`:
+        `{action: [rule, ...]}` (docs/api.md lists them too)."""
+        rules = getattr(self.view, "refusals", {}).get(getattr(self.view, "action", None), [])
+        if not rules:
+            return ": a parameter or a field of the body is malformed."
+        return (
+            ": a parameter or a field of the body is malformed, or one of these rules "
+            "refuses it (`errors` names the field):\n\n" + "\n".join(f"- {rule}" for rule in rules)
+        )
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())

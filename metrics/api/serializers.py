@@ -3,10 +3,11 @@ dataclasses, field for field, read by attribute)."""
 
 from rest_framework import serializers
 
+from lib.api.serializers import QuerySerializer
 from metrics.selectors import MAX_PAGE_SIZE, MAX_WINDOW_DAYS, SCORECARD_SORTS
 
 
-class MetricsQuerySerializer(serializers.Serializer):
+class MetricsQuerySerializer(QuerySerializer):
     """The window and the filters every metrics endpoint takes."""
 
     # `from` is a Python keyword: declared under another name, renamed in `fields`.
@@ -53,7 +54,7 @@ class ClientScorecardQuerySerializer(PagedQuerySerializer):
     )
 
 
-class TrendsQuerySerializer(serializers.Serializer):
+class TrendsQuerySerializer(QuerySerializer):
     client = serializers.UUIDField(required=False, help_text="Only this client's figures.")
     role = serializers.UUIDField(required=False, help_text="Only this role's figures.")
     contact = serializers.UUIDField(

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.permissions import Action, can
+from lib.api.serializers import InputSerializer
 from lib.text import DESCRIPTION_MAX_LENGTH, EVIDENCE_MAX_LENGTH, TEXT_MAX_LENGTH
 from recruiting import selectors
 from recruiting.models import (
@@ -81,7 +82,7 @@ class VisibleRelatedField(serializers.RelatedField):
         return value.public_id
 
 
-class ExternalReferenceInput(serializers.Serializer):
+class ExternalReferenceInput(InputSerializer):
     """`(external_source, external_id)`: the object's identity in the integrator's system,
     unique per organization and kind of object."""
 
@@ -137,7 +138,7 @@ class ClientSerializer(serializers.ModelSerializer):
         return client.notes if can(_membership(self), Action.READ_INTERNAL_NOTES) else None
 
 
-class ClientInput(serializers.Serializer):
+class ClientInput(InputSerializer):
     name = serializers.CharField(max_length=160)
     website = serializers.URLField(required=False, allow_blank=True)
     timezone = serializers.CharField(
@@ -199,7 +200,7 @@ class ContactSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactFieldsInput(serializers.Serializer):
+class ContactFieldsInput(InputSerializer):
     kind = serializers.ChoiceField(choices=ContactKind.choices)
     full_name = serializers.CharField(max_length=150)
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -262,7 +263,7 @@ class RoleSerializer(serializers.ModelSerializer):
         ]
 
 
-class RoleFieldsInput(serializers.Serializer):
+class RoleFieldsInput(InputSerializer):
     title = serializers.CharField(max_length=160)
     description = serializers.CharField(
         required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH
@@ -308,7 +309,7 @@ class RoleUpdateInput(ExternalReferenceInput, RoleFieldsInput):
     """A role stays with its client; its status changes through `POST …/status/`."""
 
 
-class RoleStatusInput(serializers.Serializer):
+class RoleStatusInput(InputSerializer):
     status = serializers.ChoiceField(choices=RoleStatus.choices)
 
 
@@ -354,7 +355,7 @@ class CandidateSerializer(serializers.ModelSerializer):
         return None
 
 
-class CandidateInput(serializers.Serializer):
+class CandidateInput(InputSerializer):
     full_name = serializers.CharField(max_length=150)
     email = serializers.EmailField()
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -432,7 +433,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return submission.culture_fit_notes if visible else None
 
 
-class SubmissionInput(serializers.Serializer):
+class SubmissionInput(InputSerializer):
     role = VisibleRelatedField(selector=selectors.role_queryset, noun="role")
     candidate = VisibleRelatedField(selector=selectors.candidate_queryset, noun="candidate")
     pitch = serializers.CharField(
@@ -456,7 +457,7 @@ class SubmissionCreateInput(ExternalReferenceInput, SubmissionInput):
     pass
 
 
-class StageMoveInput(serializers.Serializer):
+class StageMoveInput(InputSerializer):
     stage = serializers.ChoiceField(choices=Stage.choices, help_text="The stage to move to.")
     reason = serializers.CharField(
         required=False,
@@ -474,19 +475,19 @@ class StageMoveInput(serializers.Serializer):
     )
 
 
-class CultureNotesInput(serializers.Serializer):
+class CultureNotesInput(InputSerializer):
     culture_fit_notes = serializers.CharField(
         max_length=TEXT_MAX_LENGTH, help_text="The revised notes, for HR to review."
     )
 
 
-class InfoAnswerInput(serializers.Serializer):
+class InfoAnswerInput(InputSerializer):
     answer = serializers.CharField(
         max_length=TEXT_MAX_LENGTH, help_text="The information the hiring manager asked for."
     )
 
 
-class CompetingOfferDeadlineInput(serializers.Serializer):
+class CompetingOfferDeadlineInput(InputSerializer):
     competing_offer_deadline = serializers.DateTimeField(
         allow_null=True, help_text="The deadline, or null to clear it."
     )
@@ -508,7 +509,7 @@ class SkillsReviewSerializer(serializers.ModelSerializer):
         fields = ["id", "submission", "reviewer", "decision", "ratings", "comment", *TIMESTAMPS]
 
 
-class SkillsReviewInput(serializers.Serializer):
+class SkillsReviewInput(InputSerializer):
     submission = VisibleRelatedField(selector=selectors.submission_queryset, noun="submission")
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     ratings = serializers.DictField(
@@ -555,7 +556,7 @@ class CultureApprovalSerializer(serializers.ModelSerializer):
         return approval.reviewed_notes if visible else None
 
 
-class CultureApprovalInput(serializers.Serializer):
+class CultureApprovalInput(InputSerializer):
     submission = VisibleRelatedField(selector=selectors.submission_queryset, noun="submission")
     decision = serializers.ChoiceField(choices=CultureDecision.choices)
     comment = serializers.CharField(
@@ -585,7 +586,7 @@ class InterviewFeedbackSerializer(serializers.ModelSerializer):
         ]
 
 
-class InterviewFeedbackInput(serializers.Serializer):
+class InterviewFeedbackInput(InputSerializer):
     submission = VisibleRelatedField(selector=selectors.submission_queryset, noun="submission")
     stage_name = serializers.CharField(
         max_length=80, help_text="One of the agreed interview stages."

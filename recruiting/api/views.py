@@ -106,6 +106,42 @@ def _unchanged(instance, data: dict, field: str, message: str) -> None:
         raise ValidationError({field: message})
 
 
+# The business rules each write answers with 400 (`refusals`, in the schema's 400 of the
+# operation and in docs/api.md); malformed fields are a 400 everywhere and not listed.
+EXTERNAL_REFERENCE_RULE = (
+    "`external_id` is given without `external_source`, or another object of this kind "
+    "already has that reference."
+)
+UPSERT_REFERENCE_RULE = "The path's `external_source` or `external_id` is blank or too long."
+CLIENT_RULES = [
+    "`name` is blank, or another client already has it.",
+    "`timezone` is not an IANA timezone name.",
+    "`business_day_end` is not after `business_day_start`, or `workdays` is empty.",
+    "`owner` is not an agency member of the organization.",
+]
+CONTACT_RULES = [
+    "`client` is not a client the caller can see.",
+    "`email` is that of another contact of the same client.",
+]
+ROLE_RULES = [
+    "`client` is not a client the caller can see.",
+    "`hiring_manager` or `hr_contact` is not a contact of that kind at the role's client.",
+    "`owner` is not an agency member of the organization.",
+    "`salary_max` is below `salary_min`.",
+]
+CANDIDATE_RULES = ["`email` is that of another candidate."]
+SUBMISSION_RULES = [
+    "`role` or `candidate` is not one the caller can see.",
+    "The candidate has not agreed to be represented (`consent_to_represent`).",
+    "The candidate was already submitted for the role.",
+    "`pitch` is blank.",
+    "`competing_offer_deadline` is already past.",
+    "A `skills_summary` item names a must-have the role's agreement does not list.",
+]
+SUBMISSION_ANSWER_RULE = "`submission` is not one the caller can see."
+STAYS_WITH = "An update names another `{parent}`: a {noun} stays with its {parent}."
+
+
 # --- Clients and contacts -------------------------------------------------------------
 
 
@@ -123,6 +159,16 @@ def _unchanged(instance, data: dict, field: str, message: str) -> None:
 @extend_schema(tags=["clients"])
 class ClientViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
     """The agency's clients; hiring managers and HR see only their own."""
+
+    refusals = {
+        "create": [*CLIENT_RULES, EXTERNAL_REFERENCE_RULE],
+        "partial_update": [
+            *CLIENT_RULES,
+            "`escalation_contact` is not a contact of this client.",
+            EXTERNAL_REFERENCE_RULE,
+        ],
+        "upsert": [*CLIENT_RULES, UPSERT_REFERENCE_RULE],
+    }
 
     serializer_class = ClientSerializer
     filterset_class = filters.ClientFilter
@@ -176,6 +222,16 @@ class ClientViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
 @extend_schema(tags=["contacts"])
 class ContactViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
     """People at the clients: hiring managers, HR and others."""
+
+    refusals = {
+        "create": [*CONTACT_RULES, EXTERNAL_REFERENCE_RULE],
+        "partial_update": [*CONTACT_RULES[1:], EXTERNAL_REFERENCE_RULE],
+        "upsert": [
+            *CONTACT_RULES,
+            STAYS_WITH.format(parent="client", noun="contact"),
+            UPSERT_REFERENCE_RULE,
+        ],
+    }
 
     serializer_class = ContactSerializer
     filterset_class = filters.ContactFilter
@@ -235,6 +291,16 @@ class ContactViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
 @extend_schema(tags=["roles"])
 class RoleViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
     """Job orders: what each client wants filled."""
+
+    refusals = {
+        "create": [*ROLE_RULES, EXTERNAL_REFERENCE_RULE],
+        "partial_update": [*ROLE_RULES[1:], EXTERNAL_REFERENCE_RULE],
+        "upsert": [
+            *ROLE_RULES,
+            STAYS_WITH.format(parent="client", noun="role"),
+            UPSERT_REFERENCE_RULE,
+        ],
+    }
 
     serializer_class = RoleSerializer
     filterset_class = filters.RoleFilter
@@ -302,6 +368,12 @@ class RoleViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
 class CandidateViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
     """The agency's candidates. Hiring managers and HR see those submitted to their
     client, never the recruiter-internal notes."""
+
+    refusals = {
+        "create": [*CANDIDATE_RULES, EXTERNAL_REFERENCE_RULE],
+        "partial_update": [*CANDIDATE_RULES, EXTERNAL_REFERENCE_RULE],
+        "upsert": [*CANDIDATE_RULES, UPSERT_REFERENCE_RULE],
+    }
 
     serializer_class = CandidateSerializer
     filterset_class = filters.CandidateFilter
@@ -386,6 +458,25 @@ def _submission_action(summary: str, description: str, request):
 @extend_schema(tags=["submissions"])
 class SubmissionViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
     """Candidates put forward for roles, and their way through the pipeline."""
+
+    refusals = {
+        "create": [*SUBMISSION_RULES, EXTERNAL_REFERENCE_RULE],
+        "upsert": [
+            *SUBMISSION_RULES,
+            STAYS_WITH.format(parent="role", noun="submission"),
+            STAYS_WITH.format(parent="candidate", noun="submission"),
+            "An update changes `culture_fit_notes`: they change through "
+            "`POST /submissions/{id}/culture-notes/` once HR asks for changes.",
+            UPSERT_REFERENCE_RULE,
+        ],
+        "move": [
+            "`lost_reason` is missing when the move is to `lost`.",
+            "`reason` is blank when the move is to `rejected` or `withdrawn`.",
+        ],
+        "culture_notes": ["`culture_fit_notes` is blank."],
+        "answer_info_request": ["`answer` is blank."],
+        "competing_offer_deadline": ["`competing_offer_deadline` is already past."],
+    }
 
     serializer_class = SubmissionSerializer
     filterset_class = filters.SubmissionFilter
@@ -537,6 +628,14 @@ class SkillsReviewViewSet(AnswerViewSet):
     filterset_class = filters.SkillsReviewFilter
     input_class = SkillsReviewInput
     matrix_actions = {"create": Action.REVIEW_SKILLS}
+    refusals = {
+        "create": [
+            SUBMISSION_ANSWER_RULE,
+            "`comment` is blank when the decision is `reject` or `need_info`.",
+            "A rating names a must-have the role's agreement does not list, or is not a "
+            "whole number from 1 to 5.",
+        ]
+    }
 
     def scoped_queryset(self, membership):
         return selectors.skills_review_queryset(membership=membership)
@@ -564,6 +663,12 @@ class CultureApprovalViewSet(AnswerViewSet):
     filterset_class = filters.CultureApprovalFilter
     input_class = CultureApprovalInput
     matrix_actions = {"create": Action.APPROVE_CULTURE_NOTES}
+    refusals = {
+        "create": [
+            SUBMISSION_ANSWER_RULE,
+            "`comment` is blank when the decision is `request_changes`.",
+        ]
+    }
 
     def scoped_queryset(self, membership):
         return selectors.culture_approval_queryset(membership=membership)
@@ -591,6 +696,14 @@ class InterviewFeedbackViewSet(AnswerViewSet):
     filterset_class = filters.InterviewFeedbackFilter
     input_class = InterviewFeedbackInput
     matrix_actions = {"create": Action.LOG_PIPELINE_EVENTS}
+    refusals = {
+        "create": [
+            SUBMISSION_ANSWER_RULE,
+            "`rating` is not a whole number from 1 to 5.",
+            "`stage_name` is blank, or not one of the interview stages the role's agreement lists.",
+            "`comment` is blank when the outcome is `reject`.",
+        ]
+    }
 
     def scoped_queryset(self, membership):
         return selectors.interview_feedback_queryset(membership=membership)
