@@ -31,14 +31,14 @@ def run(*args: str | Path) -> bool:
 
 
 def uv_program() -> str | None:
-    """uv from the PATH, or installed into the virtualenv by this Python's pip."""
+    """uv from the PATH, or installed into the virtualenv by this Python's pip (which,
+    in Debian's Python, puts programs under the prefix's local/bin)."""
     if found := shutil.which("uv"):
         return found
-    if (VENV / "bin" / "uv").exists() or run(
-        sys.executable, "-m", "pip", "install", "--quiet", "--prefix", VENV, "uv"
-    ):
-        return str(VENV / "bin" / "uv")
-    return None
+    installed = [VENV / "bin" / "uv", VENV / "local" / "bin" / "uv"]
+    if not any(path.exists() for path in installed):
+        run(sys.executable, "-m", "pip", "install", "--quiet", "--prefix", VENV, "uv")
+    return next((str(path) for path in installed if path.exists()), None)
 
 
 def main() -> int:
