@@ -192,7 +192,7 @@ def test_the_application_role_reads_the_gauges_but_not_the_rows_behind_them(
     with organization_context(organization.id), connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM engagements_responseclock")
         assert cursor.fetchone() == (0,)
-        cursor.execute("SELECT nudges_due FROM rapport_operations_gauges(now(), 10)")
+        cursor.execute("SELECT nudges_due FROM rapport_operations_gauges(%s, 10)", [timezone.now()])
         assert cursor.fetchone() == (1,)
 
 
