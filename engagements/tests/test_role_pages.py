@@ -653,6 +653,15 @@ def test_agency_changes_a_roles_status(client_for, recruiter, role):
     assert _role(role).status == RoleStatus.ON_HOLD
 
 
+def test_only_cancelling_a_role_asks_for_confirmation_first(client_for, recruiter, role):
+    page = client_for(recruiter).get(f"/roles/{role.public_id}/").content.decode()
+    forms = re.findall(r'<form[^>]*/status/"[^>]*>.*?</form>', page, flags=re.DOTALL)
+    asks = {
+        re.search(r'name="status" value="(\w+)"', form)[1]: "data-confirm" in form for form in forms
+    }
+    assert asks == {"on_hold": False, "filled": False, "cancelled": True}
+
+
 @pytest.mark.parametrize(
     ("status", "message"),
     [("open", "cannot become"), ("archived", "Choose a status from the list.")],
