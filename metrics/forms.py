@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from lib.forms import LongSelect
 from metrics.selectors import MAX_WINDOW_DAYS, Window, metrics_window
 
 PRESETS = {"4": 4, "12": 12, "52": 52}
@@ -38,7 +39,9 @@ class DashboardFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=f"A custom window is at most {MAX_WINDOW_DAYS} days.",
     )
-    client = forms.ChoiceField(required=False, label="Client")
+    # Every client the member may see: a few hundred at a large agency, so written in
+    # one pass rather than a template per option.
+    client = forms.ChoiceField(required=False, label="Client", widget=LongSelect)
     role = forms.ChoiceField(required=False, label="Role")
 
     def __init__(
