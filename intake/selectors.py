@@ -18,7 +18,7 @@ from intake.models import (
     IntakeAttendance,
     Party,
 )
-from lib.pagination import CappedCount, capped_count
+from lib.pagination import CappedCount, capped_count, keyset_page
 
 # The client's side each of its users acknowledges an agreement for.
 PARTY_OF_ROLE = {
@@ -46,6 +46,21 @@ def _with_discussion(queryset: QuerySet[ExpectationAgreement]) -> QuerySet[Expec
 def agreement_versions(*, role) -> QuerySet[ExpectationAgreement]:
     """Every version of the role's agreement, newest first, with its discussion."""
     return _with_discussion(ExpectationAgreement.objects.filter(role=role)).order_by("-version")
+
+
+AGREEMENT_VERSIONS_PER_PAGE = 5
+
+
+def agreement_versions_page(*, role, after: str | None = None, before: str | None = None):
+    """A page of the role's versions, newest first, with their discussion: one query for
+    the versions and one per relation of their discussion, however many there are."""
+    return keyset_page(
+        agreement_versions(role=role),
+        ordering=("-version", "-id"),
+        size=AGREEMENT_VERSIONS_PER_PAGE,
+        after=after,
+        before=before,
+    )
 
 
 def agreement_list(*, membership) -> QuerySet[ExpectationAgreement]:

@@ -1,6 +1,5 @@
 """Pages for the intake meeting and the expectation agreement it produces."""
 
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from intake.models import AgreementStatus, ExpectationAgreement, Party
 from intake.selectors import PARTY_OF_ROLE
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
+from lib.pagination import AFTER, BEFORE, page_nav
 from recruiting.access import get_role, require_action
 from recruiting.selectors import client_contacts
 
@@ -109,11 +109,12 @@ def _agreement_page(
     request: HttpRequest, role, *, comment_form: AgreementCommentForm, status: int = 200
 ) -> HttpResponse:
     membership = require_membership(request)
-    versions = list(selectors.agreement_versions(role=role))
+    page = selectors.agreement_versions_page(
+        role=role, after=request.GET.get(AFTER), before=request.GET.get(BEFORE)
+    )
     party = PARTY_OF_ROLE.get(membership.role)
     rows = []
-    # Newest first: the version after each one in the list is the one before it.
-    for agreement, before in pairwise([*versions, None]):
+    for agreement in page.items:
         acknowledged_by = {ack.party for ack in agreement.acknowledgements.all()}
         is_proposal = agreement.status == AgreementStatus.PROPOSED
         # HM and HR each acknowledge a proposal once, for their side.
@@ -122,7 +123,8 @@ def _agreement_page(
         rows.append(
             {
                 "agreement": agreement,
-                "before": before,
+                # Versions are numbered one after another from 1.
+                "before": agreement.version - 1,
                 "can_acknowledge": can_acknowledge,
                 "waiting_for": waiting_for,
             }
@@ -131,7 +133,10 @@ def _agreement_page(
         "role": role,
         "client": role.client,
         "rows": rows,
-        "newest": versions[0] if versions else None,
+        # The newest version heads the first page; the discussion is held on it.
+        "on_newest": not page.has_previous,
+        "has_versions": bool(rows) or page.has_previous,
+        "versions_nav": page_nav(page, request.GET).anchored("versions"),
         "can_edit": can(membership, Action.EDIT_AGREEMENT),
         "can_comment": can(membership, Action.COMMENT_AGREEMENT),
         "comment_form": comment_form,

@@ -1,9 +1,13 @@
 """Intake meeting and agreement pages: record, read, revise, acknowledge, comment."""
 
+import html
+import re
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from activity.services import activity_record
 from intake.models import (
@@ -317,6 +321,48 @@ def test_agreement_page_lists_versions_newest_first_with_acknowledgements(
     assert f"/roles/{role.public_id}/agreement/revise/" in content
     assert "Acknowledge v" not in content
     assert f"/agreements/{agreed.public_id}/comment/" in content
+
+
+def test_the_agreement_page_shows_five_versions_a_page_newest_first(
+    client_for, organization, recruiter, role
+):
+    for version in range(1, 8):
+        AgreementFactory(
+            organization=organization,
+            role=role,
+            version=version,
+            status="proposed" if version == 7 else "superseded",
+        )
+    client = client_for(recruiter)
+    first = client.get(f"/roles/{role.public_id}/agreement/").content.decode()
+    shown = [int(n) for n in re.findall(r'<h2 id="version-(\d+)"', first)]
+    older = html.unescape(re.search(r'rel="next" href="([^"#]+)#versions"', first)[1])
+    second = client.get(f"/roles/{role.public_id}/agreement/{older}").content.decode()
+
+    assert shown == [7, 6, 5, 4, 3]
+    assert "What changed from version 2" in first
+    assert [int(n) for n in re.findall(r'<h2 id="version-(\d+)"', second)] == [2, 1]
+    assert "What changed from version 1" in second
+    assert "What changed from version 0" not in second
+    # The discussion is held on the newest version only, on the first page.
+    assert "agreement-comment-form" in first
+    assert "agreement-comment-form" not in second
+    assert 'rel="prev"' in second
+
+
+def test_the_agreement_page_costs_the_same_with_many_versions(
+    client_for, organization, recruiter, role, django_assert_max_num_queries
+):
+    client = client_for(recruiter)
+    AgreementFactory(organization=organization, role=role, version=1, status="superseded")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/roles/{role.public_id}/agreement/")
+    for version in range(2, 13):
+        AgreementFactory(organization=organization, role=role, version=version, status="superseded")
+
+    with django_assert_max_num_queries(len(few)):
+        content = client.get(f"/roles/{role.public_id}/agreement/").content.decode()
+    assert content.count('class="card agreement-version"') == 5
 
 
 def test_an_empty_agreement_page_invites_the_recruiter_to_record_the_intake(
