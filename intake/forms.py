@@ -13,19 +13,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
-from intake.models import Cadence, ExpectationAgreement, SalaryPosition, Scarcity, Weekday
+from intake.models import (
+    Cadence,
+    ExpectationAgreement,
+    SalaryPosition,
+    Scarcity,
+    StageOwner,
+    Weekday,
+)
 from lib.exceptions import ApplicationError
 from lib.forms import ObjectMultipleChoiceField, add_service_errors
 from lib.text import TEXT_MAX_LENGTH
 from recruiting.models import Contact
 
 STAGE_ROWS = 5
-STAGE_OWNER_CHOICES = [
-    ("hiring_manager", "Hiring manager"),
-    ("hr", "HR"),
-    ("recruiter", "Recruiter"),
-    ("other", "Someone else"),
-]
 LIST_TERMS = ("must_haves", "nice_to_haves", "deal_breakers", "culture_traits")
 # A meeting recorded a few minutes "in the future" is a clock difference, not a plan.
 FUTURE_GRACE = timedelta(minutes=10)
@@ -235,7 +236,7 @@ class AgreementTermsForm(forms.Form):
                 label=f"Stage {row}", max_length=80, required=False
             )
             self.fields[f"stage_{row}_owner"] = forms.ChoiceField(
-                label=f"Stage {row} owner", choices=STAGE_OWNER_CHOICES, initial="hiring_manager"
+                label=f"Stage {row} owner", choices=StageOwner.choices, initial="hiring_manager"
             )
             self.fields[f"stage_{row}_days"] = forms.IntegerField(
                 label=f"Stage {row} expected days", min_value=1, max_value=60, required=False

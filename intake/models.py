@@ -60,6 +60,15 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+class StageOwner(models.TextChoices):
+    """Who runs an interview stage and owes its feedback."""
+
+    HIRING_MANAGER = "hiring_manager", "Hiring manager"
+    HR = "hr", "HR"
+    RECRUITER = "recruiter", "Recruiter"
+    OTHER = "other", "Someone else"
+
+
 class Scarcity(models.TextChoices):
     PLENTIFUL = "plentiful", "Plentiful"
     BALANCED = "balanced", "Balanced"

@@ -17,6 +17,7 @@ from intake.models import (
     ExpectationAgreement,
     IntakeAttendance,
     Party,
+    StageOwner,
 )
 from lib.pagination import CappedCount, capped_count, keyset_page
 
@@ -240,13 +241,6 @@ def _choice(name: str) -> Callable[[Any], str]:
     return lambda value: str(labels.get(value, value))
 
 
-STAGE_OWNERS = {
-    "hiring_manager": "Hiring manager",
-    "hr": "HR",
-    "recruiter": "Recruiter",
-    "other": "Someone else",
-}
-
 # The sections in page order: (key, title, its single terms as (field, label, how a
 # value reads)). The lists of the stages and vocabulary sections are compared on their own.
 SINGLE_TERMS: list[tuple[str, str, list[tuple[str, str, Callable[[Any], str]]]]] = [
@@ -363,7 +357,7 @@ def _entries_change(
 
 
 def _stage(stage: dict) -> str:
-    owner = STAGE_OWNERS.get(stage["owner"], stage["owner"])
+    owner = dict(StageOwner.choices).get(stage["owner"], stage["owner"])
     return f"{owner}, {_plural(stage['expected_days'], 'day')}"
 
 

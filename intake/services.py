@@ -18,6 +18,7 @@ from intake.models import (
     IntakeAttendance,
     IntakeMeeting,
     Party,
+    StageOwner,
 )
 from intake.selectors import PARTY_OF_ROLE, agreement_latest
 from lib.exceptions import ApplicationError
@@ -55,7 +56,6 @@ FIRST_VERSION_TERMS = tuple(
     for name in AGREEMENT_TERMS
     if not (field := ExpectationAgreement._meta.get_field(name)).has_default() and not field.blank
 )
-INTERVIEW_OWNERS = {"hiring_manager", "hr", "recruiter", "other"}
 MEETING_RECORDING_WINDOW = timedelta(days=365)
 
 
@@ -198,7 +198,7 @@ def _clean_stages(stages: list[dict]) -> list[dict]:
         if name in names:
             raise ValidationError({"interview_stages": f"“{name}” appears twice."})
         owner = stage.get("owner", "hiring_manager")
-        if owner not in INTERVIEW_OWNERS:
+        if owner not in StageOwner.values:
             raise ValidationError({"interview_stages": f"“{owner}” cannot own a stage."})
         try:
             days = int(stage.get("expected_days", 0))

@@ -6,8 +6,9 @@ from intake.models import (
     AgreementComment,
     ExpectationAgreement,
     IntakeMeeting,
+    StageOwner,
 )
-from intake.services import AGREEMENT_TERMS, INTERVIEW_OWNERS
+from intake.services import AGREEMENT_TERMS
 from lib.api.serializers import InputModelSerializer, InputSerializer
 from lib.text import TEXT_MAX_LENGTH
 from recruiting.models import Role
@@ -19,7 +20,7 @@ class InterviewStageSerializer(serializers.Serializer):
         max_length=80, help_text="Unique within the agreement; up to 80 characters."
     )
     owner = serializers.ChoiceField(
-        choices=sorted(INTERVIEW_OWNERS),
+        choices=sorted(StageOwner.values),
         default="hiring_manager",
         help_text="Who runs the stage and owes its feedback.",
     )
