@@ -1,10 +1,26 @@
 """Forms of the integrations settings pages: API keys and webhook endpoints."""
 
+import re
+import zoneinfo
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.utils import timezone
 
 from activity.events import WEBHOOK_EVENT_TYPES
 from integrations.models import ApiKeyScope
 from lib.forms import ObjectChoiceField
+
+NEVER = "never"
+ON_A_DATE = "date"
+EXPIRY_CHOICES = [
+    (NEVER, "Never (until revoked)"),
+    ("30", "In 30 days"),
+    ("90", "In 90 days"),
+    ("365", "In a year"),
+    (ON_A_DATE, "On a date"),
+]
+NETWORKS_MAX_LENGTH = 2000
 
 
 class ApiKeyForm(forms.Form):
@@ -25,13 +41,65 @@ class ApiKeyForm(forms.Form):
         ),
     )
 
+    expiry = forms.ChoiceField(
+        label="Expires",
+        choices=EXPIRY_CHOICES,
+        required=False,
+        initial=NEVER,
+        help_text="After this the key is refused; an admin can create another.",
+    )
+    expires_on = forms.DateField(
+        label="Expiry date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=(
+            "With “On a date”: the key stops working as that day begins, in the "
+            "organization's time zone."
+        ),
+    )
+    allowed_networks = forms.CharField(
+        label="Allowed addresses",
+        required=False,
+        max_length=NETWORKS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Optional: the addresses or networks the integration calls from, one a line "
+            "(203.0.113.7, 203.0.113.0/24, 2001:db8::/32), at most 20. Requests from "
+            "anywhere else are refused. Empty: any address."
+        ),
+    )
+
     def __init__(self, *args, members, actor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.zone = zoneinfo.ZoneInfo(actor.organization.timezone)
         self.fields["acting_as"].label_from = lambda member: (
             f"{member.user.get_full_name()} · {member.get_role_display()}"
         )
         self.fields["acting_as"].set_objects(members)
         self.fields["acting_as"].initial = str(actor.public_id)
+
+    def clean_allowed_networks(self) -> list[str]:
+        """One entry a line (commas and spaces also separate); the service checks each."""
+        text = self.cleaned_data["allowed_networks"]
+        return [entry for entry in re.split(r"[\s,]+", text) if entry]
+
+    def clean(self) -> dict:
+        """`expiry` and `expires_on` become the service's `expires_at` (None: never)."""
+        cleaned = super().clean()
+        expiry = cleaned.pop("expiry", "") or NEVER
+        expires_on = cleaned.pop("expires_on", None)
+        expires_at = None
+        if expiry == ON_A_DATE:
+            if expires_on is None:
+                self.add_error("expires_on", "Choose the date the key stops working.")
+            else:
+                expires_at = datetime.combine(expires_on, time.min, tzinfo=self.zone)
+                if expires_at <= timezone.now():
+                    self.add_error("expires_on", "Choose a date after today.")
+        elif expiry != NEVER:
+            expires_at = timezone.now() + timedelta(days=int(expiry))
+        cleaned["expires_at"] = expires_at
+        return cleaned
 
 
 class WebhookEndpointForm(forms.Form):

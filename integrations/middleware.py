@@ -11,10 +11,11 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
-from integrations.api.authentication import presented_api_key
+from integrations.api.authentication import API_KEY_SCHEME, presented_api_key
 from integrations.selectors import idempotency_record_get
-from integrations.services import api_key_authenticate, idempotency_record
+from integrations.services import ApiKeyRefused, api_key_authenticate, idempotency_record
 from lib.api.exceptions import problem_response
+from lib.client_ip import client_ip
 from lib.tenancy import no_tenant_context, organization_context, user_context
 
 API_PREFIX = "/api/"
@@ -26,7 +27,9 @@ class ApiKeyMiddleware:
 
     The key names its organization, so it is looked up with no context at all. An
     unknown or revoked key leaves the request anonymous, whatever its cookies say:
-    DRF answers 401. The contexts are reset when the response is done.
+    DRF answers 401. An expired key (401) or one sent from outside its allow-list
+    (403) is answered here, before any view. The client's address is the one allauth's
+    limits count (`lib.client_ip`). The contexts are reset when the response is done.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -41,7 +44,15 @@ class ApiKeyMiddleware:
         request.membership = None
         request.organization = None
         with no_tenant_context():
-            api_key = api_key_authenticate(key=key)
+            try:
+                api_key = api_key_authenticate(key=key, client_address=client_ip(request))
+            except ApiKeyRefused as refused:
+                response = problem_response(
+                    refused.status, detail=refused.detail, code=refused.code
+                )
+                if refused.status == 401:
+                    response["WWW-Authenticate"] = f'{API_KEY_SCHEME} realm="api"'
+                return response
             if api_key is None:
                 return self.get_response(request)
             request.api_key = api_key

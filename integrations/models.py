@@ -6,7 +6,9 @@ moved here without a row being copied (migrations/0001_initial.py).
 """
 
 import functools
+import ipaddress
 import uuid
+from datetime import datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
@@ -24,6 +26,7 @@ class ApiKeyScope(models.TextChoices):
 
 
 API_KEY_PREFIX_SETTING = "rapport.api_key_prefix"
+MAX_NETWORK_LENGTH = 43  # the longest IPv6 network written out: 39 characters and "/128"
 
 
 class ApiKeyLookup(models.Manager):
@@ -134,6 +137,13 @@ class ApiKey(TenantModel):
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Optional limits chosen at creation: the moment the key stops working, and the
+    # networks (CIDR, IPv4 or IPv6, normalized; an address is a /32 or /128) that may
+    # use it. An empty list admits any address.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    allowed_networks = ArrayField(
+        models.CharField(max_length=MAX_NETWORK_LENGTH), default=list, blank=True
+    )
 
     by_prefix = ApiKeyLookup()
 
@@ -151,6 +161,25 @@ class ApiKey(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def has_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def admits(self, address: str | None) -> bool:
+        """Whether a request from `address` may use the key: any address when the key
+        has no allow-list; otherwise one inside a listed network (None, an address that
+        cannot be told, is inside none)."""
+        if not self.allowed_networks:
+            return True
+        if address is None:
+            return False
+        try:
+            client = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        if isinstance(client, ipaddress.IPv6Address) and client.ipv4_mapped:
+            client = client.ipv4_mapped
+        return any(client in ipaddress.ip_network(network) for network in self.allowed_networks)
 
     def allows(self, *, write: bool) -> bool:
         """Write implies read: an integration that writes also reads back what it wrote."""

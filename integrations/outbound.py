@@ -5,15 +5,19 @@ A URL is checked when it is registered and again before every request, since
 what a name resolves to can change. The check resolves the name and refuses it
 if any address is loopback, private, link-local, reserved, multicast,
 unspecified, a cloud metadata service, or otherwise not globally routable (IPv4,
-IPv6, and IPv4 carried inside IPv6). The connection then checks the address it
-actually reached, so a name that resolves differently a moment later (DNS
-rebinding) is refused too. Redirects are never followed and the environment's
-proxies are ignored, so the checked address is the one spoken to.
+IPv6, and IPv4 carried inside IPv6). The request then connects to the addresses
+that check resolved and allowed, never to the name: the name is not looked up a
+second time, so a name that answers differently a moment later (DNS rebinding)
+reaches nothing new. The name still goes where it belongs, in the Host header, in
+TLS's server name (SNI) and in the certificate's verification. The connection
+checks the address it reached once more, and redirects are never followed and the
+environment's proxies are ignored, so the checked address is the one spoken to.
 
 `WEBHOOK_ALLOWED_PRIVATE_NETWORKS` lists networks allowed despite being private
 (a receiver on the operator's own network, or a test's server on localhost).
 """
 
+import functools
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -24,7 +28,8 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -103,11 +108,13 @@ def resolve(host: str, port: int) -> list[str]:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
         raise DestinationRefused(f"The host name {host} does not resolve.") from error
-    return sorted({sockaddr[0] for *_, sockaddr in found})
+    # The resolver's order (its preference between IPv6 and IPv4), without duplicates.
+    return list(dict.fromkeys(sockaddr[0] for *_, sockaddr in found))
 
 
-def check_url(url: str) -> None:
-    """Refuse (DestinationRefused) a URL whose scheme or addresses are not allowed.
+def check_url(url: str) -> list[str]:
+    """The addresses a URL's host resolves to, all allowed, in the order to try them;
+    or DestinationRefused when the scheme or an address is not allowed.
 
     Every address the name resolves to must be allowed: a name with one public
     and one private address could be connected to either.
@@ -122,59 +129,102 @@ def check_url(url: str) -> None:
     host = parts.hostname
     if not host:
         raise DestinationRefused("The URL has no host.")
-    for address in resolve(host, port or SCHEMES[parts.scheme]):
+    addresses = resolve(host, port or SCHEMES[parts.scheme])
+    for address in addresses:
         reason = address_refusal(address)
         if reason is not None:
             where = f"{address} is" if host == address else f"{host} resolves to {address},"
             raise DestinationRefused(f"{where} {reason}: webhooks only go to public addresses.")
+    return addresses
 
 
 # --- The guarded connection ---------------------------------------------------------
 
 
-class _PeerCheck:
-    """Check the address the socket actually connected to, after DNS had its say."""
+class _PinnedConnection:
+    """Connect to the checked addresses (`pinned`), never to what the host name
+    resolves to now. `host` stays the name, for the Host header, the TLS server name
+    and the certificate's verification; only the socket goes to the address.
+
+    Each address is tried in turn, as a resolver's answers are, until one accepts;
+    the peer the socket reached is checked again before anything is sent.
+    """
+
+    def __init__(self, *args, pinned: tuple[str, ...], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pinned = pinned
 
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        peer = sock.getpeername()[0]
-        reason = address_refusal(peer)
-        if reason is not None:
-            sock.close()
-            raise NewConnectionError(self, f"Refused to connect to {peer}, {reason}.")
-        return sock
+        failure: OSError | None = None
+        for address in self.pinned:
+            try:
+                sock = urllib3_connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as error:
+                raise ConnectTimeoutError(
+                    self, f"Connection to {self.host} ({address}) timed out."
+                ) from error
+            except OSError as error:
+                failure = error
+                continue
+            peer = sock.getpeername()[0]
+            reason = address_refusal(peer)
+            if reason is not None:
+                sock.close()
+                raise NewConnectionError(self, f"Refused to connect to {peer}, {reason}.")
+            return sock
+        raise NewConnectionError(self, f"Failed to establish a new connection: {failure}")
 
 
-class _GuardedHTTPConnection(_PeerCheck, HTTPConnection):
+class _PinnedHTTPConnection(_PinnedConnection, HTTPConnection):
     pass
 
 
-class _GuardedHTTPSConnection(_PeerCheck, HTTPSConnection):
+class _PinnedHTTPSConnection(_PinnedConnection, HTTPSConnection):
     pass
 
 
-class _GuardedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
+class _PinnedPool:
+    """A pool whose connections go to `pinned`, handed to each connection it makes."""
+
+    def __init__(self, *args, pinned: tuple[str, ...], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.conn_kw["pinned"] = pinned
 
 
-class _GuardedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
+class _PinnedHTTPConnectionPool(_PinnedPool, HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
 
 
-class _GuardedAdapter(HTTPAdapter):
+class _PinnedHTTPSConnectionPool(_PinnedPool, HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Requests' transport, for one checked URL: its pools connect to `pinned` only."""
+
+    def __init__(self, pinned: list[str], **kwargs) -> None:
+        self.pinned = tuple(pinned)
+        super().__init__(**kwargs)
+
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
-            "http": _GuardedHTTPConnectionPool,
-            "https": _GuardedHTTPSConnectionPool,
+            "http": functools.partial(_PinnedHTTPConnectionPool, pinned=self.pinned),
+            "https": functools.partial(_PinnedHTTPSConnectionPool, pinned=self.pinned),
         }
 
 
-def _session() -> requests.Session:
+def _session(pinned: list[str]) -> requests.Session:
+    """A session for one request to a URL that `check_url` resolved to `pinned`."""
     session = requests.Session()
     session.trust_env = False  # no proxies or .netrc from the environment
     session.max_redirects = 0
-    adapter = _GuardedAdapter(max_retries=0)
+    adapter = _PinnedAdapter(pinned, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -192,8 +242,8 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> R
     Raises DestinationRefused, or requests.RequestException when the request
     fails (refused connection, timeout, TLS error).
     """
-    check_url(url)
-    with _session() as session:
+    addresses = check_url(url)
+    with _session(addresses) as session:
         response = session.post(
             url,
             data=body,

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import require_admin
@@ -49,6 +50,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         "form": form,
         "new_key": new_key,
         "api_keys": list(selectors.api_key_list(organization_id=actor.organization_id)),
+        "now": timezone.now(),
     }
     status = 400 if form.errors else 200
     return render(request, "integrations/api_keys.html", context, status=status)

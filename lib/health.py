@@ -1,10 +1,19 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes.
+
+`/readyz` answers every caller with its status code (200 ready, 503 not), which is
+all a load balancer needs. Which dependency fails is for the operator: the checks
+are shown only to a request bearing the operator's token (`METRICS_TOKEN`, checked
+as `/metrics` checks it), so an anonymous caller learns nothing of the database or
+the broker beyond "ready" or not.
+"""
 
 from celery import current_app as celery_app
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from lib.observability import operator_token_presented
 
 BROKER_TIMEOUT_SECONDS = 2
 
@@ -39,12 +48,12 @@ def _broker_answers() -> bool:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker answer; 503 naming what does not."""
+    """200 when the database and the broker answer, 503 when one does not; with the
+    operator's token, the body also names each check and what fails."""
     checks = {"database": _database_answers(), "broker": _broker_answers()}
     failing = sorted(name for name, ok in checks.items() if not ok)
-    body = {
-        "status": "ok" if not failing else "unavailable",
-        "checks": {name: "ok" if ok else "down" for name, ok in checks.items()},
-        "failing": failing,
-    }
+    body = {"status": "ok" if not failing else "unavailable"}
+    if operator_token_presented(request):
+        body["checks"] = {name: "ok" if ok else "down" for name, ok in checks.items()}
+        body["failing"] = failing
     return JsonResponse(body, status=200 if not failing else 503)

@@ -190,15 +190,21 @@ def bearer_token_matches(request: HttpRequest, expected: str) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected)
 
 
+def operator_token_presented(request: HttpRequest) -> bool:
+    """The request bears the operator's token (`Authorization: Bearer $METRICS_TOKEN`),
+    the one check of /metrics and of /readyz's details. Never true while it is unset."""
+    expected = settings.METRICS_TOKEN
+    return bool(expected) and bearer_token_matches(request, expected)
+
+
 @never_cache
 @require_GET
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """Prometheus's scrape: 404 when METRICS_TOKEN is unset (the endpoint is off),
     401 without the token, the text exposition format with it."""
-    expected = settings.METRICS_TOKEN
-    if not expected:
+    if not settings.METRICS_TOKEN:
         raise Http404
-    if not bearer_token_matches(request, expected):
+    if not operator_token_presented(request):
         response = HttpResponse("A bearer token is required.\n", status=401)
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response

@@ -7,16 +7,20 @@ application and PostgreSQL, gunicorn, a Celery worker and Celery beat, with Redi
 as the broker. The commands are the ones `docker-compose.yml` runs
 (`tests/test_compose.py` holds the two together). Then, as people and an ATS would:
 
-1. `/healthz` and `/readyz` answer;
+1. `/healthz` and `/readyz` answer, `/readyz` naming its checks only to the operator's
+   token (`METRICS_TOKEN`);
 2. the agency's owner signs in through the login page and creates an API key on the
    API keys page;
-3. the ATS registers a webhook endpoint (a receiver in this process), then creates a
+3. through the proxy the stack is told to trust (`TRUSTED_PROXY_COUNT=1`, each request
+   carrying the `X-Forwarded-For` a proxy would append): wrong passwords for the owner
+   from one forwarded address are limited, and the owner signs in from another;
+4. the ATS registers a webhook endpoint (a receiver in this process), then creates a
    client, its hiring manager, a role, a candidate and a submission through the API;
-4. the submission's response clock is made overdue (its due time moved into the past,
+5. the submission's response clock is made overdue (its due time moved into the past,
    as time passing would) and beat's scan finds it: the worker mails the hiring
    manager the first nudge (the mail is read from the file backend);
-5. the receiver has the submission's webhooks, each signed with the endpoint's secret;
-6. tenant isolation under pooling and load: ten more organizations, each with its own
+6. the receiver has the submission's webhooks, each signed with the endpoint's secret;
+7. tenant isolation under pooling and load: ten more organizations, each with its own
    marker in its names, are read by 32 clients at once, API keys and signed-in owners
    interleaved (an API list, the candidates, the clients page, the dashboard), so
    every pooled server connection serves them all in turn; every answer must be a 200
@@ -71,6 +75,11 @@ BLEED_ORGANIZATIONS = 10
 BLEED_REQUESTS = 2_000
 BLEED_CONCURRENCY = 32
 MARKER = re.compile(rb"Bleedmark(\d\d)x")
+# Sign-in limits through a proxy: the owner's account from one address. The limit per
+# account and address is 5 failures in 5 minutes (config/settings/base.py).
+PROXY_FAILURES = 8
+FAILURES_BEFORE_LIMIT = 5
+LOGIN_LIMITED = b"Too many failed login attempts"
 
 # The processes of a deployment, as docker-compose.yml runs them (with its
 # --bind and --schedule); `tests/test_compose.py` compares the two.
@@ -248,6 +257,10 @@ def stack_environment(folder: Path, pgbouncer_port: int, mail_dir: Path) -> dict
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "SITE_URL": "https://rapport.smoke.example",
         "WEBHOOK_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
+        # As behind one reverse proxy: X-Forwarded-For's last entry is the client. The
+        # smoke's own requests carry none, and count as the connection's address.
+        "TRUSTED_PROXY_COUNT": "1",
+        "METRICS_TOKEN": secrets.token_urlsafe(32),
         "CELERY_TASK_DEFAULT_QUEUE": f"rapport-smoke-{os.getpid()}",
         "CELERY_BEAT_SCHEDULE_FILENAME": str(folder / "celerybeat-schedule"),
         "PYTHONUNBUFFERED": "1",
@@ -274,6 +287,7 @@ class Browser:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
     statuses: list[tuple[str, int]] = field(default_factory=list)
+    forwarded_for: str | None = None  # the client's address, as the proxy appends it
 
     def request(
         self, method: str, path: str, *, body: bytes | None = None, headers=None, session=True
@@ -281,6 +295,8 @@ class Browser:
         """One request; `session=False` sends no cookies (an API key's request)."""
         connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
         sent = {"Host": HOST, "X-Forwarded-Proto": "https", **(headers or {})}
+        if self.forwarded_for:
+            sent["X-Forwarded-For"] = self.forwarded_for
         if self.cookies and session:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         connection.request(method, path, body=body, headers=sent)
@@ -373,6 +389,56 @@ def sign_in(browser: Browser, email: str, password: str) -> None:
     )
     if status != 302:
         raise SmokeFailure(f"signing in as {email} answered {status}, not a redirect")
+
+
+def readiness_details(browser: Browser, token: str) -> str:
+    """/readyz tells anyone only its status, and the operator's token its checks."""
+    status, _, anonymous = browser.request("GET", "/readyz")
+    if status != 200 or json.loads(anonymous) != {"status": "ok"}:
+        raise SmokeFailure(f"/readyz answered {status} {anonymous[:200]!r} without the token")
+    status, _, detailed = browser.request(
+        "GET", "/readyz", headers={"Authorization": f"Bearer {token}"}
+    )
+    checks = json.loads(detailed).get("checks") if status == 200 else None
+    if checks != {"database": "ok", "broker": "ok"}:
+        raise SmokeFailure(f"/readyz answered {status} {detailed[:200]!r} to the operator")
+    return ", ".join(f"{name} {state}" for name, state in checks.items())
+
+
+def sign_in_limits_through_a_proxy(port: int, password: str) -> tuple[str, int, str]:
+    """Wrong passwords for the owner from one forwarded address until the limit, which
+    must come after the allowed failures; then even the right password from there is
+    limited, and the owner signs in from another forwarded address. The addresses are
+    new each run: the counters live in Redis, and outlast a run."""
+    attacker = f"198.51.100.{secrets.randbelow(254) + 1}"
+    member = f"203.0.113.{secrets.randbelow(254) + 1}"
+    guesser = Browser(port, forwarded_for=attacker)
+    guesser.request("GET", "/accounts/login/")
+    limited_at = None
+    for attempt in range(1, PROXY_FAILURES + 1):
+        status, _, page = guesser.form(
+            "/accounts/login/",
+            {"login": OWNER_EMAIL, "password": f"not-the-password-{attempt}"},
+            referer_path="/accounts/login/",
+        )
+        if status != 200:
+            raise SmokeFailure(f"wrong password {attempt} from {attacker} answered {status}")
+        if LOGIN_LIMITED in page and limited_at is None:
+            limited_at = attempt
+    if limited_at != FAILURES_BEFORE_LIMIT + 1:
+        raise SmokeFailure(
+            f"{PROXY_FAILURES} wrong passwords from {attacker}: limited at attempt "
+            f"{limited_at}, not {FAILURES_BEFORE_LIMIT + 1}"
+        )
+    status, _, page = guesser.form(
+        "/accounts/login/",
+        {"login": OWNER_EMAIL, "password": password},
+        referer_path="/accounts/login/",
+    )
+    if status != 200 or LOGIN_LIMITED not in page:
+        raise SmokeFailure(f"the right password from the limited {attacker} answered {status}")
+    sign_in(Browser(port, forwarded_for=member), OWNER_EMAIL, password)
+    return attacker, limited_at, member
 
 
 def sign_in_and_create_key(browser: Browser, password: str) -> str:
@@ -667,9 +733,16 @@ def run(folder: Path, *, bleed_requests: int) -> None:
         wait_for("/healthz", lambda: answers("/healthz"), STARTUP_SECONDS)
         wait_for("/readyz", lambda: answers("/readyz"), STARTUP_SECONDS)
         say(f"healthz and readyz answer ({time.monotonic() - started:.0f} s)")
+        checks = readiness_details(browser, env["METRICS_TOKEN"])
+        say(f"readyz: only its status without the token; with it, {checks}")
 
         key = sign_in_and_create_key(browser, password)
         say("the owner signed in and created an API key")
+        attacker, limited_at, member = sign_in_limits_through_a_proxy(web_port, password)
+        say(
+            f"through the proxy: wrong passwords from {attacker} limited at attempt "
+            f"{limited_at}; the owner signed in from {member}"
+        )
         with webhook_receiver() as (receiver_url, received):
             endpoint = api(
                 browser,

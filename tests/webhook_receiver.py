@@ -2,9 +2,11 @@
 
 `with receiving([500, 500, 204]) as receiver:` answers the first request 500, the
 second 500 and every later one 204, and records each request. Requests reach it
-only when the test allows 127.0.0.0/8 (WEBHOOK_ALLOWED_PRIVATE_NETWORKS).
+only when the test allows 127.0.0.0/8 (WEBHOOK_ALLOWED_PRIVATE_NETWORKS). With
+`tls=` (a server SSLContext, tests/tls_certificates.py) it speaks HTTPS.
 """
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +37,9 @@ class Receiver:
 
 
 @contextmanager
-def receiving(statuses: list[int], reply: bytes | None = None) -> Iterator[Receiver]:
+def receiving(
+    statuses: list[int], reply: bytes | None = None, tls: ssl.SSLContext | None = None
+) -> Iterator[Receiver]:
     receiver = Receiver(statuses, reply)
 
     class Handler(BaseHTTPRequestHandler):
@@ -54,7 +58,11 @@ def receiving(statuses: list[int], reply: bytes | None = None) -> Iterator[Recei
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/rapport"
+    scheme = "http"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    receiver.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/hooks/rapport"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

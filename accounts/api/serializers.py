@@ -29,6 +29,13 @@ class ApiKeyInfoSerializer(serializers.Serializer):
     name = serializers.CharField()
     prefix = serializers.CharField()
     scopes = serializers.ListField(child=serializers.CharField())
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the key stops working; null: until revoked."
+    )
+    allowed_networks = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The networks the key may be used from; empty: any address.",
+    )
 
 
 class MeSerializer(serializers.Serializer):

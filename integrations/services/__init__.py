@@ -1,6 +1,7 @@
 """Writes for integrations, split by sub-domain; import from here."""
 
 from integrations.services.api_keys import (
+    ApiKeyRefused,
     api_key_authenticate,
     api_key_create,
     api_key_revoke,
@@ -15,6 +16,7 @@ from integrations.services.webhooks import (
 )
 
 __all__ = [
+    "ApiKeyRefused",
     "api_key_authenticate",
     "api_key_create",
     "api_key_revoke",

@@ -1,8 +1,15 @@
-"""API keys: issued by owners and admins, each acting as one member; only a hash is kept."""
+"""API keys: issued by owners and admins, each acting as one member; only a hash is kept.
+
+A key may expire (a time chosen at creation) and may be bound to networks (an
+allow-list of addresses and CIDR networks): `api_key_authenticate` refuses it then
+with `ApiKeyRefused`, which the middleware answers as a problem (401 expired,
+403 from elsewhere).
+"""
 
 import hmac
+import ipaddress
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,6 +21,48 @@ from lib.tenancy import organization_context, require_same_organization
 
 API_KEY_TAG = "rk"  # so a leaked key is recognisable by secret scanners
 LAST_USED_PRECISION = timedelta(minutes=1)
+MAX_ALLOWED_NETWORKS = 20  # docs/limits.md
+
+
+class ApiKeyRefused(Exception):
+    """A key that exists and matches, refused all the same; `status`, `code` and
+    `detail` are the API's answer (docs/api.md, "Errors")."""
+
+    def __init__(self, *, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
+def parse_allowed_networks(entries: list[str]) -> list[str]:
+    """Addresses and CIDR networks, IPv4 or IPv6, as a normalized list without
+    duplicates (an address becomes its /32 or /128; host bits are refused, so
+    `10.0.0.1/24` is not silently read as `10.0.0.0/24`). Raises ValidationError
+    naming each bad entry, or the limit on their number."""
+    networks, bad = [], []
+    for entry in (entry.strip() for entry in entries):
+        if not entry:
+            continue
+        try:
+            network = ipaddress.ip_network(entry, strict=True)
+        except ValueError:
+            bad.append(entry[:50])
+            continue
+        if str(network) not in networks:
+            networks.append(str(network))
+    if bad:
+        raise ValidationError(
+            "Not an address or a network (e.g. 203.0.113.7, 203.0.113.0/24, 2001:db8::/32): "
+            + ", ".join(bad[:5])
+            + ("…" if len(bad) > 5 else "")
+        )
+    if len(networks) > MAX_ALLOWED_NETWORKS:
+        raise ValidationError(
+            f"At most {MAX_ALLOWED_NETWORKS} addresses or networks; list a wider network "
+            "instead of many addresses."
+        )
+    return networks
 
 
 def _require_admin(actor: Membership) -> None:
@@ -26,11 +75,15 @@ def api_key_create(
     name: str,
     scopes: list[str],
     acting_as: Membership | None = None,
+    expires_at: datetime | None = None,
+    allowed_networks: list[str] | tuple[str, ...] = (),
 ) -> tuple[ApiKey, str]:
     """Issue a key and return it with its secret, which is shown once and never stored.
 
     The key acts as `acting_as` (the creating admin by default): a hiring
-    manager's key sees only that hiring manager's client.
+    manager's key sees only that hiring manager's client. It works until
+    `expires_at` (a future time; None: until revoked), from the `allowed_networks`
+    only (empty: from anywhere).
     """
     _require_admin(actor)
     acting_as = acting_as or actor
@@ -42,6 +95,12 @@ def api_key_create(
     unknown = set(scopes) - set(ApiKeyScope.values)
     if not scopes or unknown:
         errors["scopes"] = "Choose read, write or both."
+    if expires_at is not None and expires_at <= timezone.now():
+        errors["expires_at"] = "Choose a time in the future, or no expiry."
+    try:
+        networks = parse_allowed_networks(list(allowed_networks))
+    except ValidationError as error:
+        errors["allowed_networks"] = error.messages
     if errors:
         raise ValidationError(errors)
     prefix = secrets.token_hex(6)
@@ -54,6 +113,8 @@ def api_key_create(
         scopes=sorted(set(scopes)),
         membership=acting_as,
         created_by=actor,
+        expires_at=expires_at,
+        allowed_networks=networks,
     )
     return api_key, key
 
@@ -67,12 +128,15 @@ def api_key_revoke(*, actor: Membership, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
-def api_key_authenticate(*, key: str) -> ApiKey | None:
-    """The active key `key` is, with the member it acts as, or None.
+def api_key_authenticate(*, key: str, client_address: str | None = None) -> ApiKey | None:
+    """The active key `key` is, with the member it acts as, or None for no such key.
 
     Called with no tenant context (the key says which organization): one statement
     finds the key with its member (`ApiKey.by_prefix.get_with_member`); the
-    last-used time is written at most once a minute per key.
+    last-used time is written at most once a minute per key. A genuine key that has
+    expired, or is presented from outside its allow-list (`client_address`, from
+    `lib.client_ip`; None is outside every list), raises `ApiKeyRefused` and is not
+    marked used.
     """
     tag, _, rest = key.partition("_")
     prefix, _, _secret = rest.partition("_")
@@ -86,6 +150,24 @@ def api_key_authenticate(*, key: str) -> ApiKey | None:
     ):
         return None
     now = timezone.now()
+    if api_key.has_expired(now):
+        raise ApiKeyRefused(
+            status=401,
+            code="api_key_expired",
+            detail=(
+                f"This API key expired at {api_key.expires_at.isoformat()}; "
+                "an admin can create a new one under Settings → API keys."
+            ),
+        )
+    if not api_key.admits(client_address):
+        raise ApiKeyRefused(
+            status=403,
+            code="api_key_address_not_allowed",
+            detail=(
+                f"This API key may not be used from {client_address or 'an unknown address'}; "
+                "it is limited to the addresses its admin listed."
+            ),
+        )
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_PRECISION:
         with organization_context(api_key.organization_id):
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

@@ -1,10 +1,13 @@
 """Server-side request forgery: webhook URLs must be http(s) on public addresses, checked
-at registration, before every attempt, and on the socket actually connected."""
+at registration, before every attempt, and on the socket actually connected; an
+attempt connects to the addresses it checked, not to a later answer for the name."""
 
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+import requests.adapters
 from django.core.exceptions import ValidationError
 
 from integrations import outbound
@@ -12,6 +15,7 @@ from integrations.models import WebhookDelivery, WebhookDeliveryStatus
 from integrations.services import webhooks
 from lib.tenancy import organization_context
 from tests.factories import WebhookEndpointFactory
+from tests.tls_certificates import authority_for
 from tests.webhook_events import submit
 from tests.webhook_receiver import receiving
 
@@ -95,14 +99,120 @@ def test_a_name_with_any_private_address_is_refused(monkeypatch):
 
 
 def test_the_connection_itself_refuses_a_private_peer():
-    """Were DNS to answer differently between the check and the connection (DNS
-    rebinding), the socket's own peer address is checked before anything is sent."""
+    """Were a session handed an address that was never checked, the socket's own peer
+    address is checked before anything is sent."""
     with (
         receiving([200]) as receiver,
-        outbound._session() as session,
+        outbound._session(["127.0.0.1"]) as session,
         pytest.raises(requests.ConnectionError, match=r"Refused to connect to 127\.0\.0\.1"),
     ):
         session.post(receiver.url, data=b"{}", timeout=5)
+    assert receiver.requests == []
+
+
+# --- DNS rebinding: the request goes to the address that was checked ---------------------
+
+
+def rebinding(monkeypatch, host: str, answers: list[str]) -> list[str]:
+    """DNS for `host` answering each look-up with the next of `answers` (the last one
+    from then on), as a name that rebinds between the check and the connection does.
+    The returned list records the answers given."""
+    real = socket.getaddrinfo
+    given: list[str] = []
+
+    def getaddrinfo(name, port, *args, **kwargs):
+        if name != host:
+            return real(name, port, *args, **kwargs)
+        address = answers[min(len(given), len(answers) - 1)]
+        given.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return given
+
+
+@pytest.fixture
+def receiver_allowed(settings):
+    """The local receiver's one address is allowed; every other private one is not."""
+    settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.1/32"]
+
+
+def _port(url: str) -> int:
+    return urlsplit(url).port
+
+
+@pytest.mark.usefixtures("receiver_allowed")
+def test_a_name_that_rebinds_after_the_check_is_still_sent_to_the_checked_address(monkeypatch):
+    with receiving([204]) as receiver:
+        port = _port(receiver.url)
+        given = rebinding(monkeypatch, "hooks.partner.test", ["127.0.0.1", "169.254.169.254"])
+
+        answer = outbound.post(
+            f"http://hooks.partner.test:{port}/hooks/rapport",
+            body=b"{}",
+            headers={"Content-Type": "application/json"},
+            timeout=5,
+        )
+
+    assert answer.status_code == 204
+    assert given == ["127.0.0.1"]  # looked up once, by the check; the connection used it
+    (received,) = receiver.requests
+    assert received.headers["host"] == f"hooks.partner.test:{port}"
+
+
+@pytest.mark.usefixtures("receiver_allowed")
+def test_a_checked_name_reaches_nothing_its_next_answer_names(monkeypatch):
+    """The other way round: the check sees an address that is refused, whatever the
+    name would answer for the connection."""
+    with receiving([204]) as receiver:
+        port = _port(receiver.url)
+        rebinding(monkeypatch, "hooks.partner.test", ["10.0.0.5", "127.0.0.1"])
+
+        with pytest.raises(outbound.DestinationRefused, match=r"10\.0\.0\.5, a private address"):
+            outbound.post(
+                f"http://hooks.partner.test:{port}/hooks/rapport", body=b"{}", headers={}, timeout=5
+            )
+
+    assert receiver.requests == []
+
+
+@pytest.mark.usefixtures("receiver_allowed")
+def test_https_to_a_pinned_address_still_verifies_the_certificate_for_the_name(
+    monkeypatch, tmp_path
+):
+    authority = authority_for("hooks.partner.test", tmp_path)
+    monkeypatch.setattr(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", str(authority.ca_file))
+    with receiving([200], tls=authority.server_context) as receiver:
+        port = _port(receiver.url)
+        given = rebinding(monkeypatch, "hooks.partner.test", ["127.0.0.1", "169.254.169.254"])
+
+        answer = outbound.post(
+            f"https://hooks.partner.test:{port}/hooks/rapport", body=b"{}", headers={}, timeout=5
+        )
+
+    assert answer.status_code == 200
+    assert given == ["127.0.0.1"]
+    assert receiver.requests[0].headers["host"] == f"hooks.partner.test:{port}"
+
+
+@pytest.mark.usefixtures("receiver_allowed")
+def test_https_refuses_a_certificate_for_another_name_at_the_same_address(monkeypatch, tmp_path):
+    """The name, not the address, is what the certificate must match (and what SNI
+    names): the same server reached as another name is refused."""
+    authority = authority_for("hooks.partner.test", tmp_path)
+    monkeypatch.setattr(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", str(authority.ca_file))
+    with receiving([200], tls=authority.server_context) as receiver:
+        port = _port(receiver.url)
+        rebinding(monkeypatch, "impostor.partner.test", ["127.0.0.1"])
+
+        with pytest.raises(requests.exceptions.SSLError, match=r"impostor\.partner\.test"):
+            outbound.post(
+                f"https://impostor.partner.test:{port}/hooks/rapport",
+                body=b"{}",
+                headers={},
+                timeout=5,
+            )
+
     assert receiver.requests == []
 
 

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import ADMIN_ROLES, Membership
 from accounts.selectors import organization_by_slug
@@ -20,8 +23,29 @@ class Command(BaseCommand):
             "--scopes", default="read", help="Comma-separated: read, write (default: read)."
         )
         parser.add_argument("--as", dest="acting_as", help="Email of the member the key acts as.")
+        parser.add_argument(
+            "--expires-in-days",
+            type=int,
+            help="The key stops working after this many days (default: until revoked).",
+        )
+        parser.add_argument(
+            "--allow",
+            default="",
+            help="Comma-separated addresses or CIDR networks the key may be used from "
+            "(default: any).",
+        )
 
-    def handle(self, *args, org: str, name: str, scopes: str, acting_as: str | None, **options):
+    def handle(
+        self,
+        *args,
+        org: str,
+        name: str,
+        scopes: str,
+        acting_as: str | None,
+        expires_in_days: int | None = None,
+        allow: str = "",
+        **options,
+    ):
         organization = organization_by_slug(slug=org)
         if organization is None:
             raise CommandError(f"No organization with the slug {org!r}.")
@@ -41,6 +65,12 @@ class Command(BaseCommand):
                     name=name,
                     scopes=[scope.strip() for scope in scopes.split(",") if scope.strip()],
                     acting_as=member,
+                    expires_at=(
+                        timezone.now() + timedelta(days=expires_in_days)
+                        if expires_in_days is not None
+                        else None
+                    ),
+                    allowed_networks=[entry for entry in allow.split(",") if entry.strip()],
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
