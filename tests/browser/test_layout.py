@@ -11,14 +11,19 @@ a destructive button asks first.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts import services
 from lib.tenancy import organization_context
+from recruiting.models import Candidate
+from recruiting.services.consent import consent_link_token
 from tests.browser.conftest import (
     ARTIFACTS,
     DESKTOP,
@@ -47,6 +52,9 @@ VISITOR_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/invitations/{invitation}/",
+    # The candidate's consent page, from the link mailed to them, and an expired link's.
+    "/consent/{consent}/",
+    "/consent/{consent_expired}/",
 ]
 READERS = {
     "recruiter": AGENCY_PAGES,
@@ -139,7 +147,15 @@ def test_every_page_fits_the_screen_and_passes_axe(request, browser_users, reade
             invitation = services.invitation_create(
                 actor=owner, email="newbie@example.test", role="recruiter", client=None
             )
-        objects = {**objects, "invitation": services.invitation_token(invitation)}
+            candidate = Candidate.objects.get(public_id=objects["candidate"])
+            with time_machine.travel(timezone.now() - timedelta(days=15)):
+                expired = consent_link_token(candidate)
+        objects = {
+            **objects,
+            "invitation": services.invitation_token(invitation),
+            "consent": consent_link_token(candidate),
+            "consent_expired": expired,
+        }
         page = browser_users.new_page(viewport=SIZES[size])
     else:
         page = signed_in(browser_users, request.getfixturevalue(reader), SIZES[size])
@@ -149,7 +165,8 @@ def test_every_page_fits_the_screen_and_passes_axe(request, browser_users, reade
     for path in READERS[reader]:
         url = path.format(**objects)
         response = page.goto(url)
-        assert response.status == 200, f"{url}: HTTP {response.status}"
+        expected = 410 if "consent_expired" in path else 200
+        assert response.status == expected, f"{url}: HTTP {response.status}"
         shots.take(page, slug(url))
         if problems := layout_problems(page, size):
             found[url] = problems
