@@ -233,7 +233,8 @@ class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
     # be represented was given (None while there is none).
     consent_to_represent = models.BooleanField(default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
-    consent_to_store = models.BooleanField(default=False)
+    # A database default too: rows written as SQL (the benchmarks) need not name it.
+    consent_to_store = models.BooleanField(default=False, db_default=False)
     # When the candidate was last mailed their consent link.
     consent_requested_at = models.DateTimeField(null=True, blank=True)
     internal_notes = BoundedTextField(

@@ -90,6 +90,7 @@ AGENCY_PAGES = [
     "/candidates/",
     "/candidates/?q=Ada",
     "/candidates/?tag=python&source=LinkedIn&sort=-added",
+    "/candidates/?consent=missing",
     "/submissions/",
     "/submissions/?stage=all&sort=-submitted&client=Acme",
     "/search/?q=Ada",
