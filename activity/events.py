@@ -49,6 +49,13 @@ EVENT_TYPES: dict[str, EventType] = {
     "agreement.agreed": EventType("Both client parties acknowledged: the agreement is in force."),
     "candidate.created": EventType("A candidate was added."),
     "candidate.updated": EventType("A candidate's details changed."),
+    "consent.given": EventType(
+        "A candidate gave consent for a purpose (to be represented, to be stored)."
+    ),
+    "consent.withdrawn": EventType("A candidate withdrew consent for a purpose."),
+    "consent.requested": EventType(
+        "A candidate was mailed the link to give or withdraw consent.", webhook=False
+    ),
     "submission.created": EventType("A candidate was submitted for a role."),
     "submission.updated": EventType("The recruiter revised a submission's pitch or skills."),
     "submission.stage_changed": EventType("A submission moved to another stage."),

@@ -4,6 +4,7 @@ from lib.admin import TenantAdmin
 from recruiting.models import (
     Candidate,
     Client,
+    ConsentRecord,
     Contact,
     CultureApproval,
     InterviewFeedback,
@@ -40,6 +41,28 @@ class RoleAdmin(TenantAdmin):
 class CandidateAdmin(TenantAdmin):
     list_display = ("full_name", "email", "current_title", "consent_to_represent")
     search_fields = ("full_name", "email")
+    # The current consent follows the records (recruiting.services.consent_record).
+    readonly_fields = (
+        "consent_to_represent",
+        "consent_recorded_at",
+        "consent_to_store",
+        "consent_requested_at",
+    )
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(TenantAdmin):
+    """Read-only: records are added through the services, never edited."""
+
+    list_display = ("candidate", "purpose", "granted", "method", "effective_at")
+    list_filter = ("purpose", "granted", "method")
+    raw_id_fields = ("candidate", "recorded_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Submission)

@@ -50,6 +50,8 @@ ALL = "all"
 OPEN = "open"
 ROLE_STATUS_CHOICES = [(ALL, "All"), *RoleStatus.choices]
 SUBMISSION_STAGE_CHOICES = [(OPEN, "Open"), (ALL, "All"), *Stage.choices]
+CONSENT_GIVEN, CONSENT_MISSING = "given", "missing"
+CONSENT_CHOICES = [(CONSENT_MISSING, "Missing"), (CONSENT_GIVEN, "Given")]
 
 
 def _unchanged(queryset: QuerySet, name: str, value) -> QuerySet:
@@ -120,7 +122,16 @@ class RoleListFilter(ListFilter):
 class CandidateListFilter(ListFilter):
     tag = django_filters.CharFilter(method="filter_tag", max_length=40, label="Tag")
     source = django_filters.CharFilter(max_length=60, label="Source")
+    consent = django_filters.ChoiceFilter(
+        choices=CONSENT_CHOICES,
+        method="filter_consent",
+        empty_label="Any",
+        label="Consent to be represented",
+    )
     sort = SortFilter(CANDIDATE_SORTS, empty_label=None)
+
+    def filter_consent(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(consent_to_represent=value == CONSENT_GIVEN)
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return selectors.candidates_tagged(queryset, tag=value.strip())

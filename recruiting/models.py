@@ -227,8 +227,16 @@ class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
     links = ArrayField(models.URLField(), default=list, blank=True)
     source = models.CharField(max_length=60, blank=True, help_text="Where we found them.")
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # The current consent, per purpose: the latest `ConsentRecord` of each, kept here by
+    # `recruiting.services.consent_record` so that lists and the submission rule read it
+    # without reading the history. `consent_recorded_at` is when the current consent to
+    # be represented was given (None while there is none).
     consent_to_represent = models.BooleanField(default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    # A database default too: rows written as SQL (the benchmarks) need not name it.
+    consent_to_store = models.BooleanField(default=False, db_default=False)
+    # When the candidate was last mailed their consent link.
+    consent_requested_at = models.DateTimeField(null=True, blank=True)
     internal_notes = BoundedTextField(
         blank=True, help_text="Recruiters only: never shown to client users."
     )
@@ -263,6 +271,76 @@ class Candidate(PublicIdMixin, ExternalReferenceMixin, TenantModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+CONSENT_NOTE_MAX_LENGTH = 1_000
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a candidate may agree to, each on its own."""
+
+    REPRESENT = "represent", "To be represented to our clients for roles"
+    STORE = "store", "To be kept in our database of candidates"
+
+
+class ConsentMethod(models.TextChoices):
+    """How the agency learnt of the candidate's decision."""
+
+    EMAIL = "email", "Recorded by a recruiter, from an email"
+    CALL = "call", "Recorded by a recruiter, from a call"
+    IN_PERSON = "in_person", "Recorded by a recruiter, in person"
+    LINK = "link", "Given by the candidate, through their consent link"
+    # The candidate's flag set through the API (`consent_to_represent`) or before the
+    # records existed: how is not known.
+    UNSTATED = "unstated", "Recorded by a recruiter"
+    MIGRATED = "migrated", "Recorded by a recruiter (migrated)"
+
+
+# What a recruiter may record by hand; the others come from the link or from the past.
+RECRUITER_CONSENT_METHODS = (ConsentMethod.EMAIL, ConsentMethod.CALL, ConsentMethod.IN_PERSON)
+
+
+class ConsentRecord(PublicIdMixin, TenantModel):
+    """One decision of a candidate about one purpose: consent given, or withdrawn.
+
+    Records are only ever added (`recruiting.services.consent_record`); the candidate's
+    current state of a purpose is its latest record by `effective_at`, copied onto the
+    candidate's `consent_to_*` columns.
+    """
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="consent_records"
+    )
+    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(help_text="Consent given; false when it was withdrawn.")
+    method = models.CharField(max_length=20, choices=ConsentMethod.choices)
+    effective_at = models.DateTimeField(help_text="When the candidate gave or withdrew it.")
+    note = BoundedTextField(blank=True, max_length=CONSENT_NOTE_MAX_LENGTH)
+    recorded_by = models.ForeignKey(
+        "accounts.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The member who recorded it; none when the candidate gave it themselves.",
+    )
+    # Through the link only: where the candidate's answer came from.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-effective_at", "-id"]
+        indexes = [
+            # A candidate's history, newest first, and the latest record of a purpose.
+            models.Index(
+                fields=["organization", "candidate", "purpose", "-effective_at", "-id"],
+                name="consent_org_cand_purpose_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verb = "gave" if self.granted else "withdrew"
+        return f"{self.candidate_id} {verb} consent: {self.purpose}"
 
 
 class Stage(models.TextChoices):

@@ -36,6 +36,7 @@ from recruiting.models import (
     OPEN_STAGES,
     Candidate,
     Client,
+    ConsentRecord,
     Contact,
     CultureApproval,
     CultureStatus,
@@ -496,6 +497,16 @@ def candidate_submissions(*, membership: Membership, candidate: Candidate) -> Qu
         _scoped(Submission.objects.filter(candidate=candidate), membership)
         .select_related("role__client")
         .order_by("-created_at", "-id")
+    )
+
+
+def candidate_consent_records(*, candidate: Candidate) -> QuerySet[ConsentRecord]:
+    """The candidate's consent records, newest first, with who recorded them (for the
+    agency: the pages and the API check the member's role first)."""
+    return (
+        ConsentRecord.objects.filter(candidate=candidate)
+        .select_related("recorded_by__user")
+        .order_by("-effective_at", "-id")
     )
 
 

@@ -6,7 +6,7 @@ engagements/pages/urls.py (config/urls.py joins them).
 
 from django.urls import path
 
-from recruiting.views import candidates, clients, roles, search, submissions
+from recruiting.views import candidates, clients, consent, roles, search, submissions
 
 urlpatterns = [
     # The search in the header
@@ -34,4 +34,12 @@ urlpatterns = [
         candidates.candidate_resume,
         name="candidate-resume",
     ),
+    path("candidates/<uuid:public_id>/consent/", consent.consent_record, name="consent-record"),
+    path(
+        "candidates/<uuid:public_id>/consent/request/",
+        consent.consent_request,
+        name="consent-request",
+    ),
+    # The candidate's own page, opened from the link mailed to them: no account needed.
+    path("consent/<str:token>/", consent.consent_link, name="consent-link"),
 ]

@@ -13,6 +13,9 @@ from lib.tenancy import organization_context
 from recruiting.models import (
     Candidate,
     Client,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecord,
     Contact,
     ContactKind,
     Role,
@@ -137,14 +140,46 @@ class AgreementFactory(TenantFactory):
     expected_days_to_fill = 45
 
 
+class ConsentRecordFactory(TenantFactory):
+    """A consent record written directly; the candidate's current state is the caller's
+    (CandidateFactory keeps the two in step; `consent_record` does in the product)."""
+
+    class Meta:
+        model = ConsentRecord
+
+    candidate = factory.SubFactory(
+        "tests.factories.CandidateFactory", organization=factory.SelfAttribute("..organization")
+    )
+    purpose = ConsentPurpose.REPRESENT
+    granted = True
+    method = ConsentMethod.EMAIL
+    effective_at = factory.LazyFunction(timezone.now)
+
+
 class CandidateFactory(TenantFactory):
+    """A candidate who consented to be represented (so that they can be submitted), with
+    the record of it; `consent_to_represent=False` makes one without consent or record."""
+
     class Meta:
         model = Candidate
+        skip_postgeneration_save = True
 
     full_name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"candidate{n}@mail.test")
     current_title = "Software engineer"
     consent_to_represent = True
+    consent_recorded_at = factory.Maybe(
+        "consent_to_represent", yes_declaration=factory.LazyFunction(timezone.now)
+    )
+
+    @factory.post_generation
+    def consent_records(candidate, create, extracted, **kwargs):
+        if create and candidate.consent_to_represent:
+            ConsentRecordFactory(
+                organization=candidate.organization,
+                candidate=candidate,
+                effective_at=candidate.consent_recorded_at,
+            )
 
 
 class SubmissionFactory(TenantFactory):

@@ -90,6 +90,7 @@ AGENCY_PAGES = [
     "/candidates/",
     "/candidates/?q=Ada",
     "/candidates/?tag=python&source=LinkedIn&sort=-added",
+    "/candidates/?consent=missing",
     "/submissions/",
     "/submissions/?stage=all&sort=-submitted&client=Acme",
     "/search/?q=Ada",
@@ -279,3 +280,16 @@ def test_a_query_made_while_rendering_is_refused(organization, client_company):
     ):
         template.render({"clients": Client.objects.all()})
     assert len(refused) == 1
+
+
+def test_the_candidates_consent_page_renders_without_querying_the_database(client, organization):
+    """The page a candidate's link opens, signed out: read in the candidate's
+    organization context, rendered outside it."""
+    from recruiting.services.consent import consent_link_token
+
+    candidate = CandidateFactory(organization=organization, full_name="Ada Lovelace")
+    with queries_refused_while_rendering() as refused:
+        response = client.get(f"/consent/{consent_link_token(candidate)}/")
+    assert response.status_code == 200
+    assert "Ada Lovelace" in response.content.decode()
+    assert refused == []

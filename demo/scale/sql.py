@@ -16,6 +16,7 @@ from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from recruiting.models import (
     Candidate,
     Client,
+    ConsentRecord,
     Contact,
     CultureApproval,
     InterviewFeedback,
@@ -99,6 +100,7 @@ def insert_defaults() -> dict[str, object]:
         ExpectationAgreement,
         AgreementAcknowledgement,
         Candidate,
+        ConsentRecord,
         Submission,
         ResponseClock,
         Nudge,

@@ -7,7 +7,7 @@ import json
 from demo.scale.sql import FOUNDED, ORG, Step, insert_select, person_name, pick, sql_values
 from demo.scale.words import COMPANY_WORDS, JOB_TITLES
 from engagements.models import Nudge, ResponseClock, default_ladder
-from recruiting.models import Candidate, Submission
+from recruiting.models import Candidate, ConsentRecord, Submission
 
 # Stage mix of the submissions: (stage, cumulative share). A third are open.
 STAGE_MIX = [
@@ -100,6 +100,41 @@ def steps() -> list[Step]:
             """CREATE TEMP TABLE seed_candidate ON COMMIT DROP AS
                SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, full_name, created_at
                FROM recruiting_candidate WHERE organization_id = %(org)s""",
+        ),
+        # Each candidate's consent to be represented, recorded by a recruiter when they
+        # were added (by email, on a call or in person); two in three also agreed to be
+        # kept on file.
+        Step(
+            "consent records",
+            insert_select(
+                ConsentRecord,
+                {
+                    "created_at": "c.created_at",
+                    "updated_at": "c.created_at",
+                    "public_id": "gen_random_uuid()",
+                    "candidate_id": "c.id",
+                    "purpose": "p.purpose",
+                    "granted": "true",
+                    "method": "(ARRAY['email', 'call', 'in_person'])[1 + c.n %% 3]",
+                    "effective_at": "c.created_at",
+                    "note": "''",
+                    "recorded_by_id": "r.id",
+                    "ip_address": "NULL",
+                    "user_agent": "''",
+                    "organization_id": org,
+                },
+                """FROM seed_candidate c
+                   JOIN seed_recruiter r ON r.n = c.n %% %(recruiters)s
+                   CROSS JOIN (VALUES ('represent'), ('store')) AS p (purpose)
+                   WHERE p.purpose = 'represent' OR c.n %% 3 <> 0""",
+            ),
+            "consent records",
+        ),
+        Step(
+            "candidates",
+            """UPDATE recruiting_candidate SET consent_to_store = true
+               WHERE organization_id = %(org)s AND id IN (
+                   SELECT id FROM seed_candidate WHERE n %% 3 <> 0)""",
         ),
         # Submission i is candidate i mod N's (i div N)-th: a candidate's submissions go
         # to consecutive roles from a point spread by a prime, so each (role, candidate)

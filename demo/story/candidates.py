@@ -15,6 +15,15 @@ from demo.story.replay import CandidatePlan, Story, SubmissionPlan
 from demo.story.specs import ascii_fold
 from lib.business_hours import add_business_hours
 from recruiting import services as recruiting_services
+from recruiting.models import ConsentMethod, ConsentPurpose
+
+CONSENT_HEARD = [
+    (ConsentMethod.CALL, "Agreed on the first call."),
+    (ConsentMethod.EMAIL, "Replied yes to our consent email."),
+    (ConsentMethod.CALL, "Agreed on the first call; happy to hear about similar roles."),
+    (ConsentMethod.IN_PERSON, "Agreed when we met at the meetup."),
+]
+CONSENT_PURPOSES = [ConsentPurpose.REPRESENT, ConsentPurpose.STORE]
 
 
 class CandidatePlanner(Story):
@@ -99,11 +108,22 @@ class CandidatePlanner(Story):
             )
 
             def create(plan=plan) -> None:
+                recruiter = self.members[RECRUITER_EMAIL]
                 plan.candidate = recruiting_services.candidate_create(
-                    actor=self.members[RECRUITER_EMAIL],
-                    consent_to_represent=True,
-                    **plan.fields,
+                    actor=recruiter, **plan.fields
                 )
+                # Consent as the recruiter heard it, on the first call or by email; most
+                # also agree to be kept on file for later roles.
+                method, note = CONSENT_HEARD[plan.index % len(CONSENT_HEARD)]
+                for purpose in CONSENT_PURPOSES[: 1 + (plan.index % 5 != 0)]:
+                    recruiting_services.consent_record(
+                        actor=recruiter,
+                        candidate=plan.candidate,
+                        purpose=purpose,
+                        granted=True,
+                        method=method,
+                        note=note,
+                    )
 
             self._at(created, create)
             if plan.update_notes:

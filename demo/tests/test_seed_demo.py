@@ -22,7 +22,18 @@ from intake.models import AgreementStatus, ExpectationAgreement
 from lib.tenancy import organization_context, user_context
 from metrics.rebuild import metrics_rebuild
 from metrics.tests.history import rollup_state
-from recruiting.models import Candidate, Client, Contact, ContactKind, Role, Stage, Submission
+from recruiting.models import (
+    RECRUITER_CONSENT_METHODS,
+    Candidate,
+    Client,
+    ConsentPurpose,
+    ConsentRecord,
+    Contact,
+    ContactKind,
+    Role,
+    Stage,
+    Submission,
+)
 
 
 def test_seed_demo_gives_every_demo_user_real_work_with_a_history(db):
@@ -46,6 +57,10 @@ def test_seed_demo_gives_every_demo_user_real_work_with_a_history(db):
 
         assert Candidate.objects.count() == 80
         assert not Candidate.objects.filter(consent_to_represent=False).exists()
+        # Each with the record of how the recruiter heard it.
+        represent = ConsentRecord.objects.filter(purpose=ConsentPurpose.REPRESENT, granted=True)
+        assert represent.values("candidate").distinct().count() == 80
+        assert not represent.exclude(method__in=RECRUITER_CONSENT_METHODS).exists()
 
         stages = Counter(Submission.objects.values_list("stage", flat=True))
         assert sum(stages.values()) == 120

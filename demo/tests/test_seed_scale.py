@@ -31,6 +31,7 @@ from recruiting.models import (
     OPEN_STAGES,
     Candidate,
     Client,
+    ConsentRecord,
     Contact,
     CultureApproval,
     CultureDecision,
@@ -43,6 +44,7 @@ from recruiting.models import (
 )
 
 NEW_KINDS = {
+    "consent records": ConsentRecord,
     "clocks": ResponseClock,
     "nudges": Nudge,
     "skills reviews": SkillsReview,
@@ -101,6 +103,7 @@ def test_seed_scale_builds_each_organization_in_its_own_tenant(organization):
             }
             assert Organization.objects.get().slug == plan.slug
             _assert_consistent(plan)
+            _assert_consent(plan)
             _assert_client_answers()
             _assert_nudges(before, after)
             _assert_webhooks(largest=plan.number == 1)
@@ -117,6 +120,21 @@ def test_seed_scale_builds_each_organization_in_its_own_tenant(organization):
     assert str(api_key.organization_id) == plans[0].organization_id
     assert api_key.membership.role == MembershipRole.OWNER
     assert api_key.scopes == ["read"]
+
+
+def _assert_consent(plan) -> None:
+    """Every candidate consented to be represented, by a record a recruiter made; the
+    candidates' current state agrees with their records."""
+    represent = ConsentRecord.objects.filter(purpose="represent", granted=True)
+    assert represent.values("candidate").distinct().count() == plan.candidates
+    assert not represent.filter(recorded_by__role__in=["hiring_manager", "hr"]).exists()
+    stored = set(
+        ConsentRecord.objects.filter(purpose="store").values_list("candidate_id", flat=True)
+    )
+    assert stored == set(
+        Candidate.objects.filter(consent_to_store=True).values_list("id", flat=True)
+    )
+    assert not Candidate.objects.filter(consent_to_represent=False).exists()
 
 
 def _assert_consistent(plan) -> None:

@@ -15,8 +15,13 @@ from lib.api.serializers import InputSerializer
 from lib.text import DESCRIPTION_MAX_LENGTH, EVIDENCE_MAX_LENGTH, TEXT_MAX_LENGTH
 from recruiting import selectors
 from recruiting.models import (
+    CONSENT_NOTE_MAX_LENGTH,
+    RECRUITER_CONSENT_METHODS,
     Candidate,
     Client,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecord,
     Contact,
     ContactKind,
     CultureApproval,
@@ -338,6 +343,7 @@ class CandidateSerializer(serializers.ModelSerializer):
             "tags",
             "consent_to_represent",
             "consent_recorded_at",
+            "consent_to_store",
             "has_resume",
             "resume_name",
             "internal_notes",
@@ -368,7 +374,10 @@ class CandidateInput(InputSerializer):
     )
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     consent_to_represent = serializers.BooleanField(
-        required=False, help_text="The candidate agreed to be put forward for roles."
+        required=False,
+        help_text="The candidate agreed to be put forward for roles. Setting it adds a "
+        "consent record, how not stated (`method` `unstated`); record how with "
+        "`POST /candidates/{id}/consents/`.",
     )
     internal_notes = serializers.CharField(
         required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
@@ -377,6 +386,62 @@ class CandidateInput(InputSerializer):
 
 class CandidateCreateInput(ExternalReferenceInput, CandidateInput):
     pass
+
+
+class ConsentRecordSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices, read_only=True)
+    method = serializers.ChoiceField(
+        choices=ConsentMethod.choices,
+        read_only=True,
+        help_text="How the agency learnt of it: `link` when the candidate answered through "
+        "their consent link, `migrated` for consent recorded before the records existed.",
+    )
+    recorded_by = serializers.UUIDField(
+        source="recorded_by.public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The member who recorded it; null when the candidate answered themselves.",
+    )
+
+    class Meta:
+        model = ConsentRecord
+        fields = [
+            "id",
+            "purpose",
+            "granted",
+            "method",
+            "effective_at",
+            "note",
+            "recorded_by",
+            "ip_address",
+            "user_agent",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ConsentRecordPage(serializers.Serializer):
+    """A page of a candidate's consent records, newest first."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ConsentRecordSerializer(many=True)
+
+
+class ConsentRecordInput(InputSerializer):
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    granted = serializers.BooleanField(help_text="True when given, false when withdrawn.")
+    method = serializers.ChoiceField(
+        choices=[(method.value, method.label) for method in RECRUITER_CONSENT_METHODS],
+        help_text="How the candidate told the agency.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=CONSENT_NOTE_MAX_LENGTH
+    )
+    effective_at = serializers.DateTimeField(
+        required=False, help_text="When the candidate gave or withdrew it; now by default."
+    )
 
 
 # --- Submissions ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ services decide what is allowed and the problem handler turns their refusals int
 """
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.permissions import Action, can
+from lib.api.pagination import CursorPagination
 from lib.api.upsert import ExternalIdUpsertMixin, upsert_schema
 from lib.api.views import RowsListModelMixin, TenantViewSetMixin
 from recruiting import selectors, services
@@ -29,6 +30,9 @@ from recruiting.api.serializers import (
     ClientSerializer,
     ClientUpdateInput,
     CompetingOfferDeadlineInput,
+    ConsentRecordInput,
+    ConsentRecordPage,
+    ConsentRecordSerializer,
     ContactCreateInput,
     ContactInput,
     ContactSerializer,
@@ -77,6 +81,10 @@ class RoleMayAct(BasePermission):
             f"As {request.membership.get_role_display().lower()} you cannot {needed.value}."
         )
         return False
+
+
+class ConsentPagination(CursorPagination):
+    ordering = ("-effective_at", "-id")
 
 
 class RecruitingViewSet(
@@ -130,9 +138,11 @@ ROLE_RULES = [
     "`salary_max` is below `salary_min`.",
 ]
 CANDIDATE_RULES = ["`email` is that of another candidate."]
+CONSENT_RULES = ["`effective_at` is in the future."]
 SUBMISSION_RULES = [
     "`role` or `candidate` is not one the caller can see.",
-    "The candidate has not agreed to be represented (`consent_to_represent`).",
+    "The candidate has no current consent to be represented (`consent_to_represent`): "
+    "none was recorded, or they withdrew it. The message is on `candidate`.",
     "The candidate was already submitted for the role.",
     "`pitch` is blank.",
     "`competing_offer_deadline` is already past.",
@@ -363,6 +373,26 @@ class RoleViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
         summary="Update a candidate", request=CandidateCreateInput, responses=CandidateSerializer
     ),
     upsert=upsert_schema(request=CandidateInput, response=CandidateSerializer, noun="candidate"),
+    consents=extend_schema(
+        summary="List a candidate's consent records",
+        parameters=[
+            OpenApiParameter(
+                "cursor", str, description="The `next` or `previous` link's position."
+            ),
+            OpenApiParameter(
+                "limit",
+                int,
+                description="Items per page: 1 or more; above 200, 200 are served.",
+            ),
+        ],
+        description=(
+            "Every decision of the candidate about each purpose (`represent`: to be put "
+            "forward to clients; `store`: to be kept in the agency's database), newest "
+            "first: the latest of a purpose is its current state, also on the candidate "
+            "(`consent_to_represent`, `consent_to_store`). Agency members only."
+        ),
+        responses=ConsentRecordPage,
+    ),
 )
 @extend_schema(tags=["candidates"])
 class CandidateViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
@@ -373,13 +403,17 @@ class CandidateViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
         "create": [*CANDIDATE_RULES, EXTERNAL_REFERENCE_RULE],
         "partial_update": [*CANDIDATE_RULES, EXTERNAL_REFERENCE_RULE],
         "upsert": [*CANDIDATE_RULES, UPSERT_REFERENCE_RULE],
+        "consent_create": CONSENT_RULES,
     }
 
     serializer_class = CandidateSerializer
     filterset_class = filters.CandidateFilter
     ordering_fields = ["created_at", "updated_at", "full_name"]
     upsert_serializer_class = CandidateInput
-    matrix_actions = dict.fromkeys(["create", "partial_update", "upsert"], Action.EDIT_CANDIDATES)
+    matrix_actions = dict.fromkeys(
+        ["create", "partial_update", "upsert", "consents", "consent_create"],
+        Action.EDIT_CANDIDATES,
+    )
 
     def scoped_queryset(self, membership):
         return selectors.candidate_queryset(membership=membership)
@@ -407,6 +441,38 @@ class CandidateViewSet(ExternalIdUpsertMixin, RecruitingViewSet):
 
     def upsert_update(self, instance, data):
         return services.candidate_update(actor=self.request.membership, candidate=instance, **data)
+
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=ConsentPagination,
+        filter_backends=[],
+    )
+    def consents(self, request, public_id):
+        candidate = self.get_object()
+        page = self.paginate_queryset(selectors.candidate_consent_records(candidate=candidate))
+        return self.get_paginated_response(ConsentRecordSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Record a candidate's consent or its withdrawal",
+        description=(
+            "What the candidate told the agency by email, on a call or in person, for one "
+            "purpose. It becomes the current state of that purpose unless a later record "
+            "exists. A candidate whose consent to be represented is withdrawn cannot be "
+            "submitted, and their open submissions can be closed but not moved on. "
+            "Agency members only."
+        ),
+        request=ConsentRecordInput,
+        responses={201: ConsentRecordSerializer},
+    )
+    @consents.mapping.post
+    def consent_create(self, request, public_id):
+        candidate = self.get_object()
+        record = services.consent_record(
+            actor=request.membership, candidate=candidate, **self.body(ConsentRecordInput)
+        )
+        record = selectors.candidate_consent_records(candidate=candidate).get(pk=record.pk)
+        return Response(ConsentRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 # --- Submissions ----------------------------------------------------------------------

@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from lib.text import TEXT_MAX_LENGTH
-from recruiting.models import Candidate
+from recruiting.models import (
+    CONSENT_NOTE_MAX_LENGTH,
+    RECRUITER_CONSENT_METHODS,
+    Candidate,
+    ConsentPurpose,
+)
 
 
 class CandidateForm(forms.Form):
@@ -25,11 +30,6 @@ class CandidateForm(forms.Form):
     source = forms.CharField(max_length=60, required=False, help_text="Where we found them.")
     tags = forms.CharField(
         required=False, max_length=TEXT_MAX_LENGTH, help_text="Separated by commas."
-    )
-    consent_to_represent = forms.BooleanField(
-        required=False,
-        label="The candidate agreed to be represented by us",
-        help_text="Needed before they can be submitted to any role.",
     )
     internal_notes = forms.CharField(
         required=False,
@@ -57,7 +57,6 @@ class CandidateForm(forms.Form):
             "links": "\n".join(candidate.links),
             "source": candidate.source,
             "tags": ", ".join(candidate.tags),
-            "consent_to_represent": candidate.consent_to_represent,
             "internal_notes": candidate.internal_notes,
         }
 
@@ -112,3 +111,58 @@ class RoleSearchForm(forms.Form):
     def query(self) -> str:
         """The text to search for; none when the search was refused."""
         return self.cleaned_data["role_q"] if self.is_valid() else ""
+
+
+GIVEN, WITHDRAWN = "given", "withdrawn"
+DECISIONS = [(GIVEN, "Given"), (WITHDRAWN, "Withdrawn")]
+
+
+class ConsentRecordForm(forms.Form):
+    """A recruiter records what the candidate told them (recruiting.services.consent_record)."""
+
+    purpose = forms.ChoiceField(
+        choices=ConsentPurpose.choices, label="Consent", widget=forms.RadioSelect
+    )
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, initial=GIVEN)
+    method = forms.ChoiceField(
+        choices=[(method.value, method.label) for method in RECRUITER_CONSENT_METHODS],
+        label="How",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=CONSENT_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where it is written down: the email's date and subject, the call.",
+    )
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "purpose": data["purpose"],
+            "granted": data["decision"] == GIVEN,
+            "method": data["method"],
+            "note": data["note"],
+        }
+
+
+class ConsentAnswerForm(forms.Form):
+    """The candidate's own answer, one per purpose, on the page their link opens."""
+
+    def __init__(self, *args, candidate: Candidate, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for purpose in ConsentPurpose:
+            # Ticked as they stand when given; a withdrawal or no answer yet is asked again.
+            given = getattr(candidate, f"consent_to_{purpose.value}")
+            self.fields[purpose.value] = forms.ChoiceField(
+                label=purpose.label,
+                choices=[(GIVEN, "Yes, I agree"), (WITHDRAWN, "No")],
+                widget=forms.RadioSelect,
+                initial=GIVEN if given else None,
+                error_messages={"required": "Answer yes or no."},
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {
+            purpose.value: self.cleaned_data[purpose.value] == GIVEN for purpose in ConsentPurpose
+        }

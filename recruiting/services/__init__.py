@@ -8,6 +8,13 @@ from recruiting.services.clients import (
     contact_invite,
     contact_update,
 )
+from recruiting.services.consent import (
+    consent_link_read,
+    consent_link_token,
+    consent_record,
+    consent_record_from_link,
+    consent_request_send,
+)
 from recruiting.services.reviews import (
     culture_approval_submit,
     interview_feedback_submit,
@@ -28,6 +35,11 @@ __all__ = [
     "candidate_update",
     "client_create",
     "client_update",
+    "consent_link_read",
+    "consent_link_token",
+    "consent_record",
+    "consent_record_from_link",
+    "consent_request_send",
     "contact_create",
     "contact_invite",
     "contact_update",

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.permissions import Action, require
@@ -12,6 +11,7 @@ from activity.services import activity_record
 from lib.tenancy import require_same_organization
 from recruiting.models import Candidate
 from recruiting.services._common import clean_text_list, external_reference_checked
+from recruiting.services.consent import consent_record_unstated
 
 CANDIDATE_FIELDS = (
     "full_name",
@@ -59,16 +59,13 @@ def _check_email_free(candidate: Candidate) -> None:
         raise ValidationError({"email": EMAIL_TAKEN})
 
 
-def _apply(candidate: Candidate, fields: dict, resume: UploadedFile | None, consent: bool | None):
+def _apply(candidate: Candidate, fields: dict, resume: UploadedFile | None):
     for key, value in fields.items():
         if key in CANDIDATE_FIELDS:
             setattr(candidate, key, value)
     candidate.email = candidate.email.strip().lower()
     candidate.tags = clean_text_list(candidate.tags)
     candidate.links = clean_text_list(candidate.links)
-    if consent is not None and consent != candidate.consent_to_represent:
-        candidate.consent_to_represent = consent
-        candidate.consent_recorded_at = timezone.now() if consent else None
     if resume is not None:
         validate_resume(resume)
         candidate.resume_name = resume.name[:200]
@@ -85,9 +82,12 @@ def candidate_create(
     consent_to_represent: bool = False,
     **fields,
 ) -> Candidate:
+    """Add a candidate. `consent_to_represent` (the API's flag) records their consent to
+    be represented, how not stated; recruiters record consent with how they learnt of it
+    (`consent_record`)."""
     require(actor, Action.EDIT_CANDIDATES)
     candidate = Candidate(organization_id=actor.organization_id, full_name=full_name, email=email)
-    _apply(candidate, fields, resume, consent_to_represent)
+    _apply(candidate, fields, resume)
     with external_reference_checked(candidate, unique=UNIQUE_EMAIL), transaction.atomic():
         candidate.save(force_insert=True)
         if resume is not None:
@@ -99,6 +99,8 @@ def candidate_create(
             summary=f"Candidate {candidate} added",
             internal=True,
         )
+        if consent_to_represent:
+            consent_record_unstated(actor=actor, candidate=candidate, granted=True)
     return candidate
 
 
@@ -112,11 +114,12 @@ def candidate_update(
 ) -> Candidate:
     require(actor, Action.EDIT_CANDIDATES)
     require_same_organization(actor, candidate)
-    _apply(candidate, fields, resume, consent_to_represent)
+    _apply(candidate, fields, resume)
     with external_reference_checked(candidate, unique=UNIQUE_EMAIL), transaction.atomic():
-        candidate.save()
+        candidate.save(update_fields=[*CANDIDATE_FIELDS, "resume_name", "updated_at"])
         if resume is not None:
-            candidate.resume.save(resume.name, resume, save=True)
+            candidate.resume.save(resume.name, resume, save=False)
+            candidate.save(update_fields=["resume", "updated_at"])
         activity_record(
             actor=actor,
             verb="candidate.updated",
@@ -124,4 +127,6 @@ def candidate_update(
             summary=f"Candidate {candidate} updated",
             internal=True,
         )
+        if consent_to_represent is not None:
+            consent_record_unstated(actor=actor, candidate=candidate, granted=consent_to_represent)
     return candidate

@@ -58,10 +58,7 @@ def submission_create(
         raise ApplicationError(
             f"{role} is {role.get_status_display().lower()}: it takes no submissions."
         )
-    if not candidate.consent_to_represent:
-        raise ValidationError(
-            {"candidate": f"{candidate} has not agreed to be represented for roles yet."}
-        )
+    _require_consent(candidate)
     if is_blank(pitch):
         raise ValidationError({"pitch": "Say why this candidate fits the role."})
     if competing_offer_deadline is not None and competing_offer_deadline <= timezone.now():
@@ -88,6 +85,9 @@ def submission_create(
     )
     try:
         with external_reference_checked(submission), transaction.atomic(), events.batch():
+            # Read again under the candidate's lock, which the consent writes take too:
+            # a withdrawal at this moment either lands first and refuses this, or after.
+            _require_consent(Candidate.objects.select_for_update().get(pk=candidate.pk))
             submission.save(force_insert=True)
             activity_record(
                 actor=actor,
@@ -102,6 +102,21 @@ def submission_create(
             {"candidate": f"{candidate} has already been submitted for {role}."}
         ) from error
     return submission
+
+
+NO_CONSENT = "{candidate} has not agreed to be represented to clients: record their consent first."
+WITHDRAWN_CONSENT = (
+    "{candidate} withdrew their consent to be represented: the submission can be closed, "
+    "not moved on, until they consent again."
+)
+# The moves that put a candidate further forward with the client; closing moves
+# (rejected, withdrawn, lost) stay allowed whatever the consent.
+FORWARD_STAGES = frozenset({Stage.HM_REVIEW, Stage.INTERVIEWING, Stage.OFFER, Stage.HIRED})
+
+
+def _require_consent(candidate: Candidate) -> None:
+    if not candidate.consent_to_represent:
+        raise ValidationError({"candidate": NO_CONSENT.format(candidate=candidate)})
 
 
 def _clean_skills_summary(entries: list[dict] | None, must_haves: list[str]) -> list[dict]:
@@ -209,6 +224,12 @@ def _move(
     )
     if refusal is not None:
         raise refusal
+    if to_stage in FORWARD_STAGES and not (
+        Candidate.objects.filter(pk=submission.candidate_id)
+        .values_list("consent_to_represent", flat=True)
+        .first()
+    ):
+        raise ApplicationError(WITHDRAWN_CONSENT.format(candidate=submission.candidate))
     previous = submission.stage
     submission.stage = to_stage
     submission.stage_changed_at = timezone.now()

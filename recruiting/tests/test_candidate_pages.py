@@ -13,6 +13,7 @@ from recruiting.models import Candidate
 from tests.factories import (
     CandidateFactory,
     ClientFactory,
+    ConsentRecordFactory,
     MembershipFactory,
     RoleFactory,
     SubmissionFactory,
@@ -56,7 +57,6 @@ def _form(**overrides):
         "links": "https://github.com/ada\nhttps://ada.example/portfolio",
         "source": "Referral",
         "tags": "python, math , ",
-        "consent_to_represent": "on",
         "internal_notes": "Wants remote.",
     }
     data.update(overrides)
@@ -244,9 +244,9 @@ def test_recruiter_adds_a_candidate(client_for, organization, recruiter):
     assert response["Location"] == f"/candidates/{candidate.public_id}/"
     assert candidate.tags == ["python", "math"]
     assert candidate.links == ["https://github.com/ada", "https://ada.example/portfolio"]
-    assert candidate.consent_to_represent
-    assert candidate.consent_recorded_at is not None
     assert candidate.internal_notes == "Wants remote."
+    # Consent is recorded on the candidate's page, with how it was given.
+    assert not candidate.consent_to_represent
 
 
 def test_the_form_uploads_files(client_for, recruiter):
@@ -283,13 +283,14 @@ def test_bad_input_is_refused_with_field_messages(
 def test_recruiter_edits_a_candidate(client_for, recruiter, candidate):
     response = client_for(recruiter).post(
         f"/candidates/{candidate.public_id}/edit/",
-        _form(full_name="Grace Brewster Hopper", email="grace@navy.test", consent_to_represent=""),
+        _form(full_name="Grace Brewster Hopper", email="grace@navy.test"),
     )
 
     (saved,) = _candidates(candidate.organization)
     assert response.status_code == 302
     assert saved.full_name == "Grace Brewster Hopper"
-    assert not saved.consent_to_represent
+    # The edit form does not touch consent, which is recorded with how it was given.
+    assert saved.consent_to_represent
 
 
 def test_an_edit_with_bad_input_changes_nothing(client_for, organization, recruiter, candidate):
@@ -583,12 +584,14 @@ def test_the_candidate_page_costs_the_same_queries_whatever_the_numbers_of_roles
     url = f"/candidates/{submitted.public_id}/"
     # Session, user, memberships with their organizations; the candidate; the count and
     # the page of their submissions (with roles and clients); the open roles to pick
-    # from (the agency only); the layout's unread notifications.
-    with django_assert_max_num_queries(8):
+    # from and a page of the consent history (the agency only); the layout's unread
+    # notifications.
+    with django_assert_max_num_queries(9):
         assert browser.get(url).status_code == 200
     for _ in range(30):
         role = RoleFactory(organization=organization, client=client_company)
         SubmissionFactory(organization=organization, role=role, candidate=submitted)
         SubmissionFactory(organization=organization, role=role)
-    with django_assert_max_num_queries(8):
+        ConsentRecordFactory(organization=organization, candidate=submitted)
+    with django_assert_max_num_queries(9):
         assert browser.get(url).status_code == 200

@@ -15,13 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import Action, can
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
-from lib.pagination import AFTER, BEFORE, page_nav
+from lib.pagination import AFTER, BEFORE, keyset_page, page_nav
 from recruiting import selectors, services
 from recruiting.access import get_candidate, get_role, require_action
 from recruiting.filters import CANDIDATE_SORTS, CandidateListFilter
-from recruiting.forms.candidates import CandidateForm, CandidateSearchForm, RoleSearchForm
+from recruiting.forms.candidates import (
+    CandidateForm,
+    CandidateSearchForm,
+    ConsentRecordForm,
+    RoleSearchForm,
+)
 
 SUBMISSIONS_PER_PAGE = 20
+CONSENT_RECORDS_PER_PAGE = 10
+# The cursors of the consent history, apart from those of the submissions.
+CONSENT_AFTER, CONSENT_BEFORE = "consent_after", "consent_before"
 
 
 @login_required
@@ -114,16 +122,25 @@ def candidate_edit(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_GET
 def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
-    """The candidate's page: a page of their submissions and, for the agency, a "Submit
+    """The candidate's page: a page of their submissions and, for the agency, their
+    consent (its current state, its history and a form to record more) and a "Submit
     to a role" form offering the open roles found by a search (`role_q`), a bounded
     number of them. The form comes back here with
     `?submit_to=<role>` (a form cannot choose its URL without JavaScript) and is sent
     on to that role's submission form with the candidate chosen."""
     candidate = get_candidate(request, public_id)
+    if can(request.membership, Action.CREATE_SUBMISSION) and "submit_to" in request.GET:
+        return _submit_to_role(request, candidate)
+    return render_candidate_detail(request, candidate)
+
+
+def render_candidate_detail(
+    request: HttpRequest, candidate, *, consent_form: ConsentRecordForm | None = None
+) -> HttpResponse:
+    """The candidate's page; with `consent_form`, the refused consent form (400)."""
     membership = request.membership
     can_submit = can(membership, Action.CREATE_SUBMISSION)
-    if can_submit and "submit_to" in request.GET:
-        return _submit_to_role(request, candidate)
+    can_edit = can(membership, Action.EDIT_CANDIDATES)
     submissions = Paginator(
         selectors.candidate_submissions(membership=membership, candidate=candidate),
         SUBMISSIONS_PER_PAGE,
@@ -134,6 +151,19 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
         submit_roles, more_roles = selectors.submittable_roles(
             membership=membership, candidate=candidate, query=role_search.query()
         )
+    consent_records, consent_nav = [], None
+    if can_edit:  # consent is the agency's: client users never get it into the context
+        history = keyset_page(
+            selectors.candidate_consent_records(candidate=candidate),
+            ordering=("-effective_at", "-id"),
+            size=CONSENT_RECORDS_PER_PAGE,
+            after=request.GET.get(CONSENT_AFTER),
+            before=request.GET.get(CONSENT_BEFORE),
+        )
+        consent_records = history.items
+        consent_nav = page_nav(
+            history, request.GET, after=CONSENT_AFTER, before=CONSENT_BEFORE
+        ).anchored("consent-heading")
     context = {
         "candidate": candidate,
         # Read here, not while the template renders.
@@ -143,14 +173,18 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
         "internal_notes": (
             candidate.internal_notes if can(membership, Action.READ_INTERNAL_NOTES) else None
         ),
-        "can_edit": can(membership, Action.EDIT_CANDIDATES),
+        "can_edit": can_edit,
         "can_submit": can_submit,
         "submit_roles": submit_roles,
         "more_roles": more_roles,
         "role_search": role_search,
         "role_choices": selectors.ROLE_CHOICES,
+        "consent_records": consent_records,
+        "consent_nav": consent_nav,
+        "consent_form": (consent_form or ConsentRecordForm()) if can_edit else None,
+        "open_submissions": sum(1 for submission in submissions if submission.is_open),
     }
-    status = 400 if role_search.errors else 200
+    status = 400 if role_search.errors or (consent_form and consent_form.errors) else 200
     return render(request, "recruiting/candidate_detail.html", context, status=status)
 
 

@@ -89,6 +89,13 @@ EXAMPLES: dict[str, Example] = {
         "recruiter",
         lambda c: (None, {"full_name": "Ada Lovelace", "email": "ada@example.test"}),
     ),
+    "api/v1/candidates/<uuid:public_id>/consents/": Example(
+        "recruiter",
+        lambda c: (
+            CandidateFactory(organization=c.organization, consent_to_represent=False),
+            {"purpose": "represent", "granted": True, "method": "email", "note": "By email."},
+        ),
+    ),
     "api/v1/submissions/": Example(
         "recruiter",
         lambda c: (

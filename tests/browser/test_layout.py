@@ -19,6 +19,8 @@ from playwright.sync_api import Page, expect
 
 from accounts import services
 from lib.tenancy import organization_context
+from recruiting.models import Candidate
+from recruiting.services.consent import consent_link_token
 from tests.browser.conftest import (
     ARTIFACTS,
     DESKTOP,
@@ -47,6 +49,8 @@ VISITOR_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/invitations/{invitation}/",
+    # The candidate's consent page, from the link mailed to them.
+    "/consent/{consent}/",
 ]
 READERS = {
     "recruiter": AGENCY_PAGES,
@@ -139,7 +143,12 @@ def test_every_page_fits_the_screen_and_passes_axe(request, browser_users, reade
             invitation = services.invitation_create(
                 actor=owner, email="newbie@example.test", role="recruiter", client=None
             )
-        objects = {**objects, "invitation": services.invitation_token(invitation)}
+            candidate = Candidate.objects.get(public_id=objects["candidate"])
+        objects = {
+            **objects,
+            "invitation": services.invitation_token(invitation),
+            "consent": consent_link_token(candidate),
+        }
         page = browser_users.new_page(viewport=SIZES[size])
     else:
         page = signed_in(browser_users, request.getfixturevalue(reader), SIZES[size])
