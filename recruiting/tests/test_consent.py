@@ -185,7 +185,7 @@ def test_the_migration_records_the_consent_given_before_records_existed(organiza
     silent = CandidateFactory(organization=organization, consent_to_represent=False)
     with organization_context(organization.id):
         ConsentRecord.objects.all().delete()
-    migration = importlib.import_module("recruiting.migrations.0011_consent_records")
+    migration = importlib.import_module("recruiting.migrations.0012_consent_records")
 
     with owner_connection():  # as `migrate` runs it
         migration.record_existing_consent(None, SimpleNamespace(connection=connection))

@@ -48,7 +48,7 @@ def record_existing_consent(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_api_keys_move_to_integrations"),
-        ("recruiting", "0010_search_and_sorting"),
+        ("recruiting", "0011_candidate_search_custom_plan"),
     ]
 
     operations = [
