@@ -14,7 +14,7 @@ RESTORE_DATABASE ?=
 DEPLOY_CHECK_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-django ALLOWED_HOSTS=rapport.example.com
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-api-contract test-calendar smoke lint format migrate bench bench-nudges bench-api bench-metrics bench-pages bench-load check-deploy backup restore clean
+.PHONY: help install run test test-api-contract test-calendar smoke lint format migrate bench bench-nudges bench-api bench-metrics bench-pages bench-load bench-first-run check-deploy backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ bench-pages: $(INSTALLED) ## Seed the scale data set, then time every page, larg
 
 bench-load: $(INSTALLED) ## Seed the scale data set, then load gunicorn (production settings) over HTTP
 	$(PY) scripts/with_database.py $(PY) -m bench.load $(BENCH_ARGS)
+
+bench-first-run: $(INSTALLED) ## Time a fresh clone's `make run` until /healthz answers (cold caches)
+	$(PY) -m bench.first_run
 
 backup: $(INSTALLED) ## Dump the database (pg_dump custom format) to .data/backups/, or BACKUP_FILE
 	$(PY) scripts/with_database.py $(PY) manage.py backup_database $(if $(BACKUP_FILE),--output $(BACKUP_FILE))

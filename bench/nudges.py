@@ -635,7 +635,7 @@ def main() -> int:
         print(refusal)
         return 2
     # Its own broker queue, which no worker consumes.
-    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = BENCH_QUEUE
+    os.environ["CELERY_ONE_QUEUE"] = BENCH_QUEUE
 
     try:
         report = run(args, source_url)

@@ -13,6 +13,10 @@ unheard. The timeline's events are declared in activity/events.py.
 A handler that writes the same tables on every event (the metrics rollups) may gather
 its writes in the open `batch` and send them once, as the batch ends: a service wraps
 its transaction block in one, so its events cost one write instead of one each.
+
+A caller that brings a layer's derived data up to date in one go afterwards may run a
+block with that layer's handlers `deferred`: seed_demo replays months of history, then
+rebuilds the metrics once from the rows instead of keeping them event by event.
 """
 
 from collections import defaultdict
@@ -57,11 +61,32 @@ def subscribe(*names: str) -> Callable[[Handler], Handler]:
     return register
 
 
+_deferred: ContextVar[frozenset[str]] = ContextVar("events_deferred", default=frozenset())
+
+
 def publish(name: str, **data: Any) -> None:
-    """Call the handlers of `name` in the order they subscribed."""
+    """Call the handlers of `name` in the order they subscribed, but those of a
+    `deferred` app."""
     require_declared(name)
+    deferred = _deferred.get()
     for handler in _handlers.get(name, ()):
-        handler(**data)
+        if not deferred or handler.__module__.partition(".")[0] not in deferred:
+            handler(**data)
+
+
+@contextmanager
+def deferred(*apps: str) -> Iterator[None]:
+    """Skip the handlers of these apps (by their top package) while the block runs.
+
+    Only for a caller that then does their work another way, in one go: what the
+    handlers would have written is missing until it does. seed_demo defers the metrics
+    and rebuilds them from the rows at the end (`metrics_rebuild` finds what the
+    handlers keep: its tests hold the two to each other)."""
+    token = _deferred.set(_deferred.get() | frozenset(apps))
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 @dataclass

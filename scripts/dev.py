@@ -162,6 +162,9 @@ def long_running_commands(port: int) -> dict[str, list[str]]:
         "worker": [
             *("-m", "celery", "-A", "config", "--quiet", "worker"),
             *("--loglevel=INFO", "--concurrency=2"),
+            # One worker for every queue on a laptop; a deployment runs one per kind
+            # of work (docs/scaling.md).
+            *("--queues", "nudges,webhooks,reports,default"),
         ],
         "beat": [
             *("-m", "celery", "-A", "config", "--quiet", "beat", "--loglevel=INFO"),

@@ -3,9 +3,10 @@
 Starts what a deployment runs, each as its own process, with production settings
 (DEBUG off, the secret key and hosts from the environment, collected static files
 served by whitenoise): PgBouncer in transaction pooling mode between the
-application and PostgreSQL, gunicorn, a Celery worker and Celery beat, with Redis
-as the broker. The commands are the ones `docker-compose.yml` runs
-(`tests/test_compose.py` holds the two together). Then, as people and an ATS would:
+application and PostgreSQL, gunicorn, a Celery worker for each kind of work (nudges,
+webhooks, reports with the rest) and Celery beat, with Redis as the broker. The
+commands are the ones `docker-compose.yml` runs (`tests/test_compose.py` holds the
+two together). Then, as people and an ATS would:
 
 1. `/healthz` and `/readyz` answer, `/readyz` naming its checks only to the operator's
    token (`METRICS_TOKEN`);
@@ -17,7 +18,7 @@ as the broker. The commands are the ones `docker-compose.yml` runs
 4. the ATS registers a webhook endpoint (a receiver in this process), then creates a
    client, its hiring manager, a role, a candidate and a submission through the API;
 5. the submission's response clock is made overdue (its due time moved into the past,
-   as time passing would) and beat's scan finds it: the worker mails the hiring
+   as time passing would) and beat's scan finds it: the nudge worker mails the hiring
    manager the first nudge (the mail is read from the file backend);
 6. the receiver has the submission's webhooks, each signed with the endpoint's secret;
 7. tenant isolation under pooling and load: ten more organizations, each with its own
@@ -84,7 +85,19 @@ LOGIN_LIMITED = b"Too many failed login attempts"
 # The processes of a deployment, as docker-compose.yml runs them (with its
 # --bind and --schedule); `tests/test_compose.py` compares the two.
 WEB_COMMAND = ["gunicorn", "config.wsgi:application", "--workers", "3", "--access-logfile", "-"]
-WORKER_COMMAND = ["celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"]
+# One worker per kind of work (docs/scaling.md), named after it: a slow webhook receiver
+# holds only the webhook worker, never the nudges'. Together they consume every queue.
+WORKER_COMMANDS = {
+    f"worker-{name}": [
+        *("celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"),
+        *("--queues", queues, "--hostname", f"{name}@%h"),
+    ]
+    for name, queues in (
+        ("nudges", "nudges"),
+        ("webhooks", "webhooks"),
+        ("reports", "reports,default"),
+    )
+}
 BEAT_COMMAND = ["celery", "-A", "config", "beat", "--loglevel=INFO", "--enable-remote-control"]
 # PgBouncer's settings, shared with docker-compose.yml's PgBouncer.
 PGBOUNCER_INI = REPO / "deploy" / "pgbouncer" / "pgbouncer.ini"
@@ -261,7 +274,8 @@ def stack_environment(folder: Path, pgbouncer_port: int, mail_dir: Path) -> dict
         # smoke's own requests carry none, and count as the connection's address.
         "TRUSTED_PROXY_COUNT": "1",
         "METRICS_TOKEN": secrets.token_urlsafe(32),
-        "CELERY_TASK_DEFAULT_QUEUE": f"rapport-smoke-{os.getpid()}",
+        # Its queues apart from any other stack's on the same Redis.
+        "CELERY_BROKER_KEY_PREFIX": f"rapport-smoke-{os.getpid()}:",
         "CELERY_BEAT_SCHEDULE_FILENAME": str(folder / "celerybeat-schedule"),
         "PYTHONUNBUFFERED": "1",
     }
@@ -687,7 +701,10 @@ def run(folder: Path, *, bleed_requests: int) -> None:
         Process(
             "web", venv_command([*WEB_COMMAND, "--bind", f"{HOST}:{web_port}"]), folder / "web.log"
         ),
-        Process("worker", venv_command(WORKER_COMMAND), folder / "worker.log"),
+        *(
+            Process(name, venv_command(command), folder / f"{name}.log")
+            for name, command in WORKER_COMMANDS.items()
+        ),
         Process(
             "beat",
             venv_command([*BEAT_COMMAND, "--schedule", env["CELERY_BEAT_SCHEDULE_FILENAME"]]),
@@ -719,7 +736,10 @@ def run(folder: Path, *, bleed_requests: int) -> None:
         )
         for process in processes:
             process.start(env)
-        say("pgbouncer (transaction pooling), gunicorn, celery worker and beat started")
+        say(
+            "pgbouncer (transaction pooling), gunicorn, celery workers "
+            f"({', '.join(WORKER_COMMANDS)}) and beat started"
+        )
         browser = Browser(web_port)
 
         def answers(path: str) -> bool:
@@ -754,7 +774,7 @@ def run(folder: Path, *, bleed_requests: int) -> None:
             made = create_pipeline(browser, key)
             say("the ATS created a client, a contact, a role, a candidate and a submission")
             moved = make_clocks_overdue()
-            say(f"{moved} open clock(s) made overdue; waiting for beat's scan and the worker")
+            say(f"{moved} open clock(s) made overdue; waiting for beat's scan and the nudge worker")
             mail = wait_for("the nudge mail", lambda: nudge_mail(mail_dir), NUDGE_SECONDS, 1)
             subject = next(line for line in mail.splitlines() if line.startswith("Subject:"))
             say(f"the hiring manager was nudged: {subject}")

@@ -1,9 +1,9 @@
 """docker-compose.yml runs what `make smoke` runs and tests (Docker does not run here).
 
 The smoke (scripts/smoke.py) starts PgBouncer from deploy/pgbouncer/pgbouncer.ini,
-gunicorn, a Celery worker and beat with its command lines; the compose file must run
-the same commands, its PgBouncer from the same file, and connect the application
-through it.
+gunicorn, the Celery workers (one per kind of work) and beat with its command lines;
+the compose file must run the same commands, its PgBouncer from the same file, and
+connect the application through it.
 """
 
 from pathlib import Path
@@ -32,7 +32,7 @@ def without_option(command: list[str], option: str) -> list[str]:
     ("service", "command", "machine_option"),
     [
         ("web", smoke.WEB_COMMAND, "--bind"),
-        ("worker", smoke.WORKER_COMMAND, None),
+        *((name, command, None) for name, command in smoke.WORKER_COMMANDS.items()),
         ("beat", smoke.BEAT_COMMAND, "--schedule"),
     ],
 )
@@ -57,5 +57,10 @@ def test_the_application_connects_through_pgbouncer_and_migrates_directly():
     environment = COMPOSE["x-app-env"]
     assert urlsplit(environment["APP_DATABASE_URL"]).hostname == "pgbouncer"
     assert urlsplit(environment["DATABASE_URL"]).hostname == "db"
-    for service in ("web", "worker"):
+    for service in ("web", *smoke.WORKER_COMMANDS):
         assert "pgbouncer" in SERVICES[service]["depends_on"], service
+
+
+def test_compose_runs_no_worker_the_smoke_does_not():
+    workers = {name for name, service in SERVICES.items() if "worker" in service.get("command", [])}
+    assert workers == set(smoke.WORKER_COMMANDS)

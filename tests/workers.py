@@ -32,8 +32,11 @@ def celery_queue(monkeypatch) -> Iterator[str]:
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_default_queue = name
     celery_app.conf.task_always_eager = False  # these tests are about real workers
-    # The router caches its queues; give it fresh ones that create the new default.
+    # The router caches its queues and routes; give it fresh ones that create the new
+    # default and send every task there, whatever its queue in production.
     monkeypatch.setattr(celery_app.amqp, "queues", celery_app.amqp.Queues({}, create_missing=True))
+    monkeypatch.setattr(celery_app.amqp, "_rtable", [])
+    monkeypatch.setattr(celery_app.amqp, "router", celery_app.amqp.Router())
     yield name
     celery_app.conf.task_default_queue = previous
     celery_app.conf.task_always_eager = previous_eager
@@ -81,6 +84,8 @@ def start_worker(celery_queue, tmp_path) -> Iterator[Callable[..., Worker]]:
             "REDIS_URL": redis_url,
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+            # What the worker enqueues itself (retries, deliveries) stays on this queue.
+            "CELERY_ONE_QUEUE": celery_queue,
             **extra_env,
         }
         process = subprocess.Popen(

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -253,6 +254,10 @@ if REDIS_URL:
         # tasks run twice while the first worker is still busy.
         "visibility_timeout": 3600,
     }
+    # Prepended to every key Celery writes: stacks sharing one Redis (the smoke runs
+    # beside a developer's workers) keep their queues apart.
+    if env("CELERY_BROKER_KEY_PREFIX", default=""):
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env("CELERY_BROKER_KEY_PREFIX")
 else:
     # "localhost" only says which machine; without it kombu warns on every connection.
     CELERY_BROKER_URL = "filesystem://localhost//"
@@ -275,7 +280,44 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="rapport")
+# Queues by the work they hold, each consumed by workers of its own (docs/scaling.md), so
+# that a slow webhook receiver or a long report run never delays a nudge. Every task is
+# routed to one of them; tests/test_celery_queues.py holds every task to a declared queue
+# and the smoke stack's workers to every queue.
+CELERY_QUEUE_NUDGES = "nudges"  # the nudge scan, deliveries and their sweep
+CELERY_QUEUE_WEBHOOKS = "webhooks"  # webhook attempts (a receiver may take 10 s) and their sweep
+CELERY_QUEUE_REPORTS = "reports"  # clients' weekly reports and members' daily digests
+CELERY_TASK_DEFAULT_QUEUE = "default"  # invitations, reminders, housekeeping
+CELERY_TASK_QUEUES = [
+    Queue(name)
+    for name in (
+        CELERY_QUEUE_NUDGES,
+        CELERY_QUEUE_WEBHOOKS,
+        CELERY_QUEUE_REPORTS,
+        CELERY_TASK_DEFAULT_QUEUE,
+    )
+]
+CELERY_TASK_ROUTES = {
+    "engagements.tasks.scan_due_nudges": {"queue": CELERY_QUEUE_NUDGES},
+    "engagements.tasks.deliver_nudge": {"queue": CELERY_QUEUE_NUDGES},
+    "engagements.tasks.requeue_stale_nudges": {"queue": CELERY_QUEUE_NUDGES},
+    "integrations.tasks.deliver_webhook": {"queue": CELERY_QUEUE_WEBHOOKS},
+    "integrations.tasks.requeue_due_webhook_deliveries": {"queue": CELERY_QUEUE_WEBHOOKS},
+    "metrics.tasks.scan_weekly_reports": {"queue": CELERY_QUEUE_REPORTS},
+    "metrics.tasks.deliver_weekly_report": {"queue": CELERY_QUEUE_REPORTS},
+    "metrics.tasks.requeue_stale_weekly_reports": {"queue": CELERY_QUEUE_REPORTS},
+    "engagements.tasks.send_daily_digests": {"queue": CELERY_QUEUE_REPORTS},
+    "accounts.tasks.send_invitation_email": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "accounts.tasks.resend_unsent_invitation_emails": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "engagements.tasks.scan_reminders": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "integrations.tasks.purge_idempotency_records": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+}
+# Every task on this one queue instead: the tests' workers and the nudge bench each use a
+# queue of their own, which no other worker consumes.
+if env("CELERY_ONE_QUEUE", default=""):
+    CELERY_TASK_DEFAULT_QUEUE = env("CELERY_ONE_QUEUE")
+    CELERY_TASK_QUEUES = [Queue(CELERY_TASK_DEFAULT_QUEUE)]
+    CELERY_TASK_ROUTES = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- REST framework -----------------------------------------------------------------

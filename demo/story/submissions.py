@@ -253,10 +253,15 @@ class SubmissionPlanner(Story):
         steps.append((gap, self._hr_decide(plan, CultureDecision.REQUEST_CHANGES)))
 
     def _fresh(self, plan: SubmissionPlan):
-        # Reviews act on their own locked copy of the row, so ours is re-read before
-        # use; only the fields services change, which keeps the cached role, candidate
-        # and client (and spares a query for each).
+        # Reviews act on their own locked copy of the row, so ours is re-read before a
+        # service that reads its state; only the fields services change, which keeps
+        # the cached role, candidate and client (and spares a query for each).
         plan.submission.refresh_from_db(fields=SUBMISSION_STATE)
+        return plan.submission
+
+    def _held(self, plan: SubmissionPlan):
+        # For the services that lock and read the row themselves (reviews, moves): they
+        # take only its id, client and role from ours, which never change.
         return plan.submission
 
     def _hm(self, plan: SubmissionPlan) -> Membership:
@@ -275,7 +280,7 @@ class SubmissionPlanner(Story):
         def decide() -> None:
             recruiting_services.culture_approval_submit(
                 actor=self._hr(plan),
-                submission=self._fresh(plan),
+                submission=self._held(plan),
                 decision=decision,
                 comment=comment,
             )
@@ -318,7 +323,7 @@ class SubmissionPlanner(Story):
         def review() -> None:
             recruiting_services.skills_review_submit(
                 actor=self._hm(plan),
-                submission=self._fresh(plan),
+                submission=self._held(plan),
                 decision=decision,
                 ratings=ratings,
                 comment=comment,
@@ -358,7 +363,7 @@ class SubmissionPlanner(Story):
             }.get(owner, self._hm(plan))
             recruiting_services.interview_feedback_submit(
                 actor=author,
-                submission=self._fresh(plan),
+                submission=self._held(plan),
                 stage_name=stage,
                 outcome=outcome,
                 rating=rating,
@@ -371,7 +376,7 @@ class SubmissionPlanner(Story):
         def move() -> None:
             actor = self._hm(plan) if by_client else self._account_manager(plan.client)
             recruiting_services.submission_move(
-                actor=actor, submission=self._fresh(plan), to_stage=stage, reason=reason
+                actor=actor, submission=self._held(plan), to_stage=stage, reason=reason
             )
 
         return move
@@ -382,7 +387,7 @@ class SubmissionPlanner(Story):
         def lose() -> None:
             recruiting_services.submission_move(
                 actor=self._account_manager(plan.client),
-                submission=self._fresh(plan),
+                submission=self._held(plan),
                 to_stage=Stage.LOST,
                 reason=note,
                 lost_reason=lost_reason,

@@ -60,8 +60,10 @@ def clock_open(
     clock = ResponseClock(
         organization_id=submission.organization_id,
         submission=submission,
-        client_id=submission.client_id,
-        role_id=submission.role_id,
+        # The instances the submission holds, so the nudge ladder below reads them
+        # without a query of their own.
+        client=submission.client,
+        role=submission.role,
         kind=kind,
         owed_by=owed_by,
         contact_id=owing_contact_id(role=submission.role, owed_by=owed_by),

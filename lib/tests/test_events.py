@@ -69,3 +69,32 @@ def test_a_batch_that_fails_or_whose_transaction_is_doomed_writes_nothing(writte
         _gather(written, 2)
         transaction.set_rollback(True)  # an error swallowed inside the block
     assert written == []
+
+
+# --- Deferring an app's handlers -------------------------------------------------------
+
+
+@pytest.fixture
+def heard(monkeypatch):
+    """An event with two handlers, one in this app (`lib`), one as if in `metrics`."""
+    heard = []
+
+    def here(**data):
+        heard.append(("lib", data["n"]))
+
+    def above(**data):
+        heard.append(("metrics", data["n"]))
+
+    above.__module__ = "metrics.handlers"
+    monkeypatch.setitem(events._declared, "test.deferred", "an event of the deferral tests")
+    monkeypatch.setitem(events._handlers, "test.deferred", [here, above])
+    return heard
+
+
+def test_a_deferred_apps_handlers_are_skipped_inside_the_block_only(heard):
+    with events.deferred("metrics"):
+        events.publish("test.deferred", n=1)
+        with events.deferred("integrations"):  # deferring more keeps the first
+            events.publish("test.deferred", n=2)
+    events.publish("test.deferred", n=3)
+    assert heard == [("lib", 1), ("lib", 2), ("lib", 3), ("metrics", 3)]

@@ -22,17 +22,15 @@ from recruiting.models import (
     Stage,
     Submission,
 )
-from recruiting.services.submissions import _move, _require_visible
+from recruiting.services.submissions import _move, _require_visible, submission_locked
 from recruiting.terms import role_terms
 
 
 def _locked(submission: Submission) -> Submission:
-    """The submission's row, locked: two reviewers answering at once are serialised."""
-    return (
-        Submission.objects.select_for_update()
-        .select_related("role", "candidate")
-        .get(pk=submission.pk)
-    )
+    """The submission's row, locked: two reviewers answering at once are serialised
+    (with its role and candidate, as before). It comes with what the review and the
+    handlers of its events read of it (the client, the role's agreement in force)."""
+    return submission_locked(submission, of=("self", "role", "candidate"))
 
 
 def skills_review_submit(

@@ -198,10 +198,21 @@ def submission_move(
     if to_stage in {Stage.REJECTED, Stage.WITHDRAWN} and is_blank(reason):
         raise ValidationError({"reason": "Give a reason; the timeline keeps it."})
     with transaction.atomic(), events.batch():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        locked = submission_locked(submission)
         _move(actor, locked, to_stage, reason=reason, lost_reason=lost_reason)
     submission.refresh_from_db()
     return submission
+
+
+def submission_locked(submission: Submission, *, of: tuple[str, ...] = ("self",)) -> Submission:
+    """The submission's row locked (the rows of `of`), with what a move and the handlers
+    of its events read: the role with its client and agreement in force, the candidate
+    and the client. Read with the row, they cost no query each."""
+    return (
+        Submission.objects.select_for_update(of=of)
+        .select_related("role__client", "role__agreement", "candidate", "client")
+        .get(pk=submission.pk)
+    )
 
 
 def _move(

@@ -26,8 +26,6 @@ def test_a_real_worker_retries_a_failing_receiver_until_one_delivery_succeeds(
     start_worker(
         WEBHOOK_ALLOWED_PRIVATE_NETWORKS=LOCALHOST,
         WEBHOOK_RETRY_SCHEDULE="0,1,1,1",
-        # The worker enqueues its own retries: onto this test's queue.
-        CELERY_TASK_DEFAULT_QUEUE=celery_queue,
     )
     with receiving([500, 503, 200]) as receiver:
         with organization_context(organization.id):
