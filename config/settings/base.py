@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "engagements",
     "metrics",
     "integrations",
+    "privacy",
     "demo",
 ]
 
