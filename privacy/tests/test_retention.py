@@ -301,3 +301,22 @@ def test_the_preview_renders_without_querying_the_database(client_for, admin, ol
 
     assert "Dora Mant" in response.content.decode()
     assert refused == []
+
+
+def test_another_organizations_owner_changes_only_their_own_policy(
+    client_for, outsider, organization, other_organization
+):
+    response = client_for(outsider).post(
+        PAGE,
+        {
+            "candidates_after_months": "1",
+            "webhook_deliveries_after_days": "1",
+            "idempotency_after_hours": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    with organization_context(organization.id):
+        assert not RetentionPolicy.objects.exists()
+    with organization_context(other_organization.id):
+        assert RetentionPolicy.objects.get().candidates_after_months == 1
