@@ -1,9 +1,8 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from privacy.api.views import CandidateEraseView
+from privacy.api.views import CandidateErasureViewSet
 
-urlpatterns = [
-    path(
-        "candidates/<uuid:public_id>/erase/", CandidateEraseView.as_view(), name="candidate-erase"
-    ),
-]
+router = SimpleRouter(use_regex_path=False)
+router.register("candidates", CandidateErasureViewSet, basename="candidate-erasure")
+
+urlpatterns = router.urls
