@@ -49,6 +49,8 @@ EVENT_TYPES: dict[str, EventType] = {
     "agreement.agreed": EventType("Both client parties acknowledged: the agreement is in force."),
     "candidate.created": EventType("A candidate was added."),
     "candidate.updated": EventType("A candidate's details changed."),
+    # Its payload names nobody: the candidate's public id and the ATS's reference only.
+    "candidate.erased": EventType("A candidate's personal data was erased."),
     "consent.given": EventType(
         "A candidate gave consent for a purpose (to be represented, to be stored)."
     ),
@@ -79,6 +81,9 @@ EVENT_TYPES: dict[str, EventType] = {
     "nudge_policy.updated": EventType("A client's nudge policy changed.", webhook=False),
     "nudge_policy.removed": EventType(
         "A client's nudge policy was removed (the default applies).", webhook=False
+    ),
+    "retention_policy.updated": EventType(
+        "The organization's data retention policy changed.", webhook=False
     ),
     "webhook_endpoint.created": EventType("A webhook endpoint was added.", webhook=False),
     "webhook_endpoint.updated": EventType("A webhook endpoint changed.", webhook=False),

@@ -27,6 +27,7 @@ urlpatterns = [
         name="docs",
     ),
     path("", include("accounts.api.urls")),
+    path("", include("privacy.api.urls")),
     path("", include("recruiting.api.urls")),
     path("", include("intake.api.urls")),
     path("", include("engagements.api.urls")),

@@ -51,4 +51,7 @@ app.conf.beat_schedule = {
         "task": "integrations.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    # The retention policy (docs/privacy.md#retention): each organization's run is
+    # claimed once a day; the hourly call finds it done, or takes up a crashed one.
+    "apply-retention": {"task": "privacy.tasks.apply_retention", "schedule": 3600.0},
 }

@@ -19,6 +19,7 @@ TABS = {
     "Nudges": "/settings/nudges/",
     "API keys": "/settings/api-keys/",
     "Webhooks": "/settings/webhooks/",
+    "Data retention": "/settings/retention/",
 }
 # The pages of one object of the organization (a member, an endpoint, a delivery).
 OBJECT_PAGES = [page for page in OWNER_PAGES if "{" in page.split("?")[0]]
@@ -48,6 +49,7 @@ def test_every_settings_page_shows_the_settings_tabs(request, client_for, admin,
         ("/settings/nudges/", "Nudges"),
         ("/settings/api-keys/", "API keys"),
         ("/settings/webhooks/", "Webhooks"),
+        ("/settings/retention/", "Data retention"),
     ],
 )
 def test_the_tab_of_the_page_is_marked_current(client_for, admin, page, tab):

@@ -98,6 +98,7 @@ AGENCY_PAGES = [
     "/candidates/new/",
     "/candidates/{candidate}/",
     "/candidates/{candidate}/edit/",
+    "/candidates/{candidate}/erase/",
     "/roles/{role}/intake/",
     "/roles/{role}/agreement/",
     "/roles/{role}/agreement/changes/",
@@ -127,6 +128,7 @@ OWNER_PAGES = [
     "/settings/webhooks/",
     "/settings/webhooks/{endpoint}/",
     "/settings/webhooks/deliveries/{delivery}/",
+    "/settings/retention/",
 ]
 CLIENT_PAGES = [
     "/",

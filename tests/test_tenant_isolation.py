@@ -1,6 +1,7 @@
 """Isolation between organizations, enforced by the ORM and by PostgreSQL itself."""
 
 import secrets
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,7 @@ from metrics.models import (
     WeeklyReport,
 )
 from metrics.rollups import Delta, rollup_add
+from privacy.models import CandidateErasure, ErasureVia, RetentionPolicy, RetentionRun
 from tests.api.conftest import issue_key
 from tests.api.world import build_world
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
@@ -282,6 +284,11 @@ def populate_every_tenant_table(organization) -> None:
             organization=organization, delivery=ours["integrations.WebhookDelivery"], number=1
         )
         _metrics_rows(organization, ours)
+        CandidateErasure.objects.create(
+            organization=organization, candidate_public_id=uuid.uuid4(), via=ErasureVia.COMMAND
+        )
+        RetentionPolicy.objects.create(organization=organization)
+        RetentionRun.objects.create(organization=organization, day=now.date())
 
 
 def _metrics_rows(organization, ours) -> None:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "engagements",
     "metrics",
     "integrations",
+    "privacy",
     "demo",
 ]
 
