@@ -29,6 +29,7 @@ from privacy.models import CandidateErasure
 from privacy.services import candidate_erase
 from recruiting import services
 from recruiting.models import Candidate, Stage, Submission
+from recruiting.services.consent import consent_record, consent_record_from_link
 from tests.api.conftest import issue_key, key_client
 from tests.factories import (
     AgreementFactory,
@@ -45,7 +46,10 @@ pytestmark = pytest.mark.django_db
 NAME = "Zebedee Quartermaine-Oyelaran"
 EMAIL = "zebedee.qo@inbox.example"
 PHONE = "+44 7700 900417"
-TRACES = (NAME, EMAIL, PHONE, "Quartermaine", "zebedee.qo")
+# The address and browser their consent came from through their link.
+ADDRESS = "198.51.100.217"
+BROWSER = "Mozilla/5.0 (Zebedee-laptop)"
+TRACES = (NAME, EMAIL, PHONE, "Quartermaine", "zebedee.qo", ADDRESS, BROWSER)
 # Free text written about them that does not name them.
 ABOUT_THEM = "calm in incidents"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -240,6 +244,20 @@ def history(organization, owner, recruiter, hiring_manager, hr, client_company):
                 title=f"{NAME} accepted the interview",
                 body=f"Reach them on {PHONE}.",
             )
+            consent_record_from_link(
+                candidate=candidate,
+                answers={"store": True},
+                ip_address=ADDRESS,
+                user_agent=BROWSER,
+            )
+            consent_record(
+                actor=recruiter,
+                candidate=candidate,
+                purpose="represent",
+                granted=True,
+                method="call",
+                note=f"{NAME.split()[0]} agreed on the phone; {ABOUT_THEM}.",
+            )
             services.submission_move(
                 actor=recruiter,
                 submission=submission,
@@ -271,8 +289,10 @@ def test_the_history_holds_the_person_in_many_tables_before_erasure(organization
         "engagements_webhookattempt",
         "accounts_idempotencyrecord",
         "intake_agreementcomment",
+        "recruiting_consentrecord",
     ):
         assert table in found, table
+    assert {ADDRESS, BROWSER} <= set(found["recruiting_consentrecord"])
 
 
 def test_after_erasure_no_table_the_application_can_read_names_the_candidate(

@@ -8,8 +8,9 @@ file of the organization, while the rows the metrics count stay as anonymous row
    lets go of the résumé, whose file is deleted once the transaction commits;
 2. blanks the free text written about them: their submissions' pitches, evidence,
    culture-fit and closing notes and external ids, the reviews', approvals' and
-   interview feedback's comments, and the free text of their timeline entries'
-   payloads (answers, comments, reasons);
+   interview feedback's comments, their consent records' notes, addresses and
+   browsers, and the free text of their timeline entries' payloads (answers,
+   comments, reasons);
 3. rewrites what was rendered from those entries: the webhook deliveries' bodies
    (rendered again from the cleaned entries) and their attempts' answers, and the
    stored API answers (idempotency records) that carried their objects;
@@ -49,6 +50,7 @@ from lib.tenancy import require_same_organization
 from privacy.models import CandidateErasure, ErasureVia
 from recruiting.models import (
     Candidate,
+    ConsentRecord,
     CultureApproval,
     InterviewFeedback,
     SkillsReview,
@@ -208,6 +210,7 @@ def candidate_erase(
         _allow_timeline_rewrite(True)
         _candidate_anonymise(candidate, label=label, email=email)
         _submissions_scrub(organization_id, submission_ids)
+        _consent_scrub(organization_id, candidate)
         activity_ids = _timeline_scrub(organization_id, candidate, submission_ids, mentions)
         _webhooks_rewrite(organization_id, activity_ids)
         _stored_answers_scrub(organization_id, public_ids, mentions)
@@ -283,6 +286,14 @@ def _submissions_scrub(organization_id, submission_ids: list[int]) -> None:
     SkillsReview._base_manager.filter(**answers).update(comment="")
     CultureApproval._base_manager.filter(**answers).update(comment="", reviewed_notes="")
     InterviewFeedback._base_manager.filter(**answers).update(comment="")
+
+
+def _consent_scrub(organization_id, candidate: Candidate) -> None:
+    """Keep that consent was given or withdrawn, and when (what the agency may have to
+    show), without the notes about it or the address and browser it came from."""
+    ConsentRecord._base_manager.filter(organization_id=organization_id, candidate=candidate).update(
+        note="", ip_address=None, user_agent=""
+    )
 
 
 def _timeline_scrub(organization_id, candidate, submission_ids, mentions) -> list[int]:
