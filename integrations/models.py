@@ -21,6 +21,9 @@ from lib.tenancy import ORGANIZATION_SETTING
 class ApiKeyScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Write"
+    # The security log (`/api/v1/audit-events/`) only, for a SIEM; keys acting as an
+    # owner or admin. It grants neither read nor write on anything else.
+    ADMIN = "admin", "Admin"
 
 
 API_KEY_PREFIX_SETTING = "rapport.api_key_prefix"
@@ -151,6 +154,10 @@ class ApiKey(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_admin_scoped(self) -> bool:
+        return ApiKeyScope.ADMIN in self.scopes
 
     def allows(self, *, write: bool) -> bool:
         """Write implies read: an integration that writes also reads back what it wrote."""
