@@ -11,35 +11,112 @@ from lib.row_level_security import EnableRowLevelSecurity, MakeAppendOnly
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_api_keys_move_to_integrations'),
+        ("accounts", "0006_api_keys_move_to_integrations"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SecurityEvent',
+            name="SecurityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(db_default=django.contrib.postgres.functions.RandomUUID(), default=uuid.uuid4, editable=False, unique=True)),
-                ('sequence', models.PositiveBigIntegerField()),
-                ('occurred_at', models.DateTimeField()),
-                ('kind', models.CharField(choices=[('auth.signed_in', 'Signed in'), ('auth.sign_in_failed', 'Sign-in failed'), ('auth.signed_out', 'Signed out'), ('mfa.enabled', 'Two-factor authentication enabled'), ('mfa.disabled', 'Two-factor authentication disabled'), ('password.changed', 'Password changed'), ('password.reset', 'Password reset'), ('email.changed', 'Email address changed'), ('invitation.sent', 'Invitation sent'), ('invitation.accepted', 'Invitation accepted'), ('invitation.revoked', 'Invitation withdrawn'), ('membership.role_changed', "Member's role changed"), ('membership.removed', 'Member removed'), ('api_key.created', 'API key created'), ('api_key.revoked', 'API key revoked'), ('api_key.refused', 'Revoked API key used'), ('webhook.created', 'Webhook endpoint created'), ('webhook.changed', 'Webhook endpoint changed'), ('webhook.deleted', 'Webhook endpoint deleted'), ('webhook.secret_rotated', 'Webhook secret rotated'), ('candidate.exported', "Candidate's data exported"), ('candidate.erased', 'Candidate erased'), ('consent.recorded', 'Consent recorded'), ('consent.withdrawn', 'Consent withdrawn'), ('retention.applied', 'Retention policy applied'), ('security_policy.changed', 'Security policy changed'), ('sessions.revoked', 'Sessions revoked')], max_length=40)),
-                ('actor_email', models.CharField(blank=True, max_length=254)),
-                ('actor_api_key_prefix', models.CharField(blank=True, max_length=16)),
-                ('target', models.CharField(blank=True, max_length=200)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        db_default=django.contrib.postgres.functions.RandomUUID(),
+                        default=uuid.uuid4,
+                        editable=False,
+                        unique=True,
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField()),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("auth.signed_in", "Signed in"),
+                            ("auth.sign_in_failed", "Sign-in failed"),
+                            ("auth.signed_out", "Signed out"),
+                            ("mfa.enabled", "Two-factor authentication enabled"),
+                            ("mfa.disabled", "Two-factor authentication disabled"),
+                            ("password.changed", "Password changed"),
+                            ("password.reset", "Password reset"),
+                            ("email.changed", "Email address changed"),
+                            ("invitation.sent", "Invitation sent"),
+                            ("invitation.accepted", "Invitation accepted"),
+                            ("invitation.revoked", "Invitation withdrawn"),
+                            ("membership.role_changed", "Member's role changed"),
+                            ("membership.removed", "Member removed"),
+                            ("api_key.created", "API key created"),
+                            ("api_key.revoked", "API key revoked"),
+                            ("api_key.refused", "Revoked API key used"),
+                            ("webhook.created", "Webhook endpoint created"),
+                            ("webhook.changed", "Webhook endpoint changed"),
+                            ("webhook.deleted", "Webhook endpoint deleted"),
+                            ("webhook.secret_rotated", "Webhook secret rotated"),
+                            ("candidate.exported", "Candidate's data exported"),
+                            ("candidate.erased", "Candidate erased"),
+                            ("consent.recorded", "Consent recorded"),
+                            ("consent.withdrawn", "Consent withdrawn"),
+                            ("retention.applied", "Retention policy applied"),
+                            ("security_policy.changed", "Security policy changed"),
+                            ("sessions.revoked", "Sessions revoked"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("actor_email", models.CharField(blank=True, max_length=254)),
+                ("actor_api_key_prefix", models.CharField(blank=True, max_length=16)),
+                ("target", models.CharField(blank=True, max_length=200)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'default_manager_name': 'objects',
-                'indexes': [models.Index(fields=['organization', '-occurred_at', '-id'], name='securityevent_org_time_idx'), models.Index(fields=['organization', 'kind', '-occurred_at'], name='securityevent_org_kind_idx')],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'sequence'), name='securityevent_one_per_sequence')],
+                "default_manager_name": "objects",
+                "indexes": [
+                    models.Index(
+                        fields=["organization", "-occurred_at", "-id"],
+                        name="securityevent_org_time_idx",
+                    ),
+                    models.Index(
+                        fields=["organization", "kind", "-occurred_at"],
+                        name="securityevent_org_kind_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "sequence"), name="securityevent_one_per_sequence"
+                    )
+                ],
             },
         ),
         EnableRowLevelSecurity("securityevent"),

@@ -22,15 +22,12 @@ from lib.api.views import RowsListModelMixin, TenantViewSetMixin
 class AdminScopedKey(BasePermission):
     """An API key with the `admin` scope, acting as an owner or admin."""
 
-    message = (
-        "The security log needs an API key with the admin scope, acting as an owner or admin."
-    )
+    message = "The security log needs an API key with the admin scope, acting as an owner or admin."
 
     def has_permission(self, request, view) -> bool:
         api_key = request.auth
-        return (
-            getattr(api_key, "is_admin_scoped", False)
-            and can(request.membership, Action.MANAGE_ORGANIZATION)
+        return getattr(api_key, "is_admin_scoped", False) and can(
+            request.membership, Action.MANAGE_ORGANIZATION
         )
 
 
