@@ -102,9 +102,7 @@ def application_role_grant(
         )
         for (table,) in raw.fetchall():
             raw.execute(
-                sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(
-                    sql.SQL(table), identifier
-                )
+                sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.SQL(table), identifier)
             )
 
 

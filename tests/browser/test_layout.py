@@ -251,6 +251,7 @@ def test_the_user_menu_leads_an_admin_to_every_settings_page(
         ("Nudges", "Nudges"),
         ("API keys", "API keys"),
         ("Webhooks", "Webhooks"),
+        ("Security log", "Security log"),
         ("Organization", "Organization"),
     ]:
         tabs.get_by_role("link", name=tab).click()
