@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import (
+    SECURITY_EVENT_IP_LENGTH,
     SECURITY_EVENT_TARGET_LENGTH,
     SECURITY_EVENT_USER_AGENT_LENGTH,
     Membership,
@@ -159,7 +160,7 @@ def record_security_event(
         actor_email=user.email if user is not None else "",
         actor_api_key_prefix=api_key_prefix or _request_key_prefix(request),
         target=str(target)[:SECURITY_EVENT_TARGET_LENGTH],
-        ip_address=client_ip(request) if request is not None else None,
+        ip_address=(client_ip(request) or "")[:SECURITY_EVENT_IP_LENGTH] if request else "",
         user_agent=(
             request.headers.get("User-Agent", "")[:SECURITY_EVENT_USER_AGENT_LENGTH]
             if request is not None

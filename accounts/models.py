@@ -256,6 +256,7 @@ class SecurityEventKind(models.TextChoices):
 
 SECURITY_EVENT_USER_AGENT_LENGTH = 300
 SECURITY_EVENT_TARGET_LENGTH = 200
+SECURITY_EVENT_IP_LENGTH = 64
 
 
 class SecurityEvent(PublicIdMixin, TenantModel):
@@ -293,7 +294,8 @@ class SecurityEvent(PublicIdMixin, TenantModel):
     actor_email = models.CharField(max_length=254, blank=True)
     actor_api_key_prefix = models.CharField(max_length=16, blank=True)
     target = models.CharField(max_length=SECURITY_EVENT_TARGET_LENGTH, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Text, not `inet`: kept exactly as hashed (an IPv6 scope, IPv4-mapped notation).
+    ip_address = models.CharField(max_length=SECURITY_EVENT_IP_LENGTH, blank=True)
     user_agent = models.CharField(max_length=SECURITY_EVENT_USER_AGENT_LENGTH, blank=True)
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)

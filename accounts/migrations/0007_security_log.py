@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ("actor_email", models.CharField(blank=True, max_length=254)),
                 ("actor_api_key_prefix", models.CharField(blank=True, max_length=16)),
                 ("target", models.CharField(blank=True, max_length=200)),
-                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("ip_address", models.CharField(blank=True, max_length=64)),
                 ("user_agent", models.CharField(blank=True, max_length=300)),
                 ("details", models.JSONField(blank=True, default=dict)),
                 ("prev_hash", models.CharField(max_length=64)),

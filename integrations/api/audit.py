@@ -46,7 +46,9 @@ class SecurityEventSerializer(serializers.ModelSerializer):
         read_only=True, help_text="The start of the API key the request used, if any."
     )
     target = serializers.CharField(read_only=True, help_text="What the event affected.")
-    ip_address = serializers.IPAddressField(read_only=True, allow_null=True)
+    ip_address = serializers.CharField(
+        read_only=True, help_text="The client's address; empty where there was no request."
+    )
     user_agent = serializers.CharField(read_only=True)
     details = serializers.DictField(read_only=True, help_text="Details of the event, by kind.")
     sequence = serializers.IntegerField(
