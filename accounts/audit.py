@@ -154,7 +154,6 @@ def record_security_event(
     request = request if request is not None else _request.get()
     event = SecurityEvent(
         organization_id=organization_id,
-        occurred_at=timezone.now(),
         kind=kind,
         actor_id=user.pk if user is not None else None,
         actor_email=user.email if user is not None else "",
@@ -175,6 +174,8 @@ def record_security_event(
                 [ADVISORY_LOCK_CLASS, str(organization_id)],
             )
         last = SecurityEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+        # Read under the lock, so that the log's order by time is its order by sequence.
+        event.occurred_at = timezone.now()
         event.sequence = last["sequence"] + 1 if last else 1
         event.prev_hash = last["hash"] if last else GENESIS_HASH
         event.hash = event_hash(event)
