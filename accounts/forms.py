@@ -1,9 +1,10 @@
 import zoneinfo
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import TIMEZONE_CHOICES, MembershipRole, User
+from accounts.models import TIMEZONE_CHOICES, MembershipRole, SecurityEventKind, User
 from accounts.services import organization_create
 from lib.bulk import PublicIdsField
 from lib.forms import LongSelect, ObjectChoiceField
@@ -116,3 +117,42 @@ class NewUserInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SecurityLogFilterForm(forms.Form):
+    """The security log's filters (a GET form): what, who, and which days."""
+
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any kind"), *SecurityEventKind.choices], label="Kind"
+    )
+    actor = forms.EmailField(required=False, max_length=254, label="Actor's email")
+    since = forms.DateField(required=False, widget=DateInput, label="From")
+    until = forms.DateField(required=False, widget=DateInput, label="To")
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        for name, day in (("since", since), ("until", until)):
+            if day is not None and not 2000 <= day.year <= 2999:
+                self.add_error(name, "Give a day between the years 2000 and 2999.")
+                return cleaned
+        if since and until and since > until:
+            self.add_error("until", "The last day comes on or after the first.")
+        return cleaned
+
+    def selector_filters(self, timezone_name: str) -> dict:
+        """The cleaned filters as `accounts.selectors.security_event_list` takes them: the
+        days from midnight to midnight in the organization's time zone."""
+        zone = zoneinfo.ZoneInfo(timezone_name)
+        data = self.cleaned_data
+        since, until = data.get("since"), data.get("until")
+        return {
+            "kind": data.get("kind") or None,
+            "actor_email": data.get("actor") or None,
+            "since": datetime.combine(since, time.min, zone) if since else None,
+            "until": datetime.combine(until + timedelta(days=1), time.min, zone) if until else None,
+        }

@@ -9,7 +9,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from lib.models import TenantModel, TimeStampedModel
+from lib.models import PublicIdMixin, TenantModel, TimeStampedModel
 from lib.tenancy import current_user_id
 
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -217,3 +217,110 @@ class Invitation(TenantModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+# --- The security log (docs/operations.md#the-security-log) ----------------------------
+
+
+class SecurityEventKind(models.TextChoices):
+    """Every kind of security event, declared once; recording another kind fails."""
+
+    SIGNED_IN = "auth.signed_in", "Signed in"
+    SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "auth.signed_out", "Signed out"
+    MFA_ENABLED = "mfa.enabled", "Two-factor authentication enabled"
+    MFA_DISABLED = "mfa.disabled", "Two-factor authentication disabled"
+    PASSWORD_CHANGED = "password.changed", "Password changed"
+    PASSWORD_RESET = "password.reset", "Password reset"
+    EMAIL_CHANGED = "email.changed", "Email address changed"
+    INVITATION_SENT = "invitation.sent", "Invitation sent"
+    INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+    INVITATION_REVOKED = "invitation.revoked", "Invitation withdrawn"
+    MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", "Member's role changed"
+    MEMBERSHIP_REMOVED = "membership.removed", "Member removed"
+    API_KEY_CREATED = "api_key.created", "API key created"
+    API_KEY_REVOKED = "api_key.revoked", "API key revoked"
+    API_KEY_REFUSED = (
+        "api_key.refused",
+        "API key refused (revoked, expired or not allowed from there)",
+    )
+    WEBHOOK_CREATED = "webhook.created", "Webhook endpoint created"
+    WEBHOOK_CHANGED = "webhook.changed", "Webhook endpoint changed"
+    WEBHOOK_DELETED = "webhook.deleted", "Webhook endpoint deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "Webhook secret rotated"
+    CANDIDATE_EXPORTED = "candidate.exported", "Candidate's data exported"
+    CANDIDATE_ERASED = "candidate.erased", "Candidate erased"
+    CONSENT_RECORDED = "consent.recorded", "Consent recorded"
+    CONSENT_WITHDRAWN = "consent.withdrawn", "Consent withdrawn"
+    RETENTION_APPLIED = "retention.applied", "Retention policy applied"
+    SECURITY_POLICY_CHANGED = "security_policy.changed", "Security policy changed"
+    SESSIONS_REVOKED = "sessions.revoked", "Sessions revoked"
+
+
+SECURITY_EVENT_USER_AGENT_LENGTH = 300
+SECURITY_EVENT_TARGET_LENGTH = 200
+SECURITY_EVENT_IP_LENGTH = 64
+
+
+class SecurityEvent(PublicIdMixin, TenantModel):
+    """One entry of an organization's security log: who did what to access, and from where.
+
+    Separate from the business timeline (`activity.Activity`). Rows are only ever
+    added: a trigger refuses UPDATE and DELETE and the application role has neither
+    privilege (`lib.row_level_security.MakeAppendOnly`). Each row carries the hash of
+    the organization's previous one (`prev_hash`) and its own over both
+    (`accounts.audit.event_hash`), numbered without gaps by `sequence`, so that a change
+    made behind the database's back is found by `manage.py verify_audit_log`.
+
+    The actor is kept as it was (their id and email), not as a foreign key: deleting a
+    user must neither fail on nor rewrite the log.
+    """
+
+    # Rows are never changed: one time, when it happened.
+    created_at = None
+    updated_at = None
+    # An organization with a security log is not deleted by a cascade through it.
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    sequence = models.PositiveBigIntegerField()
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=40, choices=SecurityEventKind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    actor_api_key_prefix = models.CharField(max_length=16, blank=True)
+    target = models.CharField(max_length=SECURITY_EVENT_TARGET_LENGTH, blank=True)
+    # Text, not `inet`: kept exactly as hashed (an IPv6 scope, IPv4-mapped notation).
+    ip_address = models.CharField(max_length=SECURITY_EVENT_IP_LENGTH, blank=True)
+    user_agent = models.CharField(max_length=SECURITY_EVENT_USER_AGENT_LENGTH, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        default_manager_name = "objects"
+        constraints = [
+            # One row per position of the chain: a fork cannot even be written.
+            models.UniqueConstraint(
+                fields=["organization", "sequence"], name="securityevent_one_per_sequence"
+            ),
+        ]
+        indexes = [
+            # The settings page and the API, newest first, and their time filters.
+            models.Index(
+                fields=["organization", "-occurred_at", "-id"], name="securityevent_org_time_idx"
+            ),
+            models.Index(
+                fields=["organization", "kind", "-occurred_at"], name="securityevent_org_kind_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"

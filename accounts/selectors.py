@@ -1,5 +1,7 @@
 """Reads for people and tenants."""
 
+from collections.abc import Iterator
+from datetime import datetime
 from uuid import UUID
 
 from django.db import connection
@@ -11,8 +13,10 @@ from accounts.models import (
     Invitation,
     Membership,
     Organization,
+    SecurityEvent,
     User,
 )
+from lib.pagination import KeysetPage, keyset_page
 from lib.tenancy import organization_context
 
 
@@ -102,6 +106,12 @@ def member_list_visible(*, membership: Membership) -> QuerySet[Membership]:
     return members
 
 
+def organization_slug(*, organization_id) -> str:
+    """An organization's slug, read in its own context."""
+    with organization_context(organization_id):
+        return Organization.objects.values_list("slug", flat=True).get(id=organization_id)
+
+
 def organization_by_slug(*, slug: str) -> Organization | None:
     """For operators' commands, which name an organization by slug: each organization is
     read in its own context, so row-level security needs no wider path for this."""
@@ -122,3 +132,59 @@ def client_choices() -> QuerySet:
     """
     client_model = Membership._meta.get_field("client").related_model
     return client_model.objects.only("id", "organization_id", "public_id", "name").order_by("name")
+
+
+# --- The security log --------------------------------------------------------------------
+
+SECURITY_LOG_PER_PAGE = 50
+SECURITY_LOG_ORDERING = ("-occurred_at", "-id")
+
+
+def security_event_list(
+    *,
+    kind: str | None = None,
+    actor_email: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[SecurityEvent]:
+    """The active organization's security log, filtered; unordered. Owners' and
+    admins' reading (the views check the role)."""
+    queryset = SecurityEvent.objects.all()
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if actor_email:
+        queryset = queryset.filter(actor_email=actor_email.strip().lower())
+    if since is not None:
+        queryset = queryset.filter(occurred_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(occurred_at__lt=until)
+    return queryset
+
+
+def security_log_page(
+    *, after: str | None = None, before: str | None = None, **filters
+) -> KeysetPage:
+    """A page of the filtered log, newest first: one query, on the index of the
+    organization's events by time."""
+    return keyset_page(
+        security_event_list(**filters),
+        ordering=SECURITY_LOG_ORDERING,
+        size=SECURITY_LOG_PER_PAGE,
+        after=after,
+        before=before,
+    )
+
+
+def security_event_batches(*, size: int, **filters) -> Iterator[list[SecurityEvent]]:
+    """The whole filtered log, newest first, in keyset pages of `size` rows: one query
+    each, whatever the log's length (the CSV download)."""
+    after = None
+    while True:
+        page = keyset_page(
+            security_event_list(**filters), ordering=SECURITY_LOG_ORDERING, size=size, after=after
+        )
+        if page.items:
+            yield page.items
+        if not page.has_next:
+            return
+        after = page.next_cursor

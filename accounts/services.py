@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.audit import record_security_event
 from accounts.models import (
     ADMIN_ROLES,
     CLIENT_ROLES,
@@ -21,6 +22,7 @@ from accounts.models import (
     Membership,
     MembershipRole,
     Organization,
+    SecurityEventKind,
     User,
     hash_token,
 )
@@ -100,9 +102,18 @@ def membership_change_role(
     if role in CLIENT_ROLES:
         client = client or membership.client
     _validate_client_binding(actor, role, client)
-    membership.role = role
-    membership.client = client
-    membership.save(update_fields=["role", "client", "updated_at"])
+    before = membership.role
+    with transaction.atomic():
+        membership.role = role
+        membership.client = client
+        membership.save(update_fields=["role", "client", "updated_at"])
+        record_security_event(
+            actor.organization_id,
+            SecurityEventKind.MEMBERSHIP_ROLE_CHANGED,
+            actor=actor,
+            target=membership.user.email,
+            details={"from": before, "to": role},
+        )
     return membership
 
 
@@ -113,7 +124,15 @@ def membership_remove(*, actor: Membership, membership: Membership) -> None:
         if actor.role != MembershipRole.OWNER:
             raise PermissionDenied("Only an owner can remove another owner.")
         _require_another_owner(membership)
-    membership.delete()
+    with transaction.atomic():
+        membership.delete()
+        record_security_event(
+            actor.organization_id,
+            SecurityEventKind.MEMBERSHIP_REMOVED,
+            actor=actor,
+            target=membership.user.email,
+            details={"role": membership.role},
+        )
 
 
 def membership_mark_active(*, membership: Membership) -> None:
@@ -182,6 +201,13 @@ def invitation_create(*, actor: Membership, email: str, role: str, client=None) 
         )
         invitation.token_hash = hash_token(invitation_token(invitation))
         invitation.save(force_insert=True)
+        record_security_event(
+            actor.organization_id,
+            SecurityEventKind.INVITATION_SENT,
+            actor=actor,
+            target=email,
+            details={"role": role},
+        )
         transaction.on_commit(lambda: _enqueue_invitation_email(invitation))
     return invitation
 
@@ -255,6 +281,13 @@ def invitation_resend(*, actor: Membership, invitation: Invitation) -> Invitatio
     with transaction.atomic():
         invitation.expires_at = now + timedelta(days=settings.INVITATION_VALIDITY_DAYS)
         invitation.save(update_fields=["expires_at", "updated_at"])
+        record_security_event(
+            actor.organization_id,
+            SecurityEventKind.INVITATION_SENT,
+            actor=actor,
+            target=invitation.email,
+            details={"role": invitation.role, "resent": True},
+        )
         transaction.on_commit(lambda: _enqueue_invitation_email(invitation))
     return invitation
 
@@ -265,8 +298,15 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
     if invitation.accepted_at is not None:
         raise ApplicationError("This invitation was already accepted.")
     if invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at", "updated_at"])
+        with transaction.atomic():
+            invitation.revoked_at = timezone.now()
+            invitation.save(update_fields=["revoked_at", "updated_at"])
+            record_security_event(
+                actor.organization_id,
+                SecurityEventKind.INVITATION_REVOKED,
+                actor=actor,
+                target=invitation.email,
+            )
     return invitation
 
 
@@ -302,6 +342,13 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             role=invitation.role,
             client_id=invitation.client_id,
             last_active_at=timezone.now(),
+        )
+        record_security_event(
+            invitation.organization_id,
+            SecurityEventKind.INVITATION_ACCEPTED,
+            actor=user,
+            target=user.email,
+            details={"role": invitation.role},
         )
         # The recruiting app links a client's contact record to this login.
         events.publish(INVITATION_ACCEPTED, membership=membership)

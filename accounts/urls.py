@@ -25,5 +25,7 @@ urlpatterns = [
         views.invitations_resend,
         name="invitations-resend",
     ),
+    path("settings/security-log/", views.security_log, name="security-log"),
+    path("settings/security-log/export.csv", views.security_log_csv, name="security-log-csv"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]

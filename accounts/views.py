@@ -1,4 +1,7 @@
-"""Pages for the organization: members and invitations, settings, switching."""
+"""Pages for the organization: members and invitations, settings, the security log,
+switching."""
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -7,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
@@ -21,12 +26,15 @@ from accounts.forms import (
     MembershipRoleForm,
     NewUserInvitationForm,
     OrganizationForm,
+    SecurityLogFilterForm,
 )
 from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from accounts.models import MembershipRole
 from lib.bulk import MAX_BULK_ITEMS, bulk_apply, report
+from lib.csv_export import streaming_csv_response
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors
+from lib.pagination import AFTER, BEFORE, page_nav
 
 MEMBERS_PER_PAGE = 25
 # Invitations expire within days, so few are pending; the page still shows a bounded few.
@@ -272,3 +280,80 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     context = {"invitation": invitation, "form": form, "has_account": has_account}
     status = 400 if form is not None and form.errors else 200
     return render(request, "accounts/invitation_accept.html", context, status=status)
+
+
+# --- The security log ----------------------------------------------------------------------
+
+SECURITY_LOG_EXPORT_CHUNK = 1000
+
+
+@login_required
+@require_GET
+def security_log(request: HttpRequest) -> HttpResponse:
+    """The organization's security log, newest first, a keyset page at a time, with its
+    filters and their CSV download. Owners and admins only."""
+    actor = require_admin(request)
+    form = SecurityLogFilterForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "events": [], "nav": None, "export_query": ""}
+        return render(request, "accounts/security_log.html", context, status=400)
+    page = selectors.security_log_page(
+        after=request.GET.get(AFTER),
+        before=request.GET.get(BEFORE),
+        **form.selector_filters(actor.organization.timezone),
+    )
+    filters = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
+    context = {
+        "form": form,
+        "events": page.items,
+        "nav": page_nav(page, request.GET, summary=""),
+        "export_query": urlencode(filters),
+    }
+    return render(request, "accounts/security_log.html", context)
+
+
+@login_required
+@require_GET
+def security_log_csv(request: HttpRequest) -> HttpResponse:
+    """Every event the filters select, newest first, read a thousand at a time as the
+    download streams."""
+    actor = require_admin(request)
+    form = SecurityLogFilterForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "events": [], "nav": None, "export_query": ""}
+        return render(request, "accounts/security_log.html", context, status=400)
+    filters = form.selector_filters(actor.organization.timezone)
+
+    def rows():
+        yield SECURITY_LOG_CSV_COLUMNS
+        for batch in selectors.security_event_batches(size=SECURITY_LOG_EXPORT_CHUNK, **filters):
+            for event in batch:
+                yield [
+                    event.occurred_at.isoformat(),
+                    event.sequence,
+                    event.kind,
+                    event.actor_email,
+                    event.actor_api_key_prefix,
+                    event.target,
+                    event.ip_address,
+                    event.user_agent,
+                    json.dumps(event.details, sort_keys=True),
+                    event.hash,
+                ]
+
+    filename = f"security-log-{actor.organization.slug}-{timezone.now():%Y%m%d-%H%M}.csv"
+    return streaming_csv_response(rows(), filename, actor.organization_id)
+
+
+SECURITY_LOG_CSV_COLUMNS = [
+    "occurred_at",
+    "sequence",
+    "kind",
+    "actor",
+    "api_key",
+    "target",
+    "ip_address",
+    "user_agent",
+    "details",
+    "hash",
+]

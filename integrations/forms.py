@@ -31,7 +31,10 @@ class ApiKeyForm(forms.Form):
         choices=ApiKeyScope.choices,
         initial=[ApiKeyScope.READ],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Write lets the integration create and change data as well as read it.",
+        help_text=(
+            "Write lets the integration create and change data as well as read it. Admin "
+            "lets it read the security log (for a SIEM), and only that."
+        ),
     )
     acting_as = ObjectChoiceField(
         label="Acts as",

@@ -23,6 +23,9 @@ from lib.tenancy import ORGANIZATION_SETTING
 class ApiKeyScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Write"
+    # The security log (`/api/v1/audit-events/`) only, for a SIEM; keys acting as an
+    # owner or admin. It grants neither read nor write on anything else.
+    ADMIN = "admin", "Admin"
 
 
 API_KEY_PREFIX_SETTING = "rapport.api_key_prefix"
@@ -180,6 +183,10 @@ class ApiKey(TenantModel):
         if isinstance(client, ipaddress.IPv6Address) and client.ipv4_mapped:
             client = client.ipv4_mapped
         return any(client in ipaddress.ip_network(network) for network in self.allowed_networks)
+
+    @property
+    def is_admin_scoped(self) -> bool:
+        return ApiKeyScope.ADMIN in self.scopes
 
     def allows(self, *, write: bool) -> bool:
         """Write implies read: an integration that writes also reads back what it wrote."""

@@ -15,6 +15,8 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg2 import errors, sql
 
+from lib.row_level_security import APPEND_ONLY_TRIGGER
+
 CREDENTIAL_KEYS = ("USER", "PASSWORD", "HOST", "PORT")
 TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE"]
 
@@ -92,6 +94,16 @@ def application_role_grant(
         raw.execute(
             sql.SQL("REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {}").format(identifier)
         )
+        # Append-only tables (lib.row_level_security.MakeAppendOnly): rows are added and
+        # read, never changed nor removed, by the application.
+        raw.execute(
+            "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s",
+            [APPEND_ONLY_TRIGGER],
+        )
+        for (table,) in raw.fetchall():
+            raw.execute(
+                sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.SQL(table), identifier)
+            )
 
 
 def application_role_ensure(

@@ -63,3 +63,53 @@ class EnableRowLevelSecurity(Operation):
         if self.read_also:
             kwargs["read_also"] = self.read_also
         return self.__class__.__qualname__, [], kwargs
+
+
+APPEND_ONLY_TRIGGER = "rapport_append_only"
+
+
+class MakeAppendOnly(Operation):
+    """Refuse UPDATE and DELETE on a table, whoever asks: rows are added, never rewritten.
+
+    A trigger named `rapport_append_only` raises on either statement, for every role
+    the trigger applies to; and `lib.db_roles.application_role_grant` revokes UPDATE
+    and DELETE on every table carrying that trigger from the application role, so the
+    application could not even try. Only the owner can get past both (by disabling the
+    trigger), which is what a hash chain over the rows is there to reveal.
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, model_name: str) -> None:
+        self.model_name = model_name
+
+    def state_forwards(self, app_label, state) -> None:
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = schema_editor.quote_name(model._meta.db_table)
+        schema_editor.execute(
+            """CREATE OR REPLACE FUNCTION rapport_refuse_change() RETURNS trigger
+               LANGUAGE plpgsql AS $$
+               BEGIN
+                   RAISE EXCEPTION '%% is append-only: %% refused', TG_TABLE_NAME, TG_OP
+                       USING ERRCODE = 'insufficient_privilege';
+               END $$"""
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {APPEND_ONLY_TRIGGER} BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION rapport_refuse_change()"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        model = from_state.apps.get_model(app_label, self.model_name)
+        table = schema_editor.quote_name(model._meta.db_table)
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {APPEND_ONLY_TRIGGER} ON {table}")
+
+    def describe(self) -> str:
+        return f"Make {self.model_name} append-only"
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [], {"model_name": self.model_name}

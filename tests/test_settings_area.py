@@ -20,6 +20,7 @@ TABS = {
     "API keys": "/settings/api-keys/",
     "Webhooks": "/settings/webhooks/",
     "Data retention": "/settings/retention/",
+    "Security log": "/settings/security-log/",
 }
 # The pages of one object of the organization (a member, an endpoint, a delivery).
 OBJECT_PAGES = [page for page in OWNER_PAGES if "{" in page.split("?")[0]]
@@ -50,6 +51,7 @@ def test_every_settings_page_shows_the_settings_tabs(request, client_for, admin,
         ("/settings/api-keys/", "API keys"),
         ("/settings/webhooks/", "Webhooks"),
         ("/settings/retention/", "Data retention"),
+        ("/settings/security-log/", "Security log"),
     ],
 )
 def test_the_tab_of_the_page_is_marked_current(client_for, admin, page, tab):
@@ -112,7 +114,12 @@ def test_another_organizations_owner_sees_their_own_organization_in_settings(
     organization_page = theirs.get("/settings/organization/").content.decode()
     assert f'value="{outsider.organization.name}"' in organization_page
     assert organization.name not in organization_page
-    for page in ("/settings/members/", "/settings/api-keys/", "/settings/webhooks/"):
+    for page in (
+        "/settings/members/",
+        "/settings/api-keys/",
+        "/settings/webhooks/",
+        "/settings/security-log/",
+    ):
         html = theirs.get(page).content.decode()
         assert "ATS sync" not in html  # our API key
         assert "hm@northwind.test" not in html  # our member

@@ -129,6 +129,7 @@ OWNER_PAGES = [
     "/settings/webhooks/{endpoint}/",
     "/settings/webhooks/deliveries/{delivery}/",
     "/settings/retention/",
+    "/settings/security-log/",
 ]
 CLIENT_PAGES = [
     "/",
@@ -166,8 +167,8 @@ def pages(
 ):
     """A client's role with its agreement in force and a proposal, submissions in
     review, awaiting HR, interviewing with feedback and lost, their clocks and
-    timeline, notifications for everyone, an invitation, an API key and a webhook
-    endpoint with a delivery: something in every list the pages show."""
+    timeline, notifications for everyone, an invitation, an API key (in the security log
+    too) and a webhook endpoint with a delivery: something in every list the pages show."""
     role = RoleFactory(
         organization=organization,
         client=client_company,

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, for the security log's address and browser.
+    "accounts.audit.SecurityRequestMiddleware",
     # An API key decides whom an API request acts for; otherwise the session does.
     "integrations.middleware.ApiKeyMiddleware",
     "accounts.middleware.TenantMiddleware",

@@ -11,10 +11,13 @@ import ipaddress
 import secrets
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, hash_token
+from accounts.audit import record_security_event
+from accounts.models import Membership, SecurityEventKind, hash_token
 from accounts.permissions import Action, require
 from integrations.models import ApiKey, ApiKeyScope
 from lib.tenancy import organization_context, require_same_organization
@@ -95,6 +98,8 @@ def api_key_create(
     unknown = set(scopes) - set(ApiKeyScope.values)
     if not scopes or unknown:
         errors["scopes"] = "Choose read, write or both."
+    elif ApiKeyScope.ADMIN in scopes and not acting_as.is_admin:
+        errors["scopes"] = "Only a key acting as an owner or admin can have the admin scope."
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = "Choose a time in the future, or no expiry."
     try:
@@ -105,17 +110,30 @@ def api_key_create(
         raise ValidationError(errors)
     prefix = secrets.token_hex(6)
     key = f"{API_KEY_TAG}_{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(
-        organization_id=actor.organization_id,
-        name=name,
-        prefix=prefix,
-        key_hash=hash_token(key),
-        scopes=sorted(set(scopes)),
-        membership=acting_as,
-        created_by=actor,
-        expires_at=expires_at,
-        allowed_networks=networks,
-    )
+    with transaction.atomic():
+        api_key = ApiKey.objects.create(
+            organization_id=actor.organization_id,
+            name=name,
+            prefix=prefix,
+            key_hash=hash_token(key),
+            scopes=sorted(set(scopes)),
+            membership=acting_as,
+            created_by=actor,
+            expires_at=expires_at,
+            allowed_networks=networks,
+        )
+        record_security_event(
+            actor.organization_id,
+            SecurityEventKind.API_KEY_CREATED,
+            actor=actor,
+            target=f"{name} ({prefix}…)",
+            details={
+                "scopes": api_key.scopes,
+                "acting_as": acting_as.user.email,
+                "expires_at": expires_at.isoformat() if expires_at else "",
+                "allowed_networks": ", ".join(networks),
+            },
+        )
     return api_key, key
 
 
@@ -123,8 +141,15 @@ def api_key_revoke(*, actor: Membership, api_key: ApiKey) -> ApiKey:
     _require_admin(actor)
     require_same_organization(actor, api_key)
     if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at", "updated_at"])
+        with transaction.atomic():
+            api_key.revoked_at = timezone.now()
+            api_key.save(update_fields=["revoked_at", "updated_at"])
+            record_security_event(
+                actor.organization_id,
+                SecurityEventKind.API_KEY_REVOKED,
+                actor=actor,
+                target=str(api_key),
+            )
     return api_key
 
 
@@ -143,14 +168,14 @@ def api_key_authenticate(*, key: str, client_address: str | None = None) -> ApiK
     if tag != API_KEY_TAG or not prefix:
         return None
     api_key = ApiKey.by_prefix.get_with_member(prefix)
-    if (
-        api_key is None
-        or api_key.revoked_at is not None
-        or not hmac.compare_digest(api_key.key_hash, hash_token(key))
-    ):
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_token(key)):
+        return None
+    if api_key.revoked_at is not None:
+        _record_refused_key_used(api_key, revoked_at=api_key.revoked_at.isoformat())
         return None
     now = timezone.now()
     if api_key.has_expired(now):
+        _record_refused_key_used(api_key, expired_at=api_key.expires_at.isoformat())
         raise ApiKeyRefused(
             status=401,
             code="api_key_expired",
@@ -160,6 +185,7 @@ def api_key_authenticate(*, key: str, client_address: str | None = None) -> ApiK
             ),
         )
     if not api_key.admits(client_address):
+        _record_refused_key_used(api_key, address=client_address or "unknown")
         raise ApiKeyRefused(
             status=403,
             code="api_key_address_not_allowed",
@@ -173,3 +199,23 @@ def api_key_authenticate(*, key: str, client_address: str | None = None) -> ApiK
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
     return api_key
+
+
+# A revoked key still in use is worth one line a minute in the security log, not one per
+# request: a forgotten cron job would otherwise fill it (and lock it) as fast as it calls.
+REFUSED_KEY_RECORD_INTERVAL = 60
+
+
+def _record_refused_key_used(api_key: ApiKey, **why: str) -> None:
+    """Record that `api_key` (its secret checked) was presented and refused, revoked,
+    expired or from an address it does not admit (`why`), at most once a minute per
+    key (the cache remembers the last time)."""
+    if not cache.add(f"security:refused-key:{api_key.prefix}", 1, REFUSED_KEY_RECORD_INTERVAL):
+        return
+    record_security_event(
+        api_key.organization_id,
+        SecurityEventKind.API_KEY_REFUSED,
+        api_key_prefix=api_key.prefix,
+        target=str(api_key),
+        details=why,
+    )

@@ -41,7 +41,8 @@ from django.utils import timezone
 from prometheus_client import Counter
 from urllib3.exceptions import NewConnectionError
 
-from accounts.models import ADMIN_ROLES, Membership
+from accounts.audit import record_security_event
+from accounts.models import ADMIN_ROLES, Membership, SecurityEventKind
 from accounts.permissions import Action, require
 from activity.events import WEBHOOK_EVENT_TYPES
 from activity.models import Activity
@@ -221,8 +222,24 @@ def webhook_endpoint_delete(*, actor: Membership, endpoint: WebhookEndpoint) -> 
         endpoint.delete()
 
 
+SECURITY_EVENT_KINDS = {
+    "created": SecurityEventKind.WEBHOOK_CREATED,
+    "updated": SecurityEventKind.WEBHOOK_CHANGED,
+    "secret_rotated": SecurityEventKind.WEBHOOK_SECRET_ROTATED,
+    "deleted": SecurityEventKind.WEBHOOK_DELETED,
+}
+
+
 def _record(actor: Membership, change: str, endpoint: WebhookEndpoint, summary: str) -> None:
-    """The audit trail of who sends the agency's events where (not itself an event)."""
+    """The audit trail of who sends the agency's events where (not itself an event), on
+    the timeline and in the security log."""
+    record_security_event(
+        actor.organization_id,
+        SECURITY_EVENT_KINDS[change],
+        actor=actor,
+        target=endpoint.url,
+        details={"endpoint": str(endpoint.public_id), "enabled": endpoint.enabled},
+    )
     activity_record(
         actor=actor,
         verb=f"webhook_endpoint.{change}",

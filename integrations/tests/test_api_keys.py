@@ -217,7 +217,7 @@ def test_create_api_key_command_explains_bad_input(owner):
     with pytest.raises(CommandError, match="No organization"):
         call_command("create_api_key", "--org", "nope", "--name", "x")
     with pytest.raises(CommandError, match="read, write"):
-        call_command("create_api_key", "--org", slug, "--name", "x", "--scopes", "admin")
+        call_command("create_api_key", "--org", slug, "--name", "x", "--scopes", "superuser")
     with pytest.raises(CommandError, match="not a member"):
         call_command("create_api_key", "--org", slug, "--name", "x", "--as", "who@else.test")
 

@@ -8,8 +8,11 @@ from integrations.services import api_key_create
 from lib.tenancy import organization_context
 
 
-def issue_key(membership: Membership, *, scopes=("read", "write"), name="ATS") -> str:
-    """A key acting as `membership`, issued by an admin of its organization."""
+def issue_key(membership: Membership, *, scopes=None, name="ATS") -> str:
+    """A key acting as `membership`, issued by an admin of its organization: by default
+    read and write, and for an owner or admin the admin scope too (the security log)."""
+    if scopes is None:
+        scopes = ("read", "write", "admin") if membership.role in ADMIN_ROLES else ("read", "write")
     with organization_context(membership.organization_id):
         admin = membership
         if membership.role not in ADMIN_ROLES:
@@ -32,7 +35,7 @@ def key_client(key: str) -> APIClient:
 def api_for():
     """api_for(membership, scopes=...) → an APIClient sending a key that acts as them."""
 
-    def build(membership: Membership, *, scopes=("read", "write")) -> APIClient:
+    def build(membership: Membership, *, scopes=None) -> APIClient:
         return key_client(issue_key(membership, scopes=scopes))
 
     return build

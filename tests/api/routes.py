@@ -14,7 +14,11 @@ NOT_TENANT_OBJECTS = {
 # (tests/api/test_every_route.py) for what another organization and a client user see.
 AGGREGATE_PREFIX = "api/v1/metrics/"
 # Resources that only owners and admins may use: other members get 403 before any lookup.
-ADMIN_ONLY = {"integrations.WebhookEndpoint", "integrations.WebhookDelivery"}
+ADMIN_ONLY = {
+    "integrations.WebhookEndpoint",
+    "integrations.WebhookDelivery",
+    "accounts.SecurityEvent",
+}
 
 
 @dataclass(frozen=True)

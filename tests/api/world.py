@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.audit import record_security_event
+from accounts.models import Membership, SecurityEventKind
 from activity.services import activity_record
 from engagements.models import ClockKind, Nudge
 from engagements.services import clock_open
@@ -135,4 +136,11 @@ def build_world(*, organization, client_company, recruiter, hiring_manager) -> W
     with organization_context(organization.id):
         # Endpoints belong to the agency as a whole: there is no other client's one.
         world.add(world.ours, endpoint, endpoint.deliveries.first())
+    # The security log is the agency's as a whole too (owners and admins read it).
+    world.add(
+        world.ours,
+        record_security_event(
+            organization, SecurityEventKind.SIGNED_IN, actor=recruiter, target="world"
+        ),
+    )
     return world

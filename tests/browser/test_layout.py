@@ -261,6 +261,7 @@ def test_the_user_menu_leads_an_admin_to_every_settings_page(
         ("API keys", "API keys"),
         ("Webhooks", "Webhooks"),
         ("Data retention", "Data retention"),
+        ("Security log", "Security log"),
         ("Organization", "Organization"),
     ]:
         tabs.get_by_role("link", name=tab).click()

@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="The organization's slug.")
         parser.add_argument("--name", required=True, help="What the key is for.")
         parser.add_argument(
-            "--scopes", default="read", help="Comma-separated: read, write (default: read)."
+            "--scopes",
+            default="read",
+            help="Comma-separated: read, write, admin (the security log only; for a key "
+            "acting as an owner or admin). Default: read.",
         )
         parser.add_argument("--as", dest="acting_as", help="Email of the member the key acts as.")
         parser.add_argument(
