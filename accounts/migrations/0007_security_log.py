@@ -55,7 +55,10 @@ class Migration(migrations.Migration):
                             ("membership.removed", "Member removed"),
                             ("api_key.created", "API key created"),
                             ("api_key.revoked", "API key revoked"),
-                            ("api_key.refused", "API key refused (revoked, expired or not allowed from there)"),
+                            (
+                                "api_key.refused",
+                                "API key refused (revoked, expired or not allowed from there)",
+                            ),
                             ("webhook.created", "Webhook endpoint created"),
                             ("webhook.changed", "Webhook endpoint changed"),
                             ("webhook.deleted", "Webhook endpoint deleted"),
