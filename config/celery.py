@@ -51,4 +51,14 @@ app.conf.beat_schedule = {
         "task": "integrations.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    # Candidate exports (docs/privacy.md) past their expiry lose their file, hourly.
+    "purge-expired-candidate-exports": {
+        "task": "privacy.tasks.purge_expired_candidate_exports",
+        "schedule": 3600.0,
+    },
+    # Exports whose build message was lost (broker down, worker killed) are built late.
+    "requeue-stale-candidate-exports": {
+        "task": "privacy.tasks.requeue_stale_candidate_exports",
+        "schedule": 300.0,
+    },
 }

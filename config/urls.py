@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include((recruiting_pages + engagement_pages, "recruiting"))),
     path("", include("intake.urls")),
     path("", include("metrics.urls")),
+    path("", include("privacy.urls")),
     path(
         "",
         include(

@@ -144,6 +144,7 @@ def candidate_detail(request: HttpRequest, public_id) -> HttpResponse:
             candidate.internal_notes if can(membership, Action.READ_INTERNAL_NOTES) else None
         ),
         "can_edit": can(membership, Action.EDIT_CANDIDATES),
+        "can_export": can(membership, Action.EXPORT_CANDIDATE_DATA),
         "can_submit": can_submit,
         "submit_roles": submit_roles,
         "more_roles": more_roles,

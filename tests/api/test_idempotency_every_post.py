@@ -89,6 +89,9 @@ EXAMPLES: dict[str, Example] = {
         "recruiter",
         lambda c: (None, {"full_name": "Ada Lovelace", "email": "ada@example.test"}),
     ),
+    "api/v1/candidates/<uuid:public_id>/export/": Example(
+        "recruiter", lambda c: (CandidateFactory(organization=c.organization), {})
+    ),
     "api/v1/submissions/": Example(
         "recruiter",
         lambda c: (

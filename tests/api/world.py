@@ -14,6 +14,7 @@ from activity.services import activity_record
 from engagements.models import ClockKind, Nudge
 from engagements.services import clock_open
 from lib.tenancy import organization_context
+from privacy.services import candidate_export_build, candidate_export_request
 from recruiting.models import (
     CultureApproval,
     CultureDecision,
@@ -135,4 +136,9 @@ def build_world(*, organization, client_company, recruiter, hiring_manager) -> W
     with organization_context(organization.id):
         # Endpoints belong to the agency as a whole: there is no other client's one.
         world.add(world.ours, endpoint, endpoint.deliveries.first())
+        # Exports are the agency's too (client users are refused them): a ready one.
+        export = candidate_export_request(
+            actor=recruiter, candidate=world.ours["recruiting.Candidate"]
+        )
+        world.add(world.ours, candidate_export_build(export_id=export.pk))
     return world

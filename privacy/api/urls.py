@@ -1,0 +1,12 @@
+from rest_framework.routers import SimpleRouter
+
+from privacy.api import views
+
+router = SimpleRouter(use_regex_path=False)
+# Only `candidates/{id}/export/`: the candidates themselves are recruiting's routes.
+router.register(
+    "candidates", views.CandidateExportRequestViewSet, basename="candidate-export-request"
+)
+router.register("candidate-exports", views.CandidateExportViewSet, basename="candidate-export")
+
+urlpatterns = router.urls

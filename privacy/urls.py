@@ -1,0 +1,20 @@
+"""The privacy pages: a candidate's exports and their download."""
+
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path(
+        "candidates/<uuid:public_id>/exports/",
+        views.candidate_exports,
+        name="candidate-exports",
+    ),
+    path(
+        "candidate-exports/<uuid:public_id>/download/",
+        views.candidate_export_download,
+        name="candidate-export-download",
+    ),
+]
