@@ -87,7 +87,7 @@ class CandidateExportSerializer(serializers.ModelSerializer):
             "error": {"help_text": "Why it failed, if it did."},
         }
 
-    @extend_schema_field(OpenApiTypes.EMAIL)
+    @extend_schema_field(serializers.EmailField(allow_null=True))
     def get_requested_by(self, export: CandidateExport) -> str | None:
         return export.requested_by.user.email if export.requested_by else None
 
