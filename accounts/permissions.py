@@ -31,6 +31,7 @@ class Action(StrEnum):
     APPROVE_CULTURE_NOTES = "approve culture-fit notes"
     LOG_PIPELINE_EVENTS = "log interview feedback, offers and hires"
     VIEW_METRICS = "view the metrics dashboard"
+    EXPORT_CANDIDATE_DATA = "export everything held about a candidate"
 
 
 MATRIX: dict[Action, frozenset[str]] = {
@@ -47,6 +48,7 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.APPROVE_CULTURE_NOTES: frozenset({HR}),
     Action.LOG_PIPELINE_EVENTS: EVERYONE,
     Action.VIEW_METRICS: EVERYONE,
+    Action.EXPORT_CANDIDATE_DATA: AGENCY,
 }
 
 

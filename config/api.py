@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("engagements.api.urls")),
     path("", include("metrics.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("privacy.api.urls")),
     re_path(r"^(?P<path>[\s\S]*)$", unknown_endpoint),  # any character, newlines too
 ]

@@ -54,4 +54,14 @@ app.conf.beat_schedule = {
     # The retention policy (docs/privacy.md#retention): each organization's run is
     # claimed once a day; the hourly call finds it done, or takes up a crashed one.
     "apply-retention": {"task": "privacy.tasks.apply_retention", "schedule": 3600.0},
+    # Candidate exports (docs/privacy.md) past their expiry lose their file, hourly.
+    "purge-expired-candidate-exports": {
+        "task": "privacy.tasks.purge_expired_candidate_exports",
+        "schedule": 3600.0,
+    },
+    # Exports whose build message was lost (broker down, worker killed) are built late.
+    "requeue-stale-candidate-exports": {
+        "task": "privacy.tasks.requeue_stale_candidate_exports",
+        "schedule": 300.0,
+    },
 }

@@ -227,3 +227,14 @@ class NotificationFactory(TenantFactory):
     title = factory.Sequence(lambda n: f"Skills review overdue {n}")
     body = "The hiring manager's review is past its agreed time."
     url = "/review-queue/"
+
+
+class CandidateExportFactory(TenantFactory):
+    """An export as it is asked for: pending, until `privacy.services` builds it."""
+
+    class Meta:
+        model = "privacy.CandidateExport"
+
+    candidate = factory.SubFactory(
+        CandidateFactory, organization=factory.SelfAttribute("..organization")
+    )

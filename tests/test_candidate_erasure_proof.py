@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
@@ -25,8 +26,8 @@ from integrations.models import IdempotencyRecord, WebhookDelivery
 from integrations.services import webhooks
 from lib.tenancy import organization_context
 from metrics.rebuild import metrics_rebuild
-from privacy.models import CandidateErasure
-from privacy.services import candidate_erase
+from privacy.models import CandidateErasure, CandidateExport, ExportState
+from privacy.services import candidate_erase, candidate_export_build, candidate_export_request
 from recruiting import services
 from recruiting.models import Candidate, Stage, Submission
 from recruiting.services.consent import consent_record, consent_record_from_link
@@ -267,8 +268,17 @@ def history(organization, owner, recruiter, hiring_manager, hr, client_company):
             )
             for delivery in WebhookDelivery.objects.filter(endpoint=endpoint):
                 webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+            # They asked what we hold: the export's ZIP names them.
+            export = candidate_export_request(actor=recruiter, candidate=candidate)
+            export = candidate_export_build(export_id=export.pk)
+            assert export.state == ExportState.READY
         assert receiver.requests
-    return {"candidate": candidate, "submission": submission, "endpoint": endpoint}
+    return {
+        "candidate": candidate,
+        "submission": submission,
+        "endpoint": endpoint,
+        "export": export,
+    }
 
 
 def test_the_history_holds_the_person_in_many_tables_before_erasure(organization, history):
@@ -302,6 +312,8 @@ def test_after_erasure_no_table_the_application_can_read_names_the_candidate(
     resume = candidate.resume.name
     storage = candidate.resume.storage
     assert storage.exists(resume)
+    export_file = history["export"].file_path
+    assert default_storage.exists(export_file)
     before = rollups(organization.id)
 
     with organization_context(organization.id), django_capture_on_commit_callbacks(execute=True):
@@ -311,7 +323,9 @@ def test_after_erasure_no_table_the_application_can_read_names_the_candidate(
     assert traces_in(rows) == {}
     assert [table for table, texts in rows.items() if ABOUT_THEM in "".join(texts)] == []
     assert not storage.exists(resume)
+    assert not default_storage.exists(export_file)
     with organization_context(organization.id):
+        assert CandidateExport.objects.get().state == ExportState.EXPIRED
         erased = Candidate.objects.get(pk=candidate.pk)
         submission = Submission.objects.get(pk=history["submission"].pk)
         assert erased.full_name.startswith("Erased candidate ")

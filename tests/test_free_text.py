@@ -27,7 +27,7 @@ from recruiting.models import CultureStatus, SkillsReview, Stage, Submission
 from tests.factories import AgreementFactory, RoleFactory, SubmissionFactory
 
 PROJECT_APPS = {"accounts", "activity", "recruiting", "intake", "engagements", "metrics"}
-PROJECT_APPS |= {"integrations"}
+PROJECT_APPS |= {"integrations", "privacy"}
 # Text the system writes, not people, and why it needs no limit of its own.
 SYSTEM_TEXT = {
     "engagements.models.Notification.body": "composed by the services from bounded parts",

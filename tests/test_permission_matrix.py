@@ -14,6 +14,7 @@ from accounts import services as account_services
 from intake import services as intake_services
 from lib.exceptions import PermissionDenied
 from lib.tenancy import organization_context
+from privacy import services as privacy_services
 from recruiting import services
 from recruiting.models import CultureStatus, Stage
 from tests.factories import (
@@ -96,6 +97,10 @@ def log_offer(actor, data):
     services.submission_move(actor=actor, submission=data["interviewing"], to_stage=Stage.OFFER)
 
 
+def export_candidate_data(actor, data):
+    privacy_services.candidate_export_request(actor=actor, candidate=data["candidate"])
+
+
 # docs/design.md#23-permission-matrix, row by row: which roles may do it.
 EXPECTED = {
     manage_members: {"owner", "admin"},
@@ -110,6 +115,7 @@ EXPECTED = {
     approve_culture_notes: {"hr"},
     log_interview_feedback: {"owner", "admin", "recruiter", "hiring_manager", "hr"},
     log_offer: {"owner", "admin", "recruiter", "hiring_manager", "hr"},
+    export_candidate_data: {"owner", "admin", "recruiter"},
 }
 
 

@@ -26,7 +26,7 @@ REGEX_SAMPLES = {
         "accounts/password/reset/key/1-key/"
     ),
     "admin/^(?P<app_label>auth|account|mfa|accounts|activity|recruiting|intake|engagements"
-    "|metrics|integrations)/$": "admin/recruiting/",
+    "|metrics|integrations|privacy)/$": "admin/recruiting/",
     "admin/(?P<url>.*)$": "admin/anything",
     "api/v1/^(?P<path>[\\s\\S]*)$": "api/v1/anything/",
 }

@@ -25,6 +25,7 @@ from intake import services as intake_services
 from integrations.models import ApiKeyScope
 from integrations.services import api_key_create
 from lib.tenancy import organization_context
+from privacy import services as privacy_services
 from recruiting import services
 from recruiting.models import Client, ReviewDecision, Stage
 from tests.factories import (
@@ -99,6 +100,7 @@ AGENCY_PAGES = [
     "/candidates/{candidate}/",
     "/candidates/{candidate}/edit/",
     "/candidates/{candidate}/erase/",
+    "/candidates/{candidate}/exports/",
     "/roles/{role}/intake/",
     "/roles/{role}/agreement/",
     "/roles/{role}/agreement/changes/",
@@ -163,12 +165,23 @@ PAGES = [pytest.param(reader, page, id=f"{reader} {page}") for reader, page in R
 
 @pytest.fixture
 def pages(
-    organization, client_company, hm_contact, hr_contact, owner, recruiter, hiring_manager, hr
+    organization,
+    client_company,
+    hm_contact,
+    hr_contact,
+    owner,
+    recruiter,
+    hiring_manager,
+    hr,
+    settings,
+    tmp_path,
 ):
     """A client's role with its agreement in force and a proposal, submissions in
     review, awaiting HR, interviewing with feedback and lost, their clocks and
     timeline, notifications for everyone, an invitation, an API key (in the security log
-    too) and a webhook endpoint with a delivery: something in every list the pages show."""
+    too), a webhook endpoint with a delivery and a candidate's exports, one ready and one
+    being prepared: something in every list the pages show."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # where the ready export's file lies
     role = RoleFactory(
         organization=organization,
         client=client_company,
@@ -218,6 +231,11 @@ def pages(
         intake_services.agreement_comment(actor=hiring_manager, agreement=agreement, body="Fine.")
         api_key_create(actor=owner, name="ATS sync", scopes=[ApiKeyScope.READ])
         delivery = endpoint.deliveries.order_by("id").first()
+        ready = privacy_services.candidate_export_request(
+            actor=recruiter, candidate=in_review.candidate
+        )
+        privacy_services.candidate_export_build(export_id=ready.pk)
+        privacy_services.candidate_export_request(actor=owner, candidate=in_review.candidate)
     return {
         "client": client_company.public_id,
         "contact": hm_contact.public_id,

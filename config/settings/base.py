@@ -351,6 +351,9 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="1200/minute")
 # How long a POST's Idempotency-Key and its stored response are kept.
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# How long a candidate's export (docs/privacy.md) can be downloaded before its file
+# is deleted.
+CANDIDATE_EXPORT_TTL_HOURS = env.int("CANDIDATE_EXPORT_TTL_HOURS", default=24)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rapport API",

@@ -5,7 +5,8 @@ file of the organization, while the rows the metrics count stay as anonymous row
 
 1. anonymises the candidate's row ("Erased candidate" and a random token; no email,
    phone, links, location, title, company, notes, tags, source or external ids) and
-   lets go of the résumé, whose file is deleted once the transaction commits;
+   lets go of the résumé and of the files of their exports (the exports read as
+   expired), which are deleted once the transaction commits;
 2. blanks the free text written about them: their submissions' pitches, evidence,
    culture-fit and closing notes and external ids, the reviews', approvals' and
    interview feedback's comments, their consent records' notes, addresses and
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -47,7 +49,7 @@ from lib import events
 from lib.exceptions import ApplicationError
 from lib.models import TenantModel
 from lib.tenancy import require_same_organization
-from privacy.models import CandidateErasure, ErasureVia
+from privacy.models import CandidateErasure, CandidateExport, ErasureVia, ExportState
 from recruiting.models import (
     Candidate,
     ConsentRecord,
@@ -211,6 +213,7 @@ def candidate_erase(
         _candidate_anonymise(candidate, label=label, email=email)
         _submissions_scrub(organization_id, submission_ids)
         _consent_scrub(organization_id, candidate)
+        export_files = _exports_discard(organization_id, candidate)
         activity_ids = _timeline_scrub(organization_id, candidate, submission_ids, mentions)
         _webhooks_rewrite(organization_id, activity_ids)
         _stored_answers_scrub(organization_id, public_ids, mentions)
@@ -239,6 +242,8 @@ def candidate_erase(
         if resume:
             storage = candidate.resume.storage
             transaction.on_commit(lambda: storage.delete(resume))
+        for path in export_files:
+            transaction.on_commit(lambda path=path: default_storage.delete(path))
     return erasure
 
 
@@ -286,6 +291,20 @@ def _submissions_scrub(organization_id, submission_ids: list[int]) -> None:
     SkillsReview._base_manager.filter(**answers).update(comment="")
     CultureApproval._base_manager.filter(**answers).update(comment="", reviewed_notes="")
     InterviewFeedback._base_manager.filter(**answers).update(comment="")
+
+
+def _exports_discard(organization_id, candidate: Candidate) -> list[str]:
+    """The candidate's exports lose their files (deleted once the erasure commits) and
+    read as expired; the record that each was asked for, by whom and when, stays.
+    Returns the files' paths."""
+    exports = CandidateExport._base_manager.filter(
+        organization_id=organization_id, candidate=candidate
+    )
+    paths = [path for path in exports.values_list("file_path", flat=True) if path]
+    exports.update(
+        state=ExportState.EXPIRED, file_path="", file_size=None, updated_at=timezone.now()
+    )
+    return paths
 
 
 def _consent_scrub(organization_id, candidate: Candidate) -> None:

@@ -174,6 +174,7 @@ def render_candidate_detail(
             candidate.internal_notes if can(membership, Action.READ_INTERNAL_NOTES) else None
         ),
         "can_edit": can_edit,
+        "can_export": can(membership, Action.EXPORT_CANDIDATE_DATA),
         "can_submit": can_submit,
         "submit_roles": submit_roles,
         "more_roles": more_roles,

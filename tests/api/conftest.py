@@ -48,9 +48,11 @@ def api(api_for, recruiter) -> APIClient:
 
 
 @pytest.fixture
-def world(organization, client_company, recruiter, hiring_manager):
+def world(organization, client_company, recruiter, hiring_manager, settings, tmp_path):
     """One of everything for the cast's client and for another client (tests/api/world.py)."""
     from tests.api.world import build_world
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # the world's candidate export is a file
 
     return build_world(
         organization=organization,

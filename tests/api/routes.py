@@ -13,12 +13,16 @@ NOT_TENANT_OBJECTS = {
 # Figures computed over many objects rather than objects: tested on their own
 # (tests/api/test_every_route.py) for what another organization and a client user see.
 AGGREGATE_PREFIX = "api/v1/metrics/"
-# Resources that only owners and admins may use: other members get 403 before any lookup.
+# Resources that hiring managers and HR may not use (webhooks and the security log are
+# for owners and admins, candidate exports for the agency): they get 403 before any lookup.
 ADMIN_ONLY = {
     "integrations.WebhookEndpoint",
     "integrations.WebhookDelivery",
     "accounts.SecurityEvent",
+    "privacy.CandidateExport",
 }
+# Routes that answer only through a signed link (the object's own `download_url`).
+SIGNED_LINKS = {"api/v1/candidate-exports/<uuid:public_id>/download/"}
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,9 @@ EXAMPLES: dict[str, Example] = {
             {"purpose": "represent", "granted": True, "method": "email", "note": "By email."},
         ),
     ),
+    "api/v1/candidates/<uuid:public_id>/export/": Example(
+        "recruiter", lambda c: (CandidateFactory(organization=c.organization), {})
+    ),
     "api/v1/submissions/": Example(
         "recruiter",
         lambda c: (

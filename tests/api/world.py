@@ -15,6 +15,7 @@ from activity.services import activity_record
 from engagements.models import ClockKind, Nudge
 from engagements.services import clock_open
 from lib.tenancy import organization_context
+from privacy.services import candidate_export_build, candidate_export_request
 from recruiting.models import (
     CultureApproval,
     CultureDecision,
@@ -136,6 +137,11 @@ def build_world(*, organization, client_company, recruiter, hiring_manager) -> W
     with organization_context(organization.id):
         # Endpoints belong to the agency as a whole: there is no other client's one.
         world.add(world.ours, endpoint, endpoint.deliveries.first())
+        # Exports are the agency's too (client users are refused them): a ready one.
+        export = candidate_export_request(
+            actor=recruiter, candidate=world.ours["recruiting.Candidate"]
+        )
+        world.add(world.ours, candidate_export_build(export_id=export.pk))
     # The security log is the agency's as a whole too (owners and admins read it).
     world.add(
         world.ours,
