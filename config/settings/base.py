@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django.contrib.postgres",
     "lib",
     "accounts",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The organization's idle timeout and two-factor enrolment (accounts.security).
+    "accounts.middleware.SecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -188,6 +191,14 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rapport"
+# An organization may require two-factor authentication (accounts.security): the
+# adapter refuses to remove the last authenticator while it does.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# Each sign-in is listed on the user's Sessions page (/accounts/sessions/), with its
+# browser, address and when it was last seen; accounts.middleware notes the last
+# request at most once a minute (allauth's own middleware would write on every one).
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "accounts.adapters.UserSessionsAdapter"
 
 # --- Email ----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
