@@ -101,6 +101,8 @@ class SecurityPolicyMiddleware:
         organization = getattr(request, "organization", None)
         if security.session_is_idle(request, organization):
             security.session_end_idle(request, organization)
+            if request.path_info.startswith("/api/"):
+                return self.get_response(request)  # now anonymous: the API answers 401/403
             messages.info(
                 request,
                 "You were signed out after "

@@ -390,6 +390,17 @@ def test_a_request_after_the_idle_period_signs_the_user_out(organization, recrui
     assert record.user_id == recruiter.user_id
 
 
+def test_an_idle_session_calling_the_api_is_refused_rather_than_redirected(organization, recruiter):
+    _set_policy(organization, idle=IdleTimeout.QUARTER_HOUR)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        browser = _sign_in(recruiter)
+        assert browser.get("/api/v1/me/").status_code == 200
+        clock.shift(timedelta(minutes=16))
+        assert browser.get("/api/v1/me/").status_code in (401, 403)
+        assert browser.get("/roles/")["Location"].startswith("/accounts/login/")
+
+
 def test_without_a_timeout_an_idle_session_stays_signed_in(organization, recruiter):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
