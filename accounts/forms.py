@@ -4,7 +4,14 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import TIMEZONE_CHOICES, MembershipRole, SecurityEventKind, User
+from accounts.models import (
+    TIMEZONE_CHOICES,
+    IdleTimeout,
+    MembershipRole,
+    MfaPolicy,
+    SecurityEventKind,
+    User,
+)
 from accounts.services import organization_create
 from lib.bulk import PublicIdsField
 from lib.forms import LongSelect, ObjectChoiceField
@@ -87,6 +94,31 @@ class OrganizationForm(forms.Form):
         if value not in zoneinfo.available_timezones():
             raise forms.ValidationError("Choose a timezone from the list.")
         return value
+
+
+class SecurityPolicyForm(forms.Form):
+    """The organization's two-factor policy and idle timeout (accounts.security)."""
+
+    mfa_policy = forms.ChoiceField(
+        label="Two-factor authentication",
+        choices=MfaPolicy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a two-factor policy from the list."},
+        help_text=(
+            "A member it covers who has no authenticator app is walked through setting one "
+            "up at their next page, and can open nothing else until it is done."
+        ),
+    )
+    idle_timeout_minutes = forms.TypedChoiceField(
+        label="Sign out after inactivity",
+        choices=IdleTimeout.choices,
+        coerce=int,
+        error_messages={"invalid_choice": "Choose a timeout from the list."},
+        help_text=(
+            "A session with no activity for this long is signed out at its next request "
+            "(to within a minute), and its user asked to sign in again."
+        ),
+    )
 
 
 class NewUserInvitationForm(forms.Form):

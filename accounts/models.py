@@ -56,6 +56,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class MfaPolicy(models.TextChoices):
+    """Who must use two-factor authentication in an organization (accounts.security)."""
+
+    OFF = "off", "Not required"
+    STAFF = "staff", "Required for the agency's people (owners, admins, recruiters)"
+    EVERYONE = "everyone", "Required for every member, hiring managers and HR included"
+
+
+class IdleTimeout(models.IntegerChoices):
+    """After how many minutes without a request a session of the organization ends."""
+
+    OFF = 0, "Never"
+    QUARTER_HOUR = 15, "15 minutes"
+    HOUR = 60, "1 hour"
+    WORKING_DAY = 480, "8 hours"
+    DAY = 1440, "24 hours"
+
+
 class Organization(TimeStampedModel):
     """One recruiting agency: the tenant.
 
@@ -71,6 +89,11 @@ class Organization(TimeStampedModel):
     # Validated against the tz database by forms and services rather than by
     # `choices`, so that a tzdata update does not produce a migration.
     timezone = models.CharField(max_length=64, default="UTC")
+    # Security policies, set on Settings → Security (accounts.security).
+    mfa_policy = models.CharField(max_length=10, choices=MfaPolicy.choices, default=MfaPolicy.OFF)
+    idle_timeout_minutes = models.PositiveIntegerField(
+        choices=IdleTimeout.choices, default=IdleTimeout.OFF
+    )
 
     def __str__(self) -> str:
         return self.name

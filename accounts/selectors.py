@@ -4,8 +4,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from uuid import UUID
 
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import (
@@ -47,6 +49,22 @@ def member_list(*, organization_id: UUID) -> QuerySet[Membership]:
         Membership.objects.filter(organization_id=organization_id)
         .select_related("user")
         .order_by("user__full_name", "user__email")
+    )
+
+
+def member_list_with_mfa(*, organization_id: UUID) -> QuerySet[Membership]:
+    """The members, each with `has_mfa`: whether their user has an authenticator (in the
+    same query)."""
+    return member_list(organization_id=organization_id).annotate(
+        has_mfa=Exists(Authenticator.objects.filter(user_id=OuterRef("user_id")))
+    )
+
+
+def user_session_list(*, user: User) -> list[UserSession]:
+    """The user's sessions that are still signed in, the last seen first. Rows of sessions
+    that ended (expired, signed out) are dropped on the way, as allauth's own list does."""
+    return sorted(
+        UserSession.objects.purge_and_list(user), key=lambda s: s.last_seen_at, reverse=True
     )
 
 

@@ -8,7 +8,19 @@ urlpatterns = [
     path("organizations/switch/", views.organization_switch, name="switch-organization"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/organization/", views.organization_settings, name="organization-settings"),
+    path("settings/security/", views.security_settings, name="security-settings"),
     path("settings/members/", views.members, name="members"),
+    path(
+        "settings/members/<uuid:public_id>/sessions/",
+        views.member_sessions,
+        name="member-sessions",
+    ),
+    path(
+        "settings/members/<uuid:public_id>/sessions/end/",
+        views.member_sessions_end,
+        name="member-sessions-end",
+    ),
+    path("security/two-factor/", views.mfa_required, name="mfa-required"),
     path("settings/members/<uuid:public_id>/role/", views.membership_role, name="membership-role"),
     path(
         "settings/members/<uuid:public_id>/remove/",

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import security, selectors, services
 from accounts.access import (
     get_invitation_for_admin,
     get_membership_for_admin,
@@ -27,6 +28,7 @@ from accounts.forms import (
     NewUserInvitationForm,
     OrganizationForm,
     SecurityLogFilterForm,
+    SecurityPolicyForm,
 )
 from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from accounts.models import MembershipRole
@@ -114,7 +116,9 @@ def _render_members(
     status: int = 200,
 ) -> HttpResponse:
     page = Paginator(
-        selectors.member_list(organization_id=actor.organization_id).select_related("client"),
+        selectors.member_list_with_mfa(organization_id=actor.organization_id).select_related(
+            "client"
+        ),
         MEMBERS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     invitations = list(
@@ -236,6 +240,89 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:organization-settings")
     status = 400 if form.errors else 200
     return render(request, "accounts/organization_settings.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security_settings(request: HttpRequest) -> HttpResponse:
+    """The organization's security policies: two-factor authentication and idle timeout."""
+    actor = require_admin(request)
+    organization = actor.organization
+    form = SecurityPolicyForm(
+        request.POST or None,
+        initial={
+            "mfa_policy": organization.mfa_policy,
+            "idle_timeout_minutes": organization.idle_timeout_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            security.security_policy_update(actor=actor, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Security policies saved.")
+            return redirect("accounts:security-settings")
+    return render(
+        request,
+        "accounts/security_settings.html",
+        {"form": form, "organization": organization},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def member_sessions(request: HttpRequest, public_id) -> HttpResponse:
+    """A member's signed-in sessions, for an admin who may sign them all out."""
+    actor = require_admin(request)
+    member = get_membership_for_admin(request, public_id)
+    context = {
+        "member": member,
+        "sessions": selectors.user_session_list(user=member.user),
+        "is_self": member.user_id == actor.user_id,
+    }
+    return render(request, "accounts/member_sessions.html", context)
+
+
+@login_required
+@require_POST
+def member_sessions_end(request: HttpRequest, public_id) -> HttpResponse:
+    actor = require_admin(request)
+    member = get_membership_for_admin(request, public_id)
+    try:
+        ended = security.member_sessions_end(actor=actor, membership=member)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if ended:
+            messages.success(
+                request,
+                f"{member.user} is signed out of {ended} session{'s' if ended != 1 else ''}.",
+            )
+        else:
+            messages.info(request, f"{member.user} had no session to sign out.")
+    return redirect("accounts:member-sessions", public_id=member.public_id)
+
+
+@login_required
+@require_GET
+def mfa_required(request: HttpRequest) -> HttpResponse:
+    """The guide to two-factor enrolment, where the security middleware sends a member
+    whose organization requires it: why, and the steps (allauth's pages)."""
+    membership = request.membership
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    context = {
+        "required": security.mfa_required(membership),
+        "enrolled": security.has_authenticator(request.user),
+        "organization": membership.organization if membership else None,
+        "next_url": next_url or reverse("home"),
+    }
+    return render(request, "accounts/mfa_required.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -238,3 +238,25 @@ class CandidateExportFactory(TenantFactory):
     candidate = factory.SubFactory(
         CandidateFactory, organization=factory.SelfAttribute("..organization")
     )
+
+
+def totp_enrol(user: User) -> str:
+    """Give `user` an authenticator app and recovery codes, as allauth's activation does;
+    the TOTP secret, for `totp_code`."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret` (allauth's own arithmetic)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

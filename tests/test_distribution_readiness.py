@@ -169,8 +169,9 @@ def test_every_foreign_key_between_tenant_tables_can_carry_organization_id(tenan
 
 
 SCALING_DOC = settings.BASE_DIR / "docs" / "scaling.md"
-# Kept on the coordinator: Django's own bookkeeping, read alone by key.
-COORDINATOR_LOCAL = {"django_migrations", "django_session"}
+# Kept on the coordinator: Django's own bookkeeping, read alone by key, and the list of
+# each session's browser and last request (allauth's user sessions), kept beside it.
+COORDINATOR_LOCAL = {"django_migrations", "django_session", "usersessions_usersession"}
 
 
 def _called(function: str) -> list[str]:

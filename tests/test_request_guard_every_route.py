@@ -25,8 +25,8 @@ REGEX_SAMPLES = {
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (
         "accounts/password/reset/key/1-key/"
     ),
-    "admin/^(?P<app_label>auth|account|mfa|accounts|activity|recruiting|intake|engagements"
-    "|metrics|integrations|privacy)/$": "admin/recruiting/",
+    "admin/^(?P<app_label>auth|account|mfa|usersessions|accounts|activity|recruiting|intake"
+    "|engagements|metrics|integrations|privacy)/$": "admin/recruiting/",
     "admin/(?P<url>.*)$": "admin/anything",
     "api/v1/^(?P<path>[\\s\\S]*)$": "api/v1/anything/",
 }

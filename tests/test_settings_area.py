@@ -16,6 +16,7 @@ SETTINGS_PAGES = ["/settings/", *OWNER_PAGES]
 TABS = {
     "Organization": "/settings/organization/",
     "Members": "/settings/members/",
+    "Security": "/settings/security/",
     "Nudges": "/settings/nudges/",
     "API keys": "/settings/api-keys/",
     "Webhooks": "/settings/webhooks/",
@@ -47,6 +48,7 @@ def test_every_settings_page_shows_the_settings_tabs(request, client_for, admin,
     [
         ("/settings/organization/", "Organization"),
         ("/settings/members/", "Members"),
+        ("/settings/security/", "Security"),
         ("/settings/nudges/", "Nudges"),
         ("/settings/api-keys/", "API keys"),
         ("/settings/webhooks/", "Webhooks"),

@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.db import connection
 from django.template import engines
 from django.template.base import Template
+from django.test import Client as DjangoClient
 
 from accounts.models import MembershipRole
 from intake import services as intake_services
@@ -114,6 +116,7 @@ AGENCY_PAGES = [
     "/dashboard/clients/{client}/weekly-report/",
     "/dashboard/roles/{role}/",
     "/dashboard/cost-of-delay/",
+    "/security/two-factor/",
 ]
 # Parts of a page that htmx fetches into it (a board's column, a card's move menu).
 AGENCY_FRAGMENTS = [
@@ -122,8 +125,10 @@ AGENCY_FRAGMENTS = [
 ]
 OWNER_PAGES = [
     "/settings/organization/",
+    "/settings/security/",
     "/settings/members/",
     "/settings/members/{member}/role/",
+    "/settings/members/{member}/sessions/",
     "/settings/api-keys/",
     "/settings/nudges/",
     "/settings/nudges/?client={client}",
@@ -150,11 +155,13 @@ CLIENT_PAGES = [
     "/notifications/",
     "/dashboard/clients/{client}/",
     "/dashboard/roles/{role}/",
+    "/security/two-factor/",
 ]
 READERS = [
     *(("recruiter", page) for page in [*AGENCY_PAGES, *AGENCY_FRAGMENTS]),
     ("owner", "/"),
     *(("owner", page) for page in OWNER_PAGES),
+    ("owner", "/accounts/sessions/"),
     ("hiring_manager", "/review-queue/"),
     *(("hiring_manager", page) for page in CLIENT_PAGES),
     ("hr", "/approvals/"),
@@ -236,6 +243,15 @@ def pages(
         )
         privacy_services.candidate_export_build(export_id=ready.pk)
         privacy_services.candidate_export_request(actor=owner, candidate=in_review.candidate)
+    # The hiring manager is signed in on a phone: a row on their sessions page.
+    phone = DjangoClient(HTTP_USER_AGENT="Safari on an iPhone")
+    phone.force_login(hiring_manager.user)
+    UserSession.objects.create(
+        user=hiring_manager.user,
+        session_key=phone.session.session_key,
+        ip="203.0.113.7",
+        user_agent="Safari on an iPhone",
+    )
     return {
         "client": client_company.public_id,
         "contact": hm_contact.public_id,

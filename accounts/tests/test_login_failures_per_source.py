@@ -1,7 +1,7 @@
 """Failed sign-ins slow down guesses from one address without locking the member out.
 
 The per-account limit counts an account's failures per source address
-(`accounts.adapter.AccountAdapter`); the per-address limit stays. The addresses
+(`accounts.adapters.AccountAdapter`); the per-address limit stays. The addresses
 come through a trusted proxy (X-Forwarded-For), as in production.
 """
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django.contrib.postgres",
     "lib",
     "accounts",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The organization's idle timeout and two-factor enrolment (accounts.security).
+    "accounts.middleware.SecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -170,7 +173,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.AgencySignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rapport] "
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # allauth's own rate limits (login failures, sign-ups, password resets, mails)
 # stay at their defaults but one; they are listed so that turning one off is a
 # visible change. Failed sign-ins: 10 a minute from one address, whatever the
@@ -197,6 +200,14 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rapport"
+# An organization may require two-factor authentication (accounts.security): the
+# adapter refuses to remove the last authenticator while it does.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# Each sign-in is listed on the user's Sessions page (/accounts/sessions/), with its
+# browser, address and when it was last seen; accounts.middleware notes the last
+# request at most once a minute (allauth's own middleware would write on every one).
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "accounts.adapters.UserSessionsAdapter"
 
 # --- Email ----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

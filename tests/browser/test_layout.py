@@ -43,7 +43,12 @@ from tests.test_templates_query_free import (  # noqa: F401 (`pages` is a fixtur
 pytestmark = pytest.mark.browser
 
 PHONE_HEADER_MAX_PX = 120
-ACCOUNT_PAGES = ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]
+ACCOUNT_PAGES = [
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+    "/accounts/sessions/",
+]
 VISITOR_PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
