@@ -195,19 +195,22 @@ class Gunicorn:
         ]
         self.process = None
         self.output = b""
+        # The server's log goes to a file: a pipe nobody reads until the end fills up
+        # (a log line per request) and stops the workers mid-response.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
 
     def __enter__(self) -> "Gunicorn":
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
             self.command,
             cwd=ROOT,
             env=server_environment(self.pgbouncer_port),
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.process.stdout.read()[-2000:]!r}")
+                raise RuntimeError(f"gunicorn exited: {self._read_log()[-2000:]!r}")
             try:
                 connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
                 connection.request("GET", "/healthz", headers={"Host": HOST})
@@ -219,13 +222,19 @@ class Gunicorn:
         self.__exit__(None, None, None)
         raise RuntimeError("gunicorn did not answer /healthz in time")
 
+    def _read_log(self) -> bytes:
+        self.log.seek(0)
+        return self.log.read()
+
     def __exit__(self, *exc) -> None:
         self.process.terminate()
         try:
-            self.output, _ = self.process.communicate(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.output, _ = self.process.communicate()
+            self.process.wait()
+        self.output = self._read_log()
+        self.log.close()
 
 
 # --- The load -------------------------------------------------------------------------

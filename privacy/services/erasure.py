@@ -39,7 +39,8 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.audit import record_security_event
+from accounts.models import Membership, SecurityEventKind
 from accounts.permissions import Action, require
 from activity.models import Activity
 from activity.services import activity_record
@@ -226,6 +227,14 @@ def candidate_erase(
             erased_by=actor,
             via=via,
             resume_deleted=bool(resume),
+        )
+        # Append-only: the candidate by public id only, nothing that names them.
+        record_security_event(
+            organization_id,
+            SecurityEventKind.CANDIDATE_ERASED,
+            actor=actor,
+            target=f"candidate {candidate.public_id}",
+            details={"via": via},
         )
         activity_record(
             actor=actor,

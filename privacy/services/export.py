@@ -22,7 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.audit import record_security_event
+from accounts.models import Membership, SecurityEventKind
 from accounts.permissions import Action, require
 from accounts.selectors import all_organization_ids
 from lib.tasks import enqueue
@@ -65,6 +66,13 @@ def candidate_export_request(*, actor: Membership, candidate: Candidate) -> Cand
             return pending
         export = CandidateExport.objects.create(
             organization_id=actor.organization_id, candidate=candidate, requested_by=actor
+        )
+        record_security_event(
+            actor.organization_id,
+            SecurityEventKind.CANDIDATE_EXPORTED,
+            actor=actor,
+            target=f"candidate {candidate.public_id}",
+            details={"export": str(export.public_id)},
         )
         transaction.on_commit(lambda: _enqueue_build(export))
     return export

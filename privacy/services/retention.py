@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.audit import record_security_event
+from accounts.models import Membership, SecurityEventKind
 from accounts.permissions import Action, require
 from accounts.selectors import all_organization_ids
 from activity.services import activity_record
@@ -122,10 +123,21 @@ def retention_run(*, organization_id) -> RetentionRun | None:
             with transaction.atomic():
                 candidate_erase(actor=None, candidate=candidate, via=ErasureVia.RETENTION)
                 _count(run, "candidates_erased", 1)
-    RetentionRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), claimed_until=None, updated_at=timezone.now()
-    )
-    run.refresh_from_db()
+    with transaction.atomic():
+        RetentionRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), claimed_until=None, updated_at=timezone.now()
+        )
+        run.refresh_from_db()
+        record_security_event(
+            organization_id,
+            SecurityEventKind.RETENTION_APPLIED,
+            target=f"the run of {run.day.isoformat()}",
+            details={
+                "candidates_erased": run.candidates_erased,
+                "webhook_deliveries_deleted": run.webhook_deliveries_deleted,
+                "idempotency_records_deleted": run.idempotency_records_deleted,
+            },
+        )
     return run
 
 

@@ -12,6 +12,7 @@ A recruiter records what the candidate said by email, on a call or in person
 the recruiter mails them (`consent_request_send`), without an account.
 """
 
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -22,7 +23,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.audit import record_security_event, request_for_security_log
+from accounts.models import Membership, SecurityEventKind
 from accounts.permissions import Action, require
 from activity.services import activity_record
 from lib.exceptions import ApplicationError
@@ -116,6 +118,20 @@ def _consent_write(
             },
             internal=True,
         )
+        # The security log is append-only, so it names the candidate by public id only,
+        # and never keeps the candidate's own address and browser (a link's answer).
+        with request_for_security_log(None) if method == ConsentMethod.LINK else nullcontext():
+            record_security_event(
+                candidate.organization_id,
+                (
+                    SecurityEventKind.CONSENT_RECORDED
+                    if granted
+                    else SecurityEventKind.CONSENT_WITHDRAWN
+                ),
+                actor=actor,
+                target=f"candidate {candidate.public_id}",
+                details={"purpose": purpose, "method": method},
+            )
     return record
 
 
