@@ -12,8 +12,14 @@ DECLARED = {queue.name for queue in settings.CELERY_TASK_QUEUES}
 
 
 def project_tasks() -> set[str]:
+    """The project's tasks: Celery's own and those the test modules define for
+    themselves (registered once their module is imported) left out."""
     app.loader.import_default_modules()
-    return {name for name in app.tasks if not name.startswith("celery.")}
+    return {
+        name
+        for name in app.tasks
+        if not name.startswith("celery.") and "tests." not in name and not name.startswith("tests")
+    }
 
 
 def consumed(command: list[str]) -> set[str]:

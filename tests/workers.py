@@ -148,13 +148,18 @@ def _reset_broker_connections() -> None:
 
 
 @pytest.fixture
-def broker_down(monkeypatch) -> Iterator[Callable[[], None]]:
-    """Point Celery at a port with no listener (9, discard); call the result to restore."""
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+def broker_down() -> Iterator[Callable[[], None]]:
+    """Point Celery at a port with no listener (9, discard); call the result to restore.
+
+    A patch of its own: undoing the test's shared `monkeypatch` would also undo
+    `celery_queue`'s router, and send the tasks to their production queues, which the
+    test's worker does not consume."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
     _reset_broker_connections()
 
     def restore() -> None:
-        monkeypatch.undo()
+        patch.undo()
         _reset_broker_connections()
 
     yield restore

@@ -325,6 +325,11 @@ CELERY_TASK_ROUTES = {
     "accounts.tasks.resend_unsent_invitation_emails": {"queue": CELERY_TASK_DEFAULT_QUEUE},
     "engagements.tasks.scan_reminders": {"queue": CELERY_TASK_DEFAULT_QUEUE},
     "integrations.tasks.purge_idempotency_records": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "recruiting.tasks.send_consent_request": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "privacy.tasks.build_candidate_export": {"queue": CELERY_QUEUE_REPORTS},
+    "privacy.tasks.purge_expired_candidate_exports": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "privacy.tasks.requeue_stale_candidate_exports": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "privacy.tasks.apply_retention": {"queue": CELERY_QUEUE_REPORTS},
 }
 # Every task on this one queue instead: the tests' workers and the nudge bench each use a
 # queue of their own, which no other worker consumes.

@@ -34,11 +34,15 @@ SEEDED_AT = datetime(2026, 3, 11, 10, 0, tzinfo=UTC)
 PINNED_COUNTS = {
     "Membership": 14,
     "Invitation": 12,
-    "Activity": 1054,
+    # The security log: 144 consents recorded, and the invitations sent and accepted.
+    "SecurityEvent": 168,
+    # 144 of them the consent records' timeline entries.
+    "Activity": 1198,
     "Client": 6,
     "Contact": 20,
     "Role": 15,
     "Candidate": 80,
+    "ConsentRecord": 144,
     "Submission": 120,
     "SkillsReview": 65,
     "CultureApproval": 119,
@@ -88,7 +92,7 @@ PINNED_FACTS = {
 # Digests of what the pages show: every timeline entry (verb, moment, summary), every
 # clock's times and outcome, and the metrics' sums (`_metric_sums`).
 PINNED_DIGESTS = {
-    "timeline": "84315b154479a558",
+    "timeline": "63b6ce7936e079fa",  # with the consent records' entries
     "clocks": "b02902d0833dff4d",
     "metrics": "82c143baa8e1e7e4",
 }

@@ -57,6 +57,9 @@ def candidate_export_request(*, actor: Membership, candidate: Candidate) -> Cand
     require(actor, Action.EXPORT_CANDIDATE_DATA)
     require_same_organization(actor, candidate)
     with transaction.atomic():
+        # The candidate's row first, as an erasure and a consent change lock it: the
+        # security log's lock comes after it in each, so none waits on another in turn.
+        list(Candidate.objects.select_for_update().filter(pk=candidate.pk).values_list("pk"))
         pending = (
             CandidateExport.objects.select_for_update()
             .filter(candidate=candidate, state=ExportState.PENDING)

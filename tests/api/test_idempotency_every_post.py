@@ -99,6 +99,9 @@ EXAMPLES: dict[str, Example] = {
     "api/v1/candidates/<uuid:public_id>/export/": Example(
         "recruiter", lambda c: (CandidateFactory(organization=c.organization), {})
     ),
+    "api/v1/candidates/<uuid:public_id>/erase/": Example(
+        "recruiter", lambda c: (CandidateFactory(organization=c.organization), {})
+    ),
     "api/v1/submissions/": Example(
         "recruiter",
         lambda c: (

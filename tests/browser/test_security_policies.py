@@ -62,7 +62,7 @@ def test_an_owner_requires_two_factor_and_is_walked_through_enrolment(
     sign_in(page, OWNER_EMAIL, screenshots, f"security-{size}-login")
 
     user_menu(page).get_by_role("link", name="Settings").click()
-    settings_tabs(page).get_by_role("link", name="Security").click()
+    settings_tabs(page).get_by_role("link", name="Security", exact=True).click()
     expect(page.get_by_role("heading", name="Security", exact=True)).to_be_visible()
     assert_fits_and_passes_axe(page)
     page.get_by_label(re.compile("Required for the agency's people")).check()
