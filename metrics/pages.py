@@ -7,15 +7,13 @@ Filters come from the query string through `DashboardFilterForm`: a bad value re
 the page with the form's errors and the default window, with status 400.
 """
 
-import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -23,8 +21,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import require_membership
 from accounts.models import Membership
+from lib.csv_export import streaming_csv_response
 from lib.pagination import PageNav, numbered_nav, page_url
-from lib.tenancy import organization_context
 from metrics import selectors
 from metrics.forms import DEFAULT_WEEKS, DashboardFilterForm, last_day, preset_window
 from metrics.selectors import MAX_PAGE_SIZE, MetricsFilter, Window
@@ -567,43 +565,6 @@ def role_metrics(request: HttpRequest, public_id) -> HttpResponse:
 
 # --- CSV exports -----------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> object:
-    """A cell a spreadsheet will not run: text starting like a formula gets a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(
-    rows: Iterator[list], filename: str, membership: Membership
-) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        # A byte order mark first: without it Excel reads the file in the system's
-        # legacy code page and garbles every accented name (LibreOffice and Google
-        # Sheets take either, and Python reads it with encoding="utf-8-sig").
-        yield "\ufeff"
-        # The rows are read while the response streams, after the view (and the tenant
-        # middleware's context) has returned: the organization is set again around them.
-        with organization_context(membership.organization_id):
-            for row in rows:
-                yield writer.writerow([_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 def _bad_filters(request: HttpRequest, read: Filters, template: str, tab: str) -> HttpResponse:
     return render(
@@ -668,8 +629,10 @@ def scorecards_csv(request: HttpRequest) -> HttpResponse:
             number += 1
 
     window = read.window
-    return _csv_response(
-        rows(), f"client-scorecards-{window.start}-{last_day(window)}.csv", membership
+    return streaming_csv_response(
+        rows(),
+        f"client-scorecards-{window.start}-{last_day(window)}.csv",
+        membership.organization_id,
     )
 
 
@@ -722,4 +685,6 @@ def delays_csv(request: HttpRequest) -> HttpResponse:
             cursor = page.next_cursor
 
     window = read.window
-    return _csv_response(rows(), f"cost-of-delay-{window.start}-{last_day(window)}.csv", membership)
+    return streaming_csv_response(
+        rows(), f"cost-of-delay-{window.start}-{last_day(window)}.csv", membership.organization_id
+    )
