@@ -6,6 +6,7 @@ the candidate's own address or browser."""
 import pytest
 from django.test import Client
 
+from accounts.audit import record_security_event, verify_chain
 from accounts.models import SecurityEvent, SecurityEventKind
 from lib.tenancy import organization_context
 from privacy.services import candidate_erase, candidate_export_request, retention_run
@@ -87,3 +88,16 @@ def test_the_retention_run_is_logged_with_what_it_did(organization, other_organi
         "idempotency_records_deleted": 0,
     }
     assert _events(other_organization, SecurityEventKind.RETENTION_APPLIED) == []
+
+
+def test_an_erasure_leaves_the_security_log_untouched_and_its_chain_whole(
+    organization, recruiter, candidate
+):
+    # A member's own address that happens to be the candidate's, in the log before.
+    record_security_event(organization, SecurityEventKind.SIGNED_IN, target="odile@vt.example")
+    with organization_context(organization.id):
+        candidate_erase(actor=recruiter, candidate=candidate)
+
+    (signed_in,) = _events(organization, SecurityEventKind.SIGNED_IN)
+    assert signed_in.target == "odile@vt.example"
+    assert verify_chain(organization.id) == (2, None)

@@ -393,12 +393,23 @@ IDENTITY_COLUMNS = frozenset(
 )
 
 
+# The security log refuses every update (append-only, hash-chained): what it records
+# names a candidate by public id only, so there is nothing in it to sweep, and a staff
+# member's own email there that happened to match would otherwise stop the erasure.
+NOT_SWEPT = frozenset({"accounts.securityevent"})
+
+
 def text_columns() -> Iterable[tuple[type[models.Model], list[models.Field]]]:
     """Every organization-owned table and its columns that can hold text written by
     someone: each CharField, TextField, JSONField and array, except choices and the
-    columns of another person's own name or address (IDENTITY_COLUMNS)."""
+    columns of another person's own name or address (IDENTITY_COLUMNS); the security
+    log aside (NOT_SWEPT)."""
     for model in apps.get_models():
-        if not issubclass(model, TenantModel) or model._meta.proxy:
+        if (
+            not issubclass(model, TenantModel)
+            or model._meta.proxy
+            or model._meta.label_lower in NOT_SWEPT
+        ):
             continue
         fields = [
             field
