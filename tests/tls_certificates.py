@@ -3,7 +3,7 @@ the tests that speak TLS to a local server (tests/webhook_receiver.py)."""
 
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -18,6 +18,13 @@ class TestAuthority:
     server_context: ssl.SSLContext  # a server presenting the certificate for `name`
 
 
+# OpenSSL checks a certificate against the machine's clock, which the tests that move
+# Python's clock (make test-calendar: years ahead) do not move: the certificates are
+# valid over any moment either clock may read.
+VALID_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+VALID_UNTIL = datetime(2099, 12, 31, tzinfo=UTC)
+
+
 def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
@@ -25,7 +32,6 @@ def _name(common_name: str) -> x509.Name:
 def authority_for(name: str, directory: Path) -> TestAuthority:
     """A new authority, and a server context with its certificate for `name` (a DNS
     name, in the subject alternative name as clients check it)."""
-    now = datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = (
         x509.CertificateBuilder()
@@ -33,8 +39,8 @@ def authority_for(name: str, directory: Path) -> TestAuthority:
         .issuer_name(_name("Rapport test authority"))
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
+        .not_valid_before(VALID_FROM)
+        .not_valid_after(VALID_UNTIL)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -62,8 +68,8 @@ def authority_for(name: str, directory: Path) -> TestAuthority:
         .issuer_name(ca_cert.subject)
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
+        .not_valid_before(VALID_FROM)
+        .not_valid_after(VALID_UNTIL)
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
