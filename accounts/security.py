@@ -22,6 +22,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.audit import record_for_user, record_security_event
@@ -92,15 +93,17 @@ def security_policy_update(
         return organization
     for field, (_, value) in changes.items():
         setattr(organization, field, value)
-    organization.save(update_fields=[*changes, "updated_at"])
-    for field, (before, after) in changes.items():
-        _record(
-            SecurityEventKind.SECURITY_POLICY_CHANGED,
-            organization=organization,
-            actor=actor.user,
-            target=field,
-            details={"before": str(before), "after": str(after)},
-        )
+    # The change and its record in the security log commit together, or neither.
+    with transaction.atomic():
+        organization.save(update_fields=[*changes, "updated_at"])
+        for field, (before, after) in changes.items():
+            _record(
+                SecurityEventKind.SECURITY_POLICY_CHANGED,
+                organization=organization,
+                actor=actor.user,
+                target=field,
+                details={"before": str(before), "after": str(after)},
+            )
     return organization
 
 
