@@ -154,7 +154,14 @@ def sessions_end(
             SecurityEventKind.SESSIONS_REVOKED,
             organization=organization,
             actor=actor,
-            target=", ".join(sorted({session.user.email for session in sessions})),
+            # One query for the people whose sessions ended, however many sessions.
+            target=", ".join(
+                sorted(
+                    User.objects.filter(
+                        pk__in={session.user_id for session in sessions}
+                    ).values_list("email", flat=True)
+                )
+            ),
             details={"reason": reason, "count": len(sessions)},
         )
     return len(sessions)
