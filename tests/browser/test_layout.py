@@ -226,6 +226,23 @@ def test_the_search_in_the_header_keeps_it_on_one_row(request, browser_users, re
     assert not scrolls_sideways(page)
 
 
+def test_the_longest_names_keep_the_desktop_header_on_one_row(browser_users, owner):
+    """The user menu names the person and the organization; at the longest a form
+    allows, they are cut short with an ellipsis and the search box gives up width,
+    but the header stays one row and the search keeps at least 12rem."""
+    owner.user.full_name = "Maximiliana " * 12
+    owner.user.save(update_fields=["full_name"])
+    with organization_context(owner.organization_id):
+        owner.organization.name = "Worldwide Executive Search " * 4
+        owner.organization.save(update_fields=["name"])
+    page = signed_in(browser_users, owner, DESKTOP)
+    page.goto("/")
+    assert header_rows(page) == 1
+    field = page.get_by_role("search", name="Candidates, roles, clients and contacts")
+    assert field.bounding_box()["width"] >= 192  # 12rem
+    assert not scrolls_sideways(page)
+
+
 def test_without_javascript_the_phone_shows_the_navigation_unfolded(
     browser_users, recruiter, screenshots
 ):
