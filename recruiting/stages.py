@@ -83,9 +83,14 @@ def stage_move_refusal(
 
 
 def stage_move_targets(*, role: str, submission: Submission) -> list[str]:
-    """The stages `role` may move the submission to directly, in pipeline order."""
+    """The stages `role` may move the submission to directly, in pipeline order.
+
+    Only the stages that may follow its own are asked about: the others the refusal
+    would turn down anyway, at the cost of its message (a board asks for every card)."""
+    following = STAGE_MOVES[submission.stage]
     return [
         stage
         for stage in Stage.values
-        if stage_move_refusal(role=role, submission=submission, to_stage=stage) is None
+        if stage in following
+        and stage_move_refusal(role=role, submission=submission, to_stage=stage) is None
     ]

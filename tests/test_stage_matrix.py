@@ -11,12 +11,20 @@ only a deliberate edit here changes it.
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from accounts.models import MembershipRole
 from lib.exceptions import ApplicationError, PermissionDenied
 from lib.tenancy import organization_context
 from recruiting import services
-from recruiting.models import LostReason, ReviewDecision, Stage, Submission
-from recruiting.stages import STAGE_MOVES, InvalidStageMove
+from recruiting.models import CultureStatus, LostReason, ReviewDecision, Stage, Submission
+from recruiting.stages import (
+    STAGE_MOVES,
+    InvalidStageMove,
+    stage_move_refusal,
+    stage_move_targets,
+)
 from tests.api.conftest import issue_key, key_client
 from tests.factories import AgreementFactory, RoleFactory, SubmissionFactory
 
@@ -177,3 +185,20 @@ def test_posting_a_move_on_the_page_follows_the_matrix(role, owner, client_for, 
         {"to_stage": target, "reason": "Recorded for the client.", "lost_reason": "other"},
     )
     assert _stage(submission) == (target if mark == "Y" else source)
+
+
+@given(
+    role=st.sampled_from(MembershipRole.values),
+    stage=st.sampled_from(Stage.values),
+    culture_status=st.sampled_from(CultureStatus.values),
+)
+def test_the_offered_moves_are_exactly_those_the_refusal_allows(role, stage, culture_status):
+    """`stage_move_targets` skips the stages that cannot follow without asking; what it
+    offers is still what `stage_move_refusal` allows, for anyone in any state."""
+    submission = Submission(stage=stage, culture_status=culture_status)
+    allowed = [
+        to_stage
+        for to_stage in Stage.values
+        if stage_move_refusal(role=role, submission=submission, to_stage=to_stage) is None
+    ]
+    assert stage_move_targets(role=role, submission=submission) == allowed

@@ -17,7 +17,7 @@ move is an htmx POST answered with the card as it now is, placed by its stage:
 Without JavaScript a card's menu is a link to the submission's page and its form.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.contrib import messages
@@ -33,6 +33,7 @@ from accounts.permissions import AGENCY
 from lib.exceptions import ApplicationError
 from lib.forms import add_service_errors, error_message
 from lib.pagination import AFTER, PageNav, page_url
+from lib.urls import reverse_each
 from recruiting import selectors, services
 from recruiting.access import get_role, get_submission
 from recruiting.forms.submissions import StageMoveForm
@@ -46,21 +47,29 @@ BOARD_ANCHOR = "pipeline-heading"
 
 @dataclass(frozen=True)
 class BoardCard:
-    """A submission on the board, and whether the member may move it anywhere (a card
-    with nowhere to go has no move menu and cannot be dragged). `form` is the move
-    form to show open, with its errors, after a move that needs more."""
+    """A submission on the board, its links, and whether the member may move it
+    anywhere (a card with nowhere to go has no move menu and cannot be dragged).
+    `form` is the move form to show open, with its errors, after a move that needs
+    more."""
 
     submission: Submission
+    detail_url: str
+    move_url: str
     movable: bool
     form: forms.Form | None = None
 
 
 def board_cards(membership: Membership, submissions: list[Submission]) -> list[BoardCard]:
     """The cards of a page of submissions: what the stage machine lets the member do
-    is computed from the rows already read, no query per card."""
+    is computed from the rows already read, no query per card, and each link kind
+    is reversed once for all the cards."""
+    detail_url = reverse_each("recruiting:submission-detail")
+    move_url = reverse_each("recruiting:board-move")
     return [
         BoardCard(
             submission=submission,
+            detail_url=detail_url(submission.public_id),
+            move_url=move_url(submission.public_id),
             movable=bool(stage_move_targets(role=membership.role, submission=submission)),
         )
         for submission in submissions
@@ -138,10 +147,8 @@ def board_move(request: HttpRequest, public_id) -> HttpResponse:
         return _moved_without_htmx(request, submission, form, moved=moved, refusal=refusal)
     # What is stored now: the service may have refused a submission moved meanwhile.
     submission = get_submission(request, public_id)
-    card = BoardCard(
-        submission=submission,
-        movable=bool(stage_move_targets(role=membership.role, submission=submission)),
-        form=None if moved or refusal else form,
+    card = replace(
+        board_cards(membership, [submission])[0], form=None if moved or refusal else form
     )
     context = {
         "card": card,
