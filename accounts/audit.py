@@ -9,7 +9,8 @@ advisory lock first, so two requests never both append after the same row; the
 unique (organization, sequence) constraint would refuse the second anyway.
 
 `verify_chain` recomputes an organization's chain and names the first row that does
-not match (`manage.py verify_audit_log`).
+not match (`manage.py verify_audit_log`); `security_logs_check`, run daily by beat,
+logs an error for each broken chain, for the operator's alert.
 
 The request's address and browser are read from the request when one is given, or
 else from the request being served (`SecurityRequestMiddleware` keeps it for the
@@ -24,6 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC
 
+import structlog
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection, transaction
@@ -40,6 +42,7 @@ from accounts.models import (
     SecurityEventKind,
     User,
 )
+from accounts.selectors import all_organization_ids
 from lib.tenancy import no_tenant_context, organization_context, user_context
 
 GENESIS_HASH = "0" * 64
@@ -49,6 +52,8 @@ ADVISORY_LOCK_CLASS = 0x5EC106
 MAX_DETAILS_LENGTH = 2000
 
 _request: ContextVar[HttpRequest | None] = ContextVar("security_request", default=None)
+
+logger = structlog.get_logger("rapport.security")
 
 
 class SecurityRequestMiddleware:
@@ -233,3 +238,26 @@ def verify_chain(organization_id) -> tuple[int, ChainBreak | None]:
             previous_hash = event.hash
             expected_sequence += 1
     return expected_sequence - 1, None
+
+
+def security_logs_check() -> int:
+    """Verify every organization's chain; each broken one is logged as an error
+    (`security_log_chain_broken`, docs/operations.md says to alert on it). Returns
+    how many are broken."""
+    organization_ids = all_organization_ids()
+    broken = 0
+    for organization_id in organization_ids:
+        checked, chain_break = verify_chain(organization_id)
+        if chain_break is None:
+            continue
+        broken += 1
+        logger.error(
+            "security_log_chain_broken",
+            organization_id=organization_id,
+            sequence=chain_break.sequence,
+            event_id=chain_break.public_id,
+            reason=chain_break.reason,
+            intact_before=checked,
+        )
+    logger.info("security_log_chains_verified", organizations=len(organization_ids), broken=broken)
+    return broken

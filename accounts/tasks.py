@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from accounts import services
+from accounts import audit, services
 from accounts.models import Invitation
 from lib.tenancy import organization_context
 
@@ -25,3 +25,8 @@ def send_invitation_email(organization_id: str, invitation_id: int) -> None:
 @shared_task(acks_late=True)
 def resend_unsent_invitation_emails() -> int:
     return services.invitations_resend_unsent()
+
+
+@shared_task
+def check_security_logs() -> int:
+    return audit.security_logs_check()

@@ -54,6 +54,9 @@ app.conf.beat_schedule = {
     # The retention policy (docs/privacy.md#retention): each organization's run is
     # claimed once a day; the hourly call finds it done, or takes up a crashed one.
     "apply-retention": {"task": "privacy.tasks.apply_retention", "schedule": 3600.0},
+    # Every organization's security-log chain recomputed; a broken one is logged as an
+    # error (docs/operations.md). Daily: it reads each log from its first event.
+    "check-security-logs": {"task": "accounts.tasks.check_security_logs", "schedule": 86400.0},
     # Candidate exports (docs/privacy.md) past their expiry lose their file, hourly.
     "purge-expired-candidate-exports": {
         "task": "privacy.tasks.purge_expired_candidate_exports",

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from structlog.testing import capture_logs
 
 from accounts import services
 from accounts.audit import (
@@ -18,6 +19,7 @@ from accounts.audit import (
     event_hash,
     record_security_event,
     request_for_security_log,
+    security_logs_check,
     verify_chain,
 )
 from accounts.models import SecurityEvent, SecurityEventKind
@@ -143,6 +145,35 @@ def test_verify_audit_log_names_the_row_the_owner_changed_behind_the_triggers_ba
     call_command("verify_audit_log", organization=other_organization.slug)
     with pytest.raises(CommandError):
         call_command("verify_audit_log", organization=organization.slug)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_check_logs_an_error_for_each_broken_chain_and_only_for_those(
+    organization, other_organization
+):
+    for target in ("first", "second"):
+        record_security_event(organization, K.API_KEY_CREATED, target=target)
+        record_security_event(other_organization, K.API_KEY_CREATED, target=target)
+    with capture_logs() as logs:
+        assert security_logs_check() == 0
+    assert [log["event"] for log in logs] == ["security_log_chains_verified"]
+
+    first = _events(other_organization)[0]
+    with owner_connection() as owner, owner.cursor() as cursor:
+        cursor.execute("ALTER TABLE accounts_securityevent DISABLE TRIGGER rapport_append_only")
+        cursor.execute(
+            "UPDATE accounts_securityevent SET target = 'forged' WHERE id = %s", [first.pk]
+        )
+        cursor.execute("ALTER TABLE accounts_securityevent ENABLE TRIGGER rapport_append_only")
+
+    with capture_logs() as logs:
+        assert security_logs_check() == 1
+    broken, summary = logs
+    assert broken["log_level"] == "error"
+    assert broken["event"] == "security_log_chain_broken"
+    assert broken["organization_id"] == str(other_organization.id)
+    assert (broken["sequence"], broken["event_id"]) == (1, str(first.public_id))
+    assert summary["broken"] == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -323,6 +323,7 @@ CELERY_TASK_ROUTES = {
     "engagements.tasks.send_daily_digests": {"queue": CELERY_QUEUE_REPORTS},
     "accounts.tasks.send_invitation_email": {"queue": CELERY_TASK_DEFAULT_QUEUE},
     "accounts.tasks.resend_unsent_invitation_emails": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+    "accounts.tasks.check_security_logs": {"queue": CELERY_QUEUE_REPORTS},
     "engagements.tasks.scan_reminders": {"queue": CELERY_TASK_DEFAULT_QUEUE},
     "integrations.tasks.purge_idempotency_records": {"queue": CELERY_TASK_DEFAULT_QUEUE},
     "recruiting.tasks.send_consent_request": {"queue": CELERY_TASK_DEFAULT_QUEUE},
