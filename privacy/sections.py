@@ -26,6 +26,7 @@ from engagements.models import Notification, Nudge, NudgeDelivery
 from integrations.models import WebhookDelivery
 from recruiting.models import (
     Candidate,
+    ConsentRecord,
     CultureApproval,
     InterviewFeedback,
     SkillsReview,
@@ -33,8 +34,8 @@ from recruiting.models import (
 )
 
 SCHEMA = "rapport.candidate-export"
-# 1: the first version (docs/privacy.md#the-export-document).
-SCHEMA_VERSION = 1
+# 1: the first version; 2 adds `consent_history` (docs/privacy.md#the-export-document).
+SCHEMA_VERSION = 2
 # Where the résumé file lies inside the ZIP, before its extension.
 RESUME_ENTRY = "files/resume"
 
@@ -102,6 +103,27 @@ def profile(candidate: Candidate) -> dict:
         "created_at": _time(candidate.created_at),
         "updated_at": _time(candidate.updated_at),
     }
+
+
+def consent_history(candidate: Candidate) -> list[dict]:
+    """Each decision the candidate made about what the agency may do with their data,
+    oldest first: given or withdrawn, how the agency learnt of it, who recorded it."""
+    rows = ConsentRecord.objects.filter(candidate=candidate).select_related("recorded_by__user")
+    return [
+        {
+            "id": str(record.public_id),
+            "purpose": record.purpose,
+            "granted": record.granted,
+            "method": record.method,
+            "effective_at": _time(record.effective_at),
+            "recorded_by": _person(record.recorded_by),
+            "note": record.note,
+            "ip_address": record.ip_address,
+            "user_agent": record.user_agent,
+            "recorded_at": _time(record.created_at),
+        }
+        for record in rows.order_by("effective_at", "id")
+    ]
 
 
 def submissions(candidate: Candidate) -> list[dict]:
@@ -326,6 +348,9 @@ def webhook_deliveries(candidate: Candidate) -> list[dict]:
 
 SECTIONS: list[Section] = [
     Section("profile", "The candidate's record, internal notes included.", profile),
+    Section(
+        "consent_history", "Each time they gave or withdrew consent, and how.", consent_history
+    ),
     Section("submissions", "Each time they were put forward for a role.", submissions),
     Section("skills_reviews", "Hiring managers' reviews of their skills.", skills_reviews),
     Section("culture_approvals", "HR's answers on the culture-fit notes.", culture_approvals),

@@ -19,7 +19,7 @@ from engagements.models import (
 )
 from lib.tenancy import organization_context
 from recruiting import services
-from recruiting.models import Stage
+from recruiting.models import ConsentMethod, ConsentPurpose, Stage
 from tests.factories import AgreementFactory, RoleFactory, WebhookEndpointFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -92,6 +92,14 @@ def history(organization, client_company, hm_contact, hr_contact, recruiter, hir
             tags=["compilers"],
             consent_to_represent=True,
             resume=SimpleUploadedFile("grace-cv.pdf", PDF, content_type="application/pdf"),
+        )
+        services.consent_record(
+            actor=recruiter,
+            candidate=candidate,
+            purpose=ConsentPurpose.STORE,
+            granted=True,
+            method=ConsentMethod.CALL,
+            note="Agreed on the phone to stay on file.",
         )
         submission = services.submission_create(
             actor=recruiter,

@@ -71,6 +71,11 @@ def test_every_section_is_filled_from_the_candidates_history(history, recruiter)
     assert (profile["email"], profile["phone"]) == ("grace@navy.test", "+1 555 0100")
     assert profile["internal_notes"] == "Prefers remote; salary expectation 140k."
     assert profile["consent_to_represent"] is True
+    represent, store = sections["consent_history"]
+    assert (represent["purpose"], represent["granted"]) == ("represent", True)
+    assert (store["purpose"], store["method"]) == ("store", "call")
+    assert store["note"] == "Agreed on the phone to stay on file."
+    assert store["recorded_by"]["email"] == recruiter.user.email
 
     submission_id = str(history.submission.public_id)
     (submission,) = sections["submissions"]
