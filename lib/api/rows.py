@@ -6,10 +6,10 @@ field's conversion, a `DateTimeField` reading the active time zone from a
 context-local for every value. For a page of 50 rows of 20 fields that work
 cost several times the page's own query (docs/performance.md). `rows_representation`
 plans each field once per page (how to read it off a row, how to convert it)
-and applies the plan to every row. The output is DRF's, value for value: a field
-whose class or serializer changes DRF's behaviour (a custom `to_representation`,
-a related field, a nested serializer, a non-ISO format) is read and converted by
-DRF itself, exactly as its serializer would.
+and applies the plan to every row; a nested serializer's objects are rows of its
+own plan. The output is DRF's, value for value: a field whose class or serializer
+changes DRF's behaviour (a custom `to_representation`, a related field, a non-ISO
+format) is read and converted by DRF itself, exactly as its serializer would.
 
 Building a `ModelSerializer`'s fields (every model field mapped to a DRF field, the
 declared ones deep-copied) is itself a fixed cost of every request, as large as
@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import fields, relations, serializers
 from rest_framework.fields import SkipField
@@ -68,29 +69,39 @@ CONTEXT_FREE_FIELDS = frozenset(
 
 def rows_representation(child: serializers.Serializer, rows: Iterable[Row]) -> list[dict]:
     """`rows` as `child` would represent each of them, planned once for all of them."""
+    return _page_converter(child)(rows)
+
+
+def _page_converter(child: serializers.Serializer) -> Callable[[Iterable[Row]], list[dict]]:
+    """What makes rows into `child`'s representations, its plan made once: a nested
+    serializer's converter serves every row of the page."""
     if type(child).to_representation is not serializers.Serializer.to_representation:
-        return [child.to_representation(row) for row in rows]
+        return lambda rows: [child.to_representation(row) for row in rows]
     if _fields_are_the_classes(type(child)):
         plan = [_field_plan(_bound(step, child), child) for step in _class_steps(type(child))]
     else:
         plan = [_field_plan(field) for field in child._readable_fields]
-    represented = []
-    for row in rows:
-        if isinstance(row, Mapping):  # DRF reads keys, not attributes: leave it to DRF
-            represented.append(child.to_representation(row))
-            continue
-        item = {}
-        for name, attribute, convert, field in plan:
-            if attribute is None:  # converted from the whole row
-                value = convert(row)
-            else:
-                value = _read(row, attribute, field)
-                if value is not None and value is not _MISSING:
-                    value = convert(value)
-            if value is not _MISSING:
-                item[name] = value
-        represented.append(item)
-    return represented
+
+    def represent(rows: Iterable[Row]) -> list[dict]:
+        represented = []
+        for row in rows:
+            if isinstance(row, Mapping):  # DRF reads keys, not attributes: leave it to DRF
+                represented.append(child.to_representation(row))
+                continue
+            item = {}
+            for name, attribute, convert, field in plan:
+                if attribute is None:  # converted from the whole row
+                    value = convert(row)
+                else:
+                    value = _read(row, attribute, field)
+                    if value is not None and value is not _MISSING:
+                        value = convert(value)
+                if value is not _MISSING:
+                    item[name] = value
+            represented.append(item)
+        return represented
+
+    return represent
 
 
 class _Step(NamedTuple):
@@ -219,7 +230,21 @@ def _converter(field: fields.Field) -> Converter:
         field.child, fields.CharField, "to_representation"
     ):
         return lambda values: [None if value is None else str(value) for value in values]
-    return field.to_representation
+    return _nested_converter(field) or field.to_representation
+
+
+def _nested_converter(field: fields.Field) -> Converter | None:
+    """A nested serializer's conversion (one object, or a list or manager of them) as a
+    page of its own rows, when the serializer converts as DRF's does."""
+    if _unchanged(field, serializers.ListSerializer, "to_representation") and _unchanged(
+        field.child, serializers.Serializer, "to_representation"
+    ):
+        represent = _page_converter(field.child)
+        return lambda items: represent(items.all() if isinstance(items, BaseManager) else items)
+    if _unchanged(field, serializers.Serializer, "to_representation"):
+        represent = _page_converter(field)
+        return lambda value: represent([value])[0]
+    return None
 
 
 def _datetime_converter(field: fields.DateTimeField) -> Converter:
