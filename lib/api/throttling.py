@@ -41,7 +41,7 @@ class PrincipalRateThrottle(SimpleRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.store = caches[DEFAULT_CACHE_ALIAS]
-        if not isinstance(self.store, RedisCache):
+        if self.rate is None or not isinstance(self.store, RedisCache):
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
