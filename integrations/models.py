@@ -15,7 +15,6 @@ from django.db import connection, models
 
 from accounts.models import Membership
 from lib.models import PublicIdMixin, TenantModel
-from lib.tenancy import ORGANIZATION_SETTING
 
 # --- API keys and idempotency keys (docs/api.md) ---------------------------------------
 
@@ -28,7 +27,6 @@ class ApiKeyScope(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
-API_KEY_PREFIX_SETTING = "rapport.api_key_prefix"
 MAX_NETWORK_LENGTH = 43  # the longest IPv6 network written out: 39 characters and "/128"
 
 
@@ -44,20 +42,22 @@ class ApiKeyLookup(models.Manager):
         """The key and the member it acts as (with their user, organization and client),
         or None, in one statement: every API request pays for it.
 
-        The statement is preceded, in the same round trip and implicit transaction, by
-        two settings: the prefix, which makes the key readable, then the key's
-        organization, read through that prefix, which makes its member, organization and
-        client readable as inside that organization's context. The settings end with the
-        statement's transaction (in autocommit; inside a transaction, every later
-        statement asserts its own tenant context). The SQL is written once from the
-        models, and the rows made into models here: the ORM's building of the same join
-        for every request cost as much as PostgreSQL's answer (docs/performance.md).
+        The statement calls `rapport_api_key_with_member` (migration 0005), which sets,
+        in the statement's own transaction, the prefix, which makes the key readable,
+        then the key's organization, read through that prefix, which makes its member,
+        organization and client readable as inside that organization's context; then
+        returns the five rows joined. The settings end with the statement's transaction
+        (in autocommit; inside a transaction, every later statement asserts its own
+        tenant context). A function, because PostgreSQL keeps a function's plan for the
+        connection: planning the join with its five row-level security policies was
+        most of the lookup's time as a plain statement (docs/performance.md). The
+        columns are read by name from the models, and the rows made into models here:
+        the ORM's building of the same join for every request cost as much as
+        PostgreSQL's answer.
         """
         sql, tables = _key_with_member_sql()
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [API_KEY_PREFIX_SETTING, prefix, ORGANIZATION_SETTING, prefix, prefix]
-            )
+            cursor.execute(sql, [prefix])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -78,8 +78,9 @@ class ApiKeyLookup(models.Manager):
 
 @functools.cache
 def _key_with_member_sql() -> tuple[str, dict]:
-    """The lookup's SQL, from the models' tables and columns, and the models in the order
-    of its columns. The member must have an active user."""
+    """The lookup's SQL, its columns from the models' fields, and the models in the order
+    of its columns: each of the function's five columns is a whole row of the model's
+    table, named as here."""
     tables = {
         "key": ApiKey,
         "membership": Membership,
@@ -87,24 +88,13 @@ def _key_with_member_sql() -> tuple[str, dict]:
         "organization": Membership._meta.get_field("organization").related_model,
         "client": Membership._meta.get_field("client").related_model,
     }
-    table = {name: model._meta.db_table for name, model in tables.items()}
     columns = ", ".join(
-        f'"{name}"."{field.column}"'
+        f'("found"."{name}")."{field.column}"'
         for name, model in tables.items()
         for field in model._meta.concrete_fields
     )
-    sql = f"""SELECT set_config(%s, %s, true);
-        SELECT set_config(%s, coalesce(
-            (SELECT organization_id::text FROM "{table["key"]}" WHERE prefix = %s), ''), true);
-        SELECT {columns}
-        FROM "{table["key"]}" AS "key"
-        JOIN "{table["membership"]}" AS "membership" ON "membership".id = "key".membership_id
-        JOIN "{table["user"]}" AS "user" ON "user".id = "membership".user_id
-        JOIN "{table["organization"]}" AS "organization"
-            ON "organization".id = "membership".organization_id
-        LEFT JOIN "{table["client"]}" AS "client" ON "client".id = "membership".client_id
-        WHERE "key".prefix = %s AND "user".is_active
-    """  # noqa: S608 - names from the models' metadata; the prefix is a parameter
+    # Names from the models' metadata; the prefix is a parameter.
+    sql = f'SELECT {columns} FROM rapport_api_key_with_member(%s) AS "found"'  # noqa: S608
     return sql, tables
 
 

@@ -1,6 +1,7 @@
 """Reads for the recruiting pages. Every function takes the member first and confines
 hiring managers and HR to their client (`accounts.permissions.client_scope`)."""
 
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -117,17 +119,28 @@ def _scoped(queryset: QuerySet, membership: Membership, field: str = "client_id"
 def _with_public_ids(queryset: QuerySet, *relations: str) -> QuerySet:
     """The public id of each related object as `<relation>_public_id` (null when there
     is none), read by a subquery of its primary key."""
-    meta = queryset.model._meta
     return queryset.annotate(
         **{
-            f"{relation}_public_id": Subquery(
-                meta.get_field(relation)
-                .related_model.objects.filter(pk=OuterRef(f"{relation}_id"))
-                .order_by()
-                .values("public_id")
-            )
+            f"{relation}_public_id": _public_id_subquery(queryset.model, relation)
             for relation in relations
         }
+    )
+
+
+@functools.cache
+def _public_id_subquery(model: type[Model], relation: str) -> Subquery:
+    """The subquery of `relation`'s public id, built once: `annotate` resolves a copy.
+
+    It reads the related row by primary key through the base manager, as related-object
+    access does (`lib.models.TenantModel`): the key comes from the row itself, and
+    row-level security still guards the read. The tenant manager's organization
+    filter would tie the subquery to one request's organization, and building it again
+    for every request cost an API page as much as its query (docs/performance.md)."""
+    related_model = model._meta.get_field(relation).related_model
+    return Subquery(
+        related_model._base_manager.filter(pk=OuterRef(f"{relation}_id"))
+        .order_by()
+        .values("public_id")
     )
 
 

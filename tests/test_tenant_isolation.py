@@ -22,14 +22,6 @@ from engagements.models import (
     Reminder,
     ReminderKind,
 )
-from intake.models import (
-    AgreementAcknowledgement,
-    AgreementComment,
-    IntakeAttendance,
-    IntakeMeeting,
-    Party,
-)
-from integrations.models import WebhookAttempt
 from integrations.services import idempotency_record
 from lib.exceptions import TenantContextMissing
 from lib.models import TenantManager, TenantModel
@@ -205,7 +197,8 @@ def test_the_application_connects_as_a_restricted_role(db):
 
 def populate_every_tenant_table(organization) -> None:
     """At least one row of `organization` in every tenant table: the API's world (two
-    clients' objects, a webhook endpoint and its delivery) and the rows it lacks."""
+    clients' objects, their agreements' intake meetings and discussion, a webhook
+    endpoint and its delivery with its attempts) and the rows it lacks."""
     client_company = ClientFactory(organization=organization)
     recruiter = MembershipFactory(organization=organization, role="recruiter")
     manager = MembershipFactory(
@@ -219,11 +212,7 @@ def populate_every_tenant_table(organization) -> None:
     ).ours
     issue_key(recruiter)  # an API key, issued by an admin of the organization
     InvitationFactory(organization=organization)
-    role, agreement, nudge = (
-        ours["recruiting.Role"],
-        ours["intake.ExpectationAgreement"],
-        ours["engagements.Nudge"],
-    )
+    role, nudge = ours["recruiting.Role"], ours["engagements.Nudge"]
     now = timezone.now()
     with organization_context(organization.id):
         idempotency_record(
@@ -232,21 +221,6 @@ def populate_every_tenant_table(organization) -> None:
             status=201,
             content_type="application/json",
             body="{}",
-        )
-        meeting = IntakeMeeting.objects.create(
-            organization=organization, role=role, held_at=now, recruiter=recruiter
-        )
-        IntakeAttendance.objects.create(
-            organization=organization, meeting=meeting, contact=ours["recruiting.Contact"]
-        )
-        AgreementAcknowledgement.objects.create(
-            organization=organization,
-            agreement=agreement,
-            party=Party.HIRING_MANAGER,
-            membership=manager,
-        )
-        AgreementComment.objects.create(
-            organization=organization, agreement=agreement, author=manager, body="Add Go?"
         )
         NudgePolicy.objects.create(organization=organization)
         NudgeDelivery.objects.create(
@@ -279,9 +253,6 @@ def populate_every_tenant_table(organization) -> None:
             role=role,
             period=now.date().isoformat(),
             scheduled_for=now,
-        )
-        WebhookAttempt.objects.create(
-            organization=organization, delivery=ours["integrations.WebhookDelivery"], number=1
         )
         _metrics_rows(organization, ours)
         CandidateErasure.objects.create(

@@ -148,7 +148,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         read_only=True, help_text="One of the event types an endpoint subscribes to."
     )
     payload = serializers.SerializerMethodField(help_text="The JSON body sent.")
-    attempts = WebhookAttemptSerializer(many=True, read_only=True)
+    attempts = WebhookAttemptSerializer(many=True, read_only=True, source="attempts_in_order")
 
     class Meta:
         model = WebhookDelivery

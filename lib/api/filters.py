@@ -4,9 +4,18 @@ import re
 from datetime import UTC
 
 from django import forms
-from django_filters import BooleanFilter, CharFilter, IsoDateTimeFilter, NumberFilter, UUIDFilter
+from django_filters import (
+    BooleanFilter,
+    CharFilter,
+    FilterSet,
+    IsoDateTimeFilter,
+    NumberFilter,
+    UUIDFilter,
+)
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import FilterSet as RestFilterSet
+from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 
 # RFC 3339's date-time, what the OpenAPI `date-time` format means: seconds and an offset.
@@ -80,6 +89,24 @@ def refuse_blank_parameters(query_params, names) -> None:
         raise ValidationError(errors)
 
 
+def addresses_no_filter(query_params, filterset_class) -> bool:
+    """Whether a query string leaves every filter of `filterset_class` out, so that the
+    filter set would filter nothing: no parameter starts with a filter's name (a range
+    filter reads `<name>_min`, `<name>_after`…), none is required, and the class filters
+    as django-filter does. Building the filter set and its form to find that out costs
+    as much as a page's query (docs/performance.md)."""
+    filters = filterset_class.base_filters
+    plain = all(
+        getattr(filterset_class, name) in (getattr(FilterSet, name), getattr(RestFilterSet, name))
+        for name in ("__init__", "qs", "form", "is_valid", "errors", "filter_queryset")
+    )
+    return (
+        plain
+        and not any(filter_.extra.get("required") for filter_ in filters.values())
+        and not any(parameter.startswith(tuple(filters)) for parameter in query_params)
+    )
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter, without ignoring what it cannot use.
 
@@ -90,12 +117,15 @@ class FilterBackend(DjangoFilterBackend):
     take an empty string, which the schema allows them. The schema declares the
     filters of lists only: finding one object (a read, a write, an action on it)
     filters its queryset too, and the query string is not read strictly there.
+    A query string that names no filter skips the filter set (`addresses_no_filter`).
     """
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
         listing = request.method == "GET" and getattr(view, "action", None) != "retrieve"
-        if filterset_class is not None and listing:
+        if listing:
             filters = filterset_class.base_filters
             refuse_blank_parameters(
                 request.query_params,
@@ -110,4 +140,9 @@ class FilterBackend(DjangoFilterBackend):
             }
             if errors:
                 raise ValidationError(errors)
-        return super().filter_queryset(request, queryset, view)
+        if addresses_no_filter(request.query_params, filterset_class):
+            return queryset
+        filterset = filterset_class(**self.get_filterset_kwargs(request, queryset, view))
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.qs

@@ -1,6 +1,9 @@
 """Conventions every endpoint shares: problem details, throttling, session auth, the schema."""
 
+import uuid
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -36,8 +39,23 @@ def test_a_malformed_body_is_a_400_problem(api):
     assert response.json()["code"] == "parse_error"
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def throttle_cache(request, settings):
+    """The cache the throttle keeps its log in: the tests' own, or Redis as deployed
+    (a sorted set updated by one script), under a key prefix of the test's own."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": django_settings.CELERY_BROKER_URL,
+                "KEY_PREFIX": f"test-throttle-{uuid.uuid4().hex}",
+            }
+        }
+    return request.param
+
+
 @override_settings(API_THROTTLE_RATE="3/minute")
-def test_throttling_is_per_key_with_retry_after(recruiter, owner):
+def test_throttling_is_per_key_with_retry_after(recruiter, owner, throttle_cache):
     busy, quiet = key_client(issue_key(recruiter)), key_client(issue_key(owner))
     statuses = [busy.get("/api/v1/me/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -49,7 +67,7 @@ def test_throttling_is_per_key_with_retry_after(recruiter, owner):
 
 
 @override_settings(API_THROTTLE_RATE="2/minute")
-def test_throttling_counts_a_signed_in_users_calls_too(client_for, recruiter):
+def test_throttling_counts_a_signed_in_users_calls_too(client_for, recruiter, throttle_cache):
     browser = client_for(recruiter)
     statuses = [browser.get("/api/v1/me/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]

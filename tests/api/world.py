@@ -14,6 +14,14 @@ from accounts.models import Membership, SecurityEventKind
 from activity.services import activity_record
 from engagements.models import ClockKind, Nudge
 from engagements.services import clock_open
+from intake.models import (
+    AgreementAcknowledgement,
+    AgreementComment,
+    IntakeAttendance,
+    IntakeMeeting,
+    Party,
+)
+from integrations.models import WebhookAttempt
 from lib.tenancy import organization_context
 from privacy.services import candidate_export_build, candidate_export_request
 from recruiting.models import (
@@ -66,10 +74,28 @@ def _client_objects(organization, client, recruiter: Membership, member: Members
         candidate=candidate,
         submitted_by=recruiter,
         culture_status=CultureStatus.APPROVED,
+        skills_summary=[{"must_have": "Python", "evidence": "Five years of Django."}],
     )
     with organization_context(organization.id):
         role.agreement = agreement
         role.save(update_fields=["agreement"])
+        # The agreement's discussion, so that its nested lists have rows.
+        meeting = IntakeMeeting.objects.create(
+            organization=organization, role=role, held_at=timezone.now(), recruiter=recruiter
+        )
+        IntakeAttendance.objects.create(organization=organization, meeting=meeting, contact=contact)
+        agreement.intake_meeting = meeting
+        agreement.save(update_fields=["intake_meeting"])
+        AgreementAcknowledgement.objects.create(
+            organization=organization,
+            agreement=agreement,
+            party=Party.HIRING_MANAGER,
+            membership=member,
+            comment="Agreed.",
+        )
+        AgreementComment.objects.create(
+            organization=organization, agreement=agreement, author=recruiter, body="Looks right."
+        )
         review = SkillsReview.objects.create(
             organization=organization,
             submission=submission,
@@ -136,7 +162,18 @@ def build_world(*, organization, client_company, recruiter, hiring_manager) -> W
     world.add(world.theirs, *_client_objects(organization, other_client, recruiter, other_manager))
     with organization_context(organization.id):
         # Endpoints belong to the agency as a whole: there is no other client's one.
-        world.add(world.ours, endpoint, endpoint.deliveries.first())
+        delivery = endpoint.deliveries.first()
+        for number in (2, 1):  # listed in order of number, whatever the order written
+            WebhookAttempt.objects.create(
+                organization=organization,
+                delivery=delivery,
+                number=number,
+                finished_at=timezone.now(),
+                status_code=500 if number == 1 else 200,
+                succeeded=number == 2,
+                duration_ms=120,
+            )
+        world.add(world.ours, endpoint, delivery)
         # Exports are the agency's too (client users are refused them): a ready one.
         export = candidate_export_request(
             actor=recruiter, candidate=world.ours["recruiting.Candidate"]
