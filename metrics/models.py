@@ -14,6 +14,8 @@ Each detailed rollup has a copy of its counters per organization × day (`TOTALS
 without client, role or contact), kept by the same upserts and the same rebuild: an
 organization-wide read (a 28-day summary, a year of trends) sums a few hundred of
 those rows instead of tens of thousands of detailed ones (docs/metrics.md#the-grain).
+Likewise per client × week (`CLIENT_WEEKS`) and per client × day (`CLIENT_DAYS`): every
+client's figures over a window (the client scorecards) sum a few rows per client.
 """
 
 from django.db import models
@@ -35,6 +37,8 @@ class Rollup(TenantModel):
     # Its copy per organization × client × week (Monday, UTC), kept the same way: a
     # client's figures over a long window sum these for the window's whole weeks.
     CLIENT_WEEKS: "type[Rollup] | None" = None
+    # And per organization × client × day: the days of a window outside its whole weeks.
+    CLIENT_DAYS: "type[Rollup] | None" = None
 
     class Meta:
         abstract = True
@@ -42,7 +46,9 @@ class Rollup(TenantModel):
     @classmethod
     def copies(cls) -> "list[type[Rollup]]":
         """The coarser tables every delta to this one is also added to."""
-        return [copy for copy in (cls.TOTALS, cls.CLIENT_WEEKS) if copy is not None]
+        return [
+            copy for copy in (cls.TOTALS, cls.CLIENT_WEEKS, cls.CLIENT_DAYS) if copy is not None
+        ]
 
 
 def _grain_constraint(name: str, *fields: str) -> models.UniqueConstraint:
@@ -63,6 +69,11 @@ def _client_index(name: str) -> models.Index:
 def _client_weeks_constraint(name: str, *fields: str) -> models.UniqueConstraint:
     # Also the index of the client reads: (organization, client, week) ranges.
     return models.UniqueConstraint(fields=["organization", "client", "week", *fields], name=name)
+
+
+def _client_days_constraint(name: str, *fields: str) -> models.UniqueConstraint:
+    # Also the index of the client reads: (organization, client, day) ranges.
+    return models.UniqueConstraint(fields=["organization", "client", "day", *fields], name=name)
 
 
 def _client_foreign_key() -> models.ForeignKey:
@@ -122,6 +133,19 @@ class ClockClientWeeks(ClockCounters):
         constraints = [_client_weeks_constraint("metrics_clock_client_weeks_grain")]
 
 
+class ClockClientDays(ClockCounters):
+    """ClockRollup summed per organization × client × due day."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+
+    KEY = ("client_id", "day")
+    UNIQUE = "metrics_clock_client_days_grain"
+
+    class Meta:
+        constraints = [_client_days_constraint("metrics_clock_client_days_grain")]
+
+
 class ClockRollup(ClockCounters):
     """Response clocks by the UTC day of their due time, per contact who owed them.
 
@@ -144,6 +168,7 @@ class ClockRollup(ClockCounters):
     UNIQUE = "metrics_clock_grain"
     TOTALS = ClockTotals
     CLIENT_WEEKS = ClockClientWeeks
+    CLIENT_DAYS = ClockClientDays
 
     class Meta:
         constraints = [
@@ -190,6 +215,19 @@ class FeedbackClientWeeks(FeedbackCounters):
         constraints = [_client_weeks_constraint("metrics_feedback_client_weeks_grain")]
 
 
+class FeedbackClientDays(FeedbackCounters):
+    """FeedbackRollup summed per organization × client × day of the answer."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+
+    KEY = ("client_id", "day")
+    UNIQUE = "metrics_feedback_client_days_grain"
+
+    class Meta:
+        constraints = [_client_days_constraint("metrics_feedback_client_days_grain")]
+
+
 class FeedbackRollup(FeedbackCounters):
     """Each submission's first client answer, by the UTC day it came, per contact who
     gave it: how long after the submission it came, in business and calendar time."""
@@ -205,6 +243,7 @@ class FeedbackRollup(FeedbackCounters):
     UNIQUE = "metrics_feedback_grain"
     TOTALS = FeedbackTotals
     CLIENT_WEEKS = FeedbackClientWeeks
+    CLIENT_DAYS = FeedbackClientDays
 
     class Meta:
         constraints = [
@@ -263,6 +302,19 @@ class SubmissionClientWeeks(SubmissionCounters):
         constraints = [_client_weeks_constraint("metrics_submission_client_weeks_grain")]
 
 
+class SubmissionClientDays(SubmissionCounters):
+    """SubmissionRollup summed per organization × client × day of the cohort."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+
+    KEY = ("client_id", "day")
+    UNIQUE = "metrics_submission_client_days_grain"
+
+    class Meta:
+        constraints = [_client_days_constraint("metrics_submission_client_days_grain")]
+
+
 class SubmissionRollup(SubmissionCounters):
     """Submissions by the UTC day they were made (a cohort): how many, and how many of
     them reached each later stage of the funnel or left it, whenever that happened."""
@@ -275,6 +327,7 @@ class SubmissionRollup(SubmissionCounters):
     UNIQUE = "metrics_submission_grain"
     TOTALS = SubmissionTotals
     CLIENT_WEEKS = SubmissionClientWeeks
+    CLIENT_DAYS = SubmissionClientDays
 
     class Meta:
         constraints = [_grain_constraint("metrics_submission_grain", "day", "client", "role")]
@@ -351,6 +404,19 @@ class RoleClientWeeks(RoleCounters):
         constraints = [_client_weeks_constraint("metrics_role_client_weeks_grain")]
 
 
+class RoleClientDays(RoleCounters):
+    """RoleRollup summed per organization × client × day."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+
+    KEY = ("client_id", "day")
+    UNIQUE = "metrics_role_client_days_grain"
+
+    class Meta:
+        constraints = [_client_days_constraint("metrics_role_client_days_grain")]
+
+
 class RoleRollup(RoleCounters):
     """What happened on a role on a UTC day: hires (and how long they took), moves out
     of each open stage (and how long the submission had been in it), losses, check-ins
@@ -364,6 +430,7 @@ class RoleRollup(RoleCounters):
     UNIQUE = "metrics_role_grain"
     TOTALS = RoleTotals
     CLIENT_WEEKS = RoleClientWeeks
+    CLIENT_DAYS = RoleClientDays
 
     class Meta:
         constraints = [_grain_constraint("metrics_role_grain", "day", "client", "role")]
@@ -414,6 +481,25 @@ class DurationClientWeeks(Rollup):
         ]
 
 
+class DurationClientDays(Rollup):
+    """DurationRollup summed per organization × client × day, measure and bucket."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+    measure = models.CharField(max_length=12, choices=Measure.choices)
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    KEY = ("client_id", "day", "measure", "bucket")
+    COUNTERS = ("n",)
+    UNIQUE = "metrics_duration_client_days_grain"
+
+    class Meta:
+        constraints = [
+            _client_days_constraint("metrics_duration_client_days_grain", "measure", "bucket")
+        ]
+
+
 class DurationRollup(Rollup):
     """How many durations of a measure fell in each bucket (`metrics.histograms`), per
     grain: the histogram that medians and p90s of any window are read from."""
@@ -433,6 +519,7 @@ class DurationRollup(Rollup):
     UNIQUE = "metrics_duration_grain"
     TOTALS = DurationTotals
     CLIENT_WEEKS = DurationClientWeeks
+    CLIENT_DAYS = DurationClientDays
 
     class Meta:
         constraints = [

@@ -511,16 +511,16 @@ def _sums(
         return queryset.filter(conditions[has_contact])
 
     # By client without a role or contact filter: the client-week copies for the whole
-    # weeks of the window, the detailed rows for its days outside them.
-    weeks = (
-        _whole_weeks(start, end, today)
-        if grouping.kind == "client" and filters.role_id is None and filters.contact_id is None
-        else None
+    # weeks of the window, the client-day copies for its days outside them, a few rows
+    # per client whatever its roles and contacts.
+    by_client_copies = (
+        grouping.kind == "client" and filters.role_id is None and filters.contact_id is None
     )
+    weeks = _whole_weeks(start, end, today)
 
     def rows(model, has_contact: bool, sums: dict, *values, overdue=False, where=EVERY_ROW):
-        if weeks is not None:
-            return _client_week_rows(
+        if by_client_copies:
+            return _client_copy_rows(
                 scoped, model, weeks, start, end, today, sums, values, overdue, where
             )
         if organization_wide:
@@ -642,23 +642,25 @@ def _whole_weeks(start: date, end: date, today: date) -> tuple[date, date] | Non
     return (first, last) if first < last else None
 
 
-def _client_week_rows(scoped, model, weeks, start, end, today, sums, values, overdue, where):
-    """The sums by client of `model`'s client-week copy over the whole `weeks` and of
-    its detailed rows over the window's other days, as one query (SQL and parameters)."""
-    first, last = weeks
+def _client_copy_rows(scoped, model, weeks, start, end, today, sums, values, overdue, where):
+    """The sums by client of `model`'s client-week copy over the whole `weeks` (if any)
+    and of its client-day copy over the window's other days, as one query (SQL and
+    parameters)."""
     columns = list(dict.fromkeys([*sums.values(), *(["open"] if overdue else [])]))
-    detailed = scoped(
-        model.objects.filter(
-            where, Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)
-        ),
-        has_contact=False,
-    ).values_list("client_id", "day", *values, *columns)
-    weekly = scoped(
-        model.CLIENT_WEEKS.objects.filter(where, week__gte=first, week__lt=last),
-        has_contact=False,
-    ).values_list("client_id", "week", *values, *columns)
-    detailed_sql, detailed_params = detailed.order_by().query.sql_with_params()
-    weekly_sql, weekly_params = weekly.order_by().query.sql_with_params()
+    days = Q(day__gte=start, day__lt=end)
+    if weeks is not None:
+        first, last = weeks
+        days = Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)
+    daily = scoped(model.CLIENT_DAYS.objects.filter(where, days), has_contact=False).values_list(
+        "client_id", "day", *values, *columns
+    )
+    parts = [daily.order_by().query.sql_with_params()]
+    if weeks is not None:
+        weekly = scoped(
+            model.CLIENT_WEEKS.objects.filter(where, week__gte=first, week__lt=last),
+            has_contact=False,
+        ).values_list("client_id", "week", *values, *columns)
+        parts.append(weekly.order_by().query.sql_with_params())
     # A week's row stands for days all before today (`_whole_weeks`).
     selected = [f"u.{name}" for name in values] + [
         f"sum(u.{column}) AS {name}" for name, column in sums.items()
@@ -671,9 +673,10 @@ def _client_week_rows(scoped, model, weeks, start, end, today, sums, values, ove
     grouped = ", ".join(["u.client_id", *(f"u.{name}" for name in values)])
     sql = (
         f'SELECT u.client_id AS "group", {", ".join(selected)} '  # noqa: S608 - names from the models
-        f"FROM ({detailed_sql} UNION ALL {weekly_sql}) AS u ({aliases}) GROUP BY {grouped}"
+        f"FROM ({' UNION ALL '.join(part for part, _ in parts)}) AS u ({aliases}) "
+        f"GROUP BY {grouped}"
     )
-    return sql, [*params, *detailed_params, *weekly_params]
+    return sql, [*params, *(param for _, part_params in parts for param in part_params)]
 
 
 def _histograms(buckets) -> tuple[str, list]:
