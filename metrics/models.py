@@ -72,8 +72,10 @@ def _client_weeks_constraint(name: str, *fields: str) -> models.UniqueConstraint
 
 
 def _client_days_constraint(name: str, *fields: str) -> models.UniqueConstraint:
-    # Also the index of the client reads: (organization, client, day) ranges.
-    return models.UniqueConstraint(fields=["organization", "client", "day", *fields], name=name)
+    # Also the index of the client reads: (organization, day) ranges of every client (to
+    # sort them all by a figure) or of a page of them. Day first: those reads are of a
+    # few days, outside a window's whole weeks, and of every client.
+    return models.UniqueConstraint(fields=["organization", "day", "client", *fields], name=name)
 
 
 def _client_foreign_key() -> models.ForeignKey:
@@ -139,7 +141,7 @@ class ClockClientDays(ClockCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("client_id", "day")
+    KEY = ("day", "client_id")
     UNIQUE = "metrics_clock_client_days_grain"
 
     class Meta:
@@ -221,7 +223,7 @@ class FeedbackClientDays(FeedbackCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("client_id", "day")
+    KEY = ("day", "client_id")
     UNIQUE = "metrics_feedback_client_days_grain"
 
     class Meta:
@@ -308,7 +310,7 @@ class SubmissionClientDays(SubmissionCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("client_id", "day")
+    KEY = ("day", "client_id")
     UNIQUE = "metrics_submission_client_days_grain"
 
     class Meta:
@@ -410,7 +412,7 @@ class RoleClientDays(RoleCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("client_id", "day")
+    KEY = ("day", "client_id")
     UNIQUE = "metrics_role_client_days_grain"
 
     class Meta:
@@ -490,7 +492,7 @@ class DurationClientDays(Rollup):
     bucket = models.SmallIntegerField()
     n = models.IntegerField(default=0)
 
-    KEY = ("client_id", "day", "measure", "bucket")
+    KEY = ("day", "client_id", "measure", "bucket")
     COUNTERS = ("n",)
     UNIQUE = "metrics_duration_client_days_grain"
 
