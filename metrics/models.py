@@ -72,10 +72,15 @@ def _client_weeks_constraint(name: str, *fields: str) -> models.UniqueConstraint
 
 
 def _client_days_constraint(name: str, *fields: str) -> models.UniqueConstraint:
-    # Also the index of the client reads: (organization, day) ranges of every client (to
-    # sort them all by a figure) or of a page of them. Day first: those reads are of a
-    # few days, outside a window's whole weeks, and of every client.
-    return models.UniqueConstraint(fields=["organization", "day", "client", *fields], name=name)
+    # Also the index of the reads of a page of clients: (organization, client, day) ranges.
+    return models.UniqueConstraint(fields=["organization", "client", "day", *fields], name=name)
+
+
+def _days_index(name: str) -> models.Index:
+    # Every client's days of a window outside its whole weeks, to sort the clients by a
+    # figure: a few days of rows, where the grain's index would step through every
+    # client's whole history.
+    return models.Index(fields=["organization", "day"], name=name)
 
 
 def _client_foreign_key() -> models.ForeignKey:
@@ -141,11 +146,12 @@ class ClockClientDays(ClockCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("day", "client_id")
+    KEY = ("client_id", "day")
     UNIQUE = "metrics_clock_client_days_grain"
 
     class Meta:
         constraints = [_client_days_constraint("metrics_clock_client_days_grain")]
+        indexes = [_days_index("metrics_clock_days_idx")]
 
 
 class ClockRollup(ClockCounters):
@@ -223,11 +229,12 @@ class FeedbackClientDays(FeedbackCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("day", "client_id")
+    KEY = ("client_id", "day")
     UNIQUE = "metrics_feedback_client_days_grain"
 
     class Meta:
         constraints = [_client_days_constraint("metrics_feedback_client_days_grain")]
+        indexes = [_days_index("metrics_feedback_days_idx")]
 
 
 class FeedbackRollup(FeedbackCounters):
@@ -310,11 +317,12 @@ class SubmissionClientDays(SubmissionCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("day", "client_id")
+    KEY = ("client_id", "day")
     UNIQUE = "metrics_submission_client_days_grain"
 
     class Meta:
         constraints = [_client_days_constraint("metrics_submission_client_days_grain")]
+        indexes = [_days_index("metrics_submission_days_idx")]
 
 
 class SubmissionRollup(SubmissionCounters):
@@ -412,11 +420,12 @@ class RoleClientDays(RoleCounters):
     client = _client_foreign_key()
     day = models.DateField()
 
-    KEY = ("day", "client_id")
+    KEY = ("client_id", "day")
     UNIQUE = "metrics_role_client_days_grain"
 
     class Meta:
         constraints = [_client_days_constraint("metrics_role_client_days_grain")]
+        indexes = [_days_index("metrics_role_days_idx")]
 
 
 class RoleRollup(RoleCounters):
@@ -492,7 +501,7 @@ class DurationClientDays(Rollup):
     bucket = models.SmallIntegerField()
     n = models.IntegerField(default=0)
 
-    KEY = ("day", "client_id", "measure", "bucket")
+    KEY = ("client_id", "day", "measure", "bucket")
     COUNTERS = ("n",)
     UNIQUE = "metrics_duration_client_days_grain"
 
@@ -500,6 +509,7 @@ class DurationClientDays(Rollup):
         constraints = [
             _client_days_constraint("metrics_duration_client_days_grain", "measure", "bucket")
         ]
+        indexes = [_days_index("metrics_duration_days_idx")]
 
 
 class DurationRollup(Rollup):

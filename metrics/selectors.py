@@ -956,34 +956,31 @@ def _visible(queryset, membership: Membership, *, client_field: str = "client_id
 
 @dataclass(frozen=True)
 class ScorecardSort:
-    """A column the client scorecards sort by: its figure, whether a low value is the
-    worse one, and the reads (`_sums`) that figure needs."""
+    """A column the client scorecards sort by: its figure, worked out from a client's
+    sums by the same function as the scorecard's (None for the name, sorted in SQL),
+    whether a low value is the worse one, and the reads (`_sums`) that figure needs."""
 
-    figure: Callable[[ClientScorecard], Any]
+    figure: Callable[[Sums], Any] | None
     low_is_worse: bool
     reads: frozenset[str]
 
 
 CLOCK_SIDE = frozenset({"clock", "overdue"})
 SCORECARD_SORTS = {
-    "client": ScorecardSort(lambda card: card.name.casefold(), True, frozenset()),
-    "compliance": ScorecardSort(lambda card: card.client_side.sla.compliance_pct, True, CLOCK_SIDE),
+    "client": ScorecardSort(None, True, frozenset()),
+    "compliance": ScorecardSort(lambda sums: _sla(sums).compliance_pct, True, CLOCK_SIDE),
     "feedback": ScorecardSort(
-        lambda card: card.client_side.time_to_feedback.business_hours.median,
+        lambda sums: _feedback(sums).business_hours.median,
         False,
         frozenset({"feedback_histogram"}),
     ),
-    "overdue": ScorecardSort(lambda card: card.client_side.overdue_now, False, CLOCK_SIDE),
-    "responsiveness": ScorecardSort(
-        lambda card: card.client_side.responsiveness.score, True, CLOCK_SIDE
-    ),
+    "overdue": ScorecardSort(lambda sums: sums.overdue_now, False, CLOCK_SIDE),
+    "responsiveness": ScorecardSort(lambda sums: _responsiveness(sums).score, True, CLOCK_SIDE),
     "delivered": ScorecardSort(
-        lambda card: card.agency_side.delivery.delivered_pct,
-        True,
-        frozenset({"submission", "target"}),
+        lambda sums: _delivery(sums).delivered_pct, True, frozenset({"submission", "target"})
     ),
     "check_ins": ScorecardSort(
-        lambda card: card.agency_side.check_ins.on_cadence_pct, True, frozenset({"role", "target"})
+        lambda sums: _check_ins(sums).on_cadence_pct, True, frozenset({"role", "target"})
     ),
 }
 
@@ -1008,8 +1005,9 @@ def metrics_client_scorecards(
     of `SCORECARD_SORTS` (clients without the figure last, either way; then by name).
 
     By name, the page is picked in SQL. By a figure, that figure is first worked out
-    for every visible client, from only the reads it needs, to pick the page; then
-    every figure of the page's clients."""
+    for every visible client, from only the reads it needs (a few rows per client: the
+    client-week and client-day copies), to pick the page; then every figure of the
+    page's clients."""
     clients = _visible(Client.objects.all(), membership, client_field="pk")
     if filters.client_id is not None:
         clients = clients.filter(pk=filters.client_id)
@@ -1033,7 +1031,7 @@ def metrics_client_scorecards(
         partial_sums = window_sums(only=order.reads)
 
         def key(row):
-            value = order.figure(_client_scorecard(row, partial_sums.get(row[0], Sums())))
+            value = order.figure(partial_sums.get(row[0], Sums()))
             return (value is None) != descending, value if value is not None else 0
 
         # Stable: within equal figures, the clients stay in name order.

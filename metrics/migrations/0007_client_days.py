@@ -76,7 +76,7 @@ def fill_client_days(apps, schema_editor):
                 "SELECT set_config(%s, %s, true)", [ORGANIZATION_SETTING, str(organization_id)]
             )
             for copy, detailed, keys, counters in CLIENT_DAYS:
-                grouped = ", ".join(["organization_id", "day", "client_id", *keys])
+                grouped = ", ".join(["organization_id", "client_id", "day", *keys])
                 sums = ", ".join(f"sum({name})" for name in counters)
                 cursor.execute(
                     f"INSERT INTO {copy} ({grouped}, {', '.join(counters)}, created_at, "  # noqa: S608 - names above
@@ -97,9 +97,9 @@ RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock_shared(7301, hashtext(organization::text));
     IF changes ? 'metrics_clockclientdays' THEN
-        INSERT INTO metrics_clockclientdays AS t (organization_id, day, client_id, open, on_time, late, missed, cancelled, late_seconds, late_credit, created_at, updated_at)
-        SELECT organization, r.day, r.client_id, r.open, r.on_time, r.late, r.missed, r.cancelled, r.late_seconds, r.late_credit, now(), now()
-        FROM jsonb_to_recordset(changes -> 'metrics_clockclientdays') AS r (day date, client_id bigint, open integer, on_time integer, late integer, missed integer, cancelled integer, late_seconds bigint, late_credit bigint)
+        INSERT INTO metrics_clockclientdays AS t (organization_id, client_id, day, open, on_time, late, missed, cancelled, late_seconds, late_credit, created_at, updated_at)
+        SELECT organization, r.client_id, r.day, r.open, r.on_time, r.late, r.missed, r.cancelled, r.late_seconds, r.late_credit, now(), now()
+        FROM jsonb_to_recordset(changes -> 'metrics_clockclientdays') AS r (client_id bigint, day date, open integer, on_time integer, late integer, missed integer, cancelled integer, late_seconds bigint, late_credit bigint)
         ON CONFLICT ON CONSTRAINT metrics_clock_client_days_grain DO UPDATE SET open = t.open + EXCLUDED.open, on_time = t.on_time + EXCLUDED.on_time, late = t.late + EXCLUDED.late, missed = t.missed + EXCLUDED.missed, cancelled = t.cancelled + EXCLUDED.cancelled, late_seconds = t.late_seconds + EXCLUDED.late_seconds, late_credit = t.late_credit + EXCLUDED.late_credit, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_clockclientweeks' THEN
@@ -121,9 +121,9 @@ BEGIN
         ON CONFLICT ON CONSTRAINT metrics_clock_totals_grain DO UPDATE SET open = t.open + EXCLUDED.open, on_time = t.on_time + EXCLUDED.on_time, late = t.late + EXCLUDED.late, missed = t.missed + EXCLUDED.missed, cancelled = t.cancelled + EXCLUDED.cancelled, late_seconds = t.late_seconds + EXCLUDED.late_seconds, late_credit = t.late_credit + EXCLUDED.late_credit, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_durationclientdays' THEN
-        INSERT INTO metrics_durationclientdays AS t (organization_id, day, client_id, measure, bucket, n, created_at, updated_at)
-        SELECT organization, r.day, r.client_id, r.measure, r.bucket, r.n, now(), now()
-        FROM jsonb_to_recordset(changes -> 'metrics_durationclientdays') AS r (day date, client_id bigint, measure varchar(12), bucket smallint, n integer)
+        INSERT INTO metrics_durationclientdays AS t (organization_id, client_id, day, measure, bucket, n, created_at, updated_at)
+        SELECT organization, r.client_id, r.day, r.measure, r.bucket, r.n, now(), now()
+        FROM jsonb_to_recordset(changes -> 'metrics_durationclientdays') AS r (client_id bigint, day date, measure varchar(12), bucket smallint, n integer)
         ON CONFLICT ON CONSTRAINT metrics_duration_client_days_grain DO UPDATE SET n = t.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_durationclientweeks' THEN
@@ -145,9 +145,9 @@ BEGIN
         ON CONFLICT ON CONSTRAINT metrics_duration_totals_grain DO UPDATE SET n = t.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_feedbackclientdays' THEN
-        INSERT INTO metrics_feedbackclientdays AS t (organization_id, day, client_id, answered, business_seconds, calendar_seconds, created_at, updated_at)
-        SELECT organization, r.day, r.client_id, r.answered, r.business_seconds, r.calendar_seconds, now(), now()
-        FROM jsonb_to_recordset(changes -> 'metrics_feedbackclientdays') AS r (day date, client_id bigint, answered integer, business_seconds bigint, calendar_seconds bigint)
+        INSERT INTO metrics_feedbackclientdays AS t (organization_id, client_id, day, answered, business_seconds, calendar_seconds, created_at, updated_at)
+        SELECT organization, r.client_id, r.day, r.answered, r.business_seconds, r.calendar_seconds, now(), now()
+        FROM jsonb_to_recordset(changes -> 'metrics_feedbackclientdays') AS r (client_id bigint, day date, answered integer, business_seconds bigint, calendar_seconds bigint)
         ON CONFLICT ON CONSTRAINT metrics_feedback_client_days_grain DO UPDATE SET answered = t.answered + EXCLUDED.answered, business_seconds = t.business_seconds + EXCLUDED.business_seconds, calendar_seconds = t.calendar_seconds + EXCLUDED.calendar_seconds, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_feedbackclientweeks' THEN
@@ -169,9 +169,9 @@ BEGIN
         ON CONFLICT ON CONSTRAINT metrics_feedback_totals_grain DO UPDATE SET answered = t.answered + EXCLUDED.answered, business_seconds = t.business_seconds + EXCLUDED.business_seconds, calendar_seconds = t.calendar_seconds + EXCLUDED.calendar_seconds, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_roleclientdays' THEN
-        INSERT INTO metrics_roleclientdays AS t (organization_id, day, client_id, hired, hire_seconds, left_submitted, submitted_seconds, left_hm_review, hm_review_seconds, left_interviewing, interviewing_seconds, left_offer, offer_seconds, lost, withdrawn, checkins, first_submissions, intake_to_submit_seconds, created_at, updated_at)
-        SELECT organization, r.day, r.client_id, r.hired, r.hire_seconds, r.left_submitted, r.submitted_seconds, r.left_hm_review, r.hm_review_seconds, r.left_interviewing, r.interviewing_seconds, r.left_offer, r.offer_seconds, r.lost, r.withdrawn, r.checkins, r.first_submissions, r.intake_to_submit_seconds, now(), now()
-        FROM jsonb_to_recordset(changes -> 'metrics_roleclientdays') AS r (day date, client_id bigint, hired integer, hire_seconds bigint, left_submitted integer, submitted_seconds bigint, left_hm_review integer, hm_review_seconds bigint, left_interviewing integer, interviewing_seconds bigint, left_offer integer, offer_seconds bigint, lost integer, withdrawn integer, checkins integer, first_submissions integer, intake_to_submit_seconds bigint)
+        INSERT INTO metrics_roleclientdays AS t (organization_id, client_id, day, hired, hire_seconds, left_submitted, submitted_seconds, left_hm_review, hm_review_seconds, left_interviewing, interviewing_seconds, left_offer, offer_seconds, lost, withdrawn, checkins, first_submissions, intake_to_submit_seconds, created_at, updated_at)
+        SELECT organization, r.client_id, r.day, r.hired, r.hire_seconds, r.left_submitted, r.submitted_seconds, r.left_hm_review, r.hm_review_seconds, r.left_interviewing, r.interviewing_seconds, r.left_offer, r.offer_seconds, r.lost, r.withdrawn, r.checkins, r.first_submissions, r.intake_to_submit_seconds, now(), now()
+        FROM jsonb_to_recordset(changes -> 'metrics_roleclientdays') AS r (client_id bigint, day date, hired integer, hire_seconds bigint, left_submitted integer, submitted_seconds bigint, left_hm_review integer, hm_review_seconds bigint, left_interviewing integer, interviewing_seconds bigint, left_offer integer, offer_seconds bigint, lost integer, withdrawn integer, checkins integer, first_submissions integer, intake_to_submit_seconds bigint)
         ON CONFLICT ON CONSTRAINT metrics_role_client_days_grain DO UPDATE SET hired = t.hired + EXCLUDED.hired, hire_seconds = t.hire_seconds + EXCLUDED.hire_seconds, left_submitted = t.left_submitted + EXCLUDED.left_submitted, submitted_seconds = t.submitted_seconds + EXCLUDED.submitted_seconds, left_hm_review = t.left_hm_review + EXCLUDED.left_hm_review, hm_review_seconds = t.hm_review_seconds + EXCLUDED.hm_review_seconds, left_interviewing = t.left_interviewing + EXCLUDED.left_interviewing, interviewing_seconds = t.interviewing_seconds + EXCLUDED.interviewing_seconds, left_offer = t.left_offer + EXCLUDED.left_offer, offer_seconds = t.offer_seconds + EXCLUDED.offer_seconds, lost = t.lost + EXCLUDED.lost, withdrawn = t.withdrawn + EXCLUDED.withdrawn, checkins = t.checkins + EXCLUDED.checkins, first_submissions = t.first_submissions + EXCLUDED.first_submissions, intake_to_submit_seconds = t.intake_to_submit_seconds + EXCLUDED.intake_to_submit_seconds, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_roleclientweeks' THEN
@@ -193,9 +193,9 @@ BEGIN
         ON CONFLICT ON CONSTRAINT metrics_role_totals_grain DO UPDATE SET hired = t.hired + EXCLUDED.hired, hire_seconds = t.hire_seconds + EXCLUDED.hire_seconds, left_submitted = t.left_submitted + EXCLUDED.left_submitted, submitted_seconds = t.submitted_seconds + EXCLUDED.submitted_seconds, left_hm_review = t.left_hm_review + EXCLUDED.left_hm_review, hm_review_seconds = t.hm_review_seconds + EXCLUDED.hm_review_seconds, left_interviewing = t.left_interviewing + EXCLUDED.left_interviewing, interviewing_seconds = t.interviewing_seconds + EXCLUDED.interviewing_seconds, left_offer = t.left_offer + EXCLUDED.left_offer, offer_seconds = t.offer_seconds + EXCLUDED.offer_seconds, lost = t.lost + EXCLUDED.lost, withdrawn = t.withdrawn + EXCLUDED.withdrawn, checkins = t.checkins + EXCLUDED.checkins, first_submissions = t.first_submissions + EXCLUDED.first_submissions, intake_to_submit_seconds = t.intake_to_submit_seconds + EXCLUDED.intake_to_submit_seconds, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_submissionclientdays' THEN
-        INSERT INTO metrics_submissionclientdays AS t (organization_id, day, client_id, submitted, reached_interviewing, reached_offer, reached_hired, rejected, withdrawn, lost, created_at, updated_at)
-        SELECT organization, r.day, r.client_id, r.submitted, r.reached_interviewing, r.reached_offer, r.reached_hired, r.rejected, r.withdrawn, r.lost, now(), now()
-        FROM jsonb_to_recordset(changes -> 'metrics_submissionclientdays') AS r (day date, client_id bigint, submitted integer, reached_interviewing integer, reached_offer integer, reached_hired integer, rejected integer, withdrawn integer, lost integer)
+        INSERT INTO metrics_submissionclientdays AS t (organization_id, client_id, day, submitted, reached_interviewing, reached_offer, reached_hired, rejected, withdrawn, lost, created_at, updated_at)
+        SELECT organization, r.client_id, r.day, r.submitted, r.reached_interviewing, r.reached_offer, r.reached_hired, r.rejected, r.withdrawn, r.lost, now(), now()
+        FROM jsonb_to_recordset(changes -> 'metrics_submissionclientdays') AS r (client_id bigint, day date, submitted integer, reached_interviewing integer, reached_offer integer, reached_hired integer, rejected integer, withdrawn integer, lost integer)
         ON CONFLICT ON CONSTRAINT metrics_submission_client_days_grain DO UPDATE SET submitted = t.submitted + EXCLUDED.submitted, reached_interviewing = t.reached_interviewing + EXCLUDED.reached_interviewing, reached_offer = t.reached_offer + EXCLUDED.reached_offer, reached_hired = t.reached_hired + EXCLUDED.reached_hired, rejected = t.rejected + EXCLUDED.rejected, withdrawn = t.withdrawn + EXCLUDED.withdrawn, lost = t.lost + EXCLUDED.lost, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_submissionclientweeks' THEN
@@ -365,9 +365,12 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="metrics_clock_days_idx")
+                ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("organization", "day", "client"),
+                        fields=("organization", "client", "day"),
                         name="metrics_clock_client_days_grain",
                     )
                 ],
@@ -419,9 +422,12 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="metrics_duration_days_idx")
+                ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("organization", "day", "client", "measure", "bucket"),
+                        fields=("organization", "client", "day", "measure", "bucket"),
                         name="metrics_duration_client_days_grain",
                     )
                 ],
@@ -462,9 +468,12 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="metrics_feedback_days_idx")
+                ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("organization", "day", "client"),
+                        fields=("organization", "client", "day"),
                         name="metrics_feedback_client_days_grain",
                     )
                 ],
@@ -517,9 +526,12 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="metrics_role_days_idx")
+                ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("organization", "day", "client"),
+                        fields=("organization", "client", "day"),
                         name="metrics_role_client_days_grain",
                     )
                 ],
@@ -564,9 +576,12 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "indexes": [
+                    models.Index(fields=["organization", "day"], name="metrics_submission_days_idx")
+                ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("organization", "day", "client"),
+                        fields=("organization", "client", "day"),
                         name="metrics_submission_client_days_grain",
                     )
                 ],
