@@ -14,8 +14,9 @@ Each detailed rollup has a copy of its counters per organization × day (`TOTALS
 without client, role or contact), kept by the same upserts and the same rebuild: an
 organization-wide read (a 28-day summary, a year of trends) sums a few hundred of
 those rows instead of tens of thousands of detailed ones (docs/metrics.md#the-grain).
-Likewise per client × week (`CLIENT_WEEKS`) and per client × day (`CLIENT_DAYS`): every
-client's figures over a window (the client scorecards) sum a few rows per client.
+Likewise per client × week (`CLIENT_WEEKS`) and, for the rollups whose rows crowd
+around today, per client × day (`CLIENT_DAYS`): every client's figures over a window
+(the client scorecards) sum a few rows per client.
 """
 
 from django.db import models
@@ -37,7 +38,8 @@ class Rollup(TenantModel):
     # Its copy per organization × client × week (Monday, UTC), kept the same way: a
     # client's figures over a long window sum these for the window's whole weeks.
     CLIENT_WEEKS: "type[Rollup] | None" = None
-    # And per organization × client × day: the days of a window outside its whole weeks.
+    # And per organization × client × day, for the days of a window outside its whole
+    # weeks: the clocks, submissions and role events (docs/metrics.md#the-grain).
     CLIENT_DAYS: "type[Rollup] | None" = None
 
     class Meta:
@@ -223,20 +225,6 @@ class FeedbackClientWeeks(FeedbackCounters):
         constraints = [_client_weeks_constraint("metrics_feedback_client_weeks_grain")]
 
 
-class FeedbackClientDays(FeedbackCounters):
-    """FeedbackRollup summed per organization × client × day of the answer."""
-
-    client = _client_foreign_key()
-    day = models.DateField()
-
-    KEY = ("client_id", "day")
-    UNIQUE = "metrics_feedback_client_days_grain"
-
-    class Meta:
-        constraints = [_client_days_constraint("metrics_feedback_client_days_grain")]
-        indexes = [_days_index("metrics_feedback_days_idx")]
-
-
 class FeedbackRollup(FeedbackCounters):
     """Each submission's first client answer, by the UTC day it came, per contact who
     gave it: how long after the submission it came, in business and calendar time."""
@@ -252,7 +240,6 @@ class FeedbackRollup(FeedbackCounters):
     UNIQUE = "metrics_feedback_grain"
     TOTALS = FeedbackTotals
     CLIENT_WEEKS = FeedbackClientWeeks
-    CLIENT_DAYS = FeedbackClientDays
 
     class Meta:
         constraints = [
@@ -492,26 +479,6 @@ class DurationClientWeeks(Rollup):
         ]
 
 
-class DurationClientDays(Rollup):
-    """DurationRollup summed per organization × client × day, measure and bucket."""
-
-    client = _client_foreign_key()
-    day = models.DateField()
-    measure = models.CharField(max_length=12, choices=Measure.choices)
-    bucket = models.SmallIntegerField()
-    n = models.IntegerField(default=0)
-
-    KEY = ("client_id", "day", "measure", "bucket")
-    COUNTERS = ("n",)
-    UNIQUE = "metrics_duration_client_days_grain"
-
-    class Meta:
-        constraints = [
-            _client_days_constraint("metrics_duration_client_days_grain", "measure", "bucket")
-        ]
-        indexes = [_days_index("metrics_duration_days_idx")]
-
-
 class DurationRollup(Rollup):
     """How many durations of a measure fell in each bucket (`metrics.histograms`), per
     grain: the histogram that medians and p90s of any window are read from."""
@@ -531,7 +498,6 @@ class DurationRollup(Rollup):
     UNIQUE = "metrics_duration_grain"
     TOTALS = DurationTotals
     CLIENT_WEEKS = DurationClientWeeks
-    CLIENT_DAYS = DurationClientDays
 
     class Meta:
         constraints = [

@@ -511,8 +511,8 @@ def _sums(
         return queryset.filter(conditions[has_contact])
 
     # By client without a role or contact filter: the client-week copies for the whole
-    # weeks of the window, the client-day copies for its days outside them, a few rows
-    # per client whatever its roles and contacts.
+    # weeks of the window, the client-day copies (where kept) for its days outside them:
+    # a few rows per client whatever its roles and contacts.
     by_client_copies = (
         grouping.kind == "client" and filters.role_id is None and filters.contact_id is None
     )
@@ -644,16 +644,16 @@ def _whole_weeks(start: date, end: date, today: date) -> tuple[date, date] | Non
 
 def _client_copy_rows(scoped, model, weeks, start, end, today, sums, values, overdue, where):
     """The sums by client of `model`'s client-week copy over the whole `weeks` (if any)
-    and of its client-day copy over the window's other days, as one query (SQL and
-    parameters)."""
+    and of its client-day copy (or, without one, its detailed rows) over the window's
+    other days, as one query (SQL and parameters)."""
     columns = list(dict.fromkeys([*sums.values(), *(["open"] if overdue else [])]))
     days = Q(day__gte=start, day__lt=end)
     if weeks is not None:
         first, last = weeks
         days = Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)
-    daily = scoped(model.CLIENT_DAYS.objects.filter(where, days), has_contact=False).values_list(
-        "client_id", "day", *values, *columns
-    )
+    daily = scoped(
+        (model.CLIENT_DAYS or model).objects.filter(where, days), has_contact=False
+    ).values_list("client_id", "day", *values, *columns)
     parts = [daily.order_by().query.sql_with_params()]
     if weeks is not None:
         weekly = scoped(

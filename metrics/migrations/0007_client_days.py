@@ -1,8 +1,8 @@
-"""Each detailed rollup gets a copy per client and day (Rollup.CLIENT_DAYS): the client
-scorecards read the days of a window outside its whole weeks from them, a few rows per
-client, rather than every role's and contact's row of those days. The copies are filled
-from the detailed rows already there, and the rollups' write function (metrics.rollups.
-write_function_sql) now adds to them too."""
+"""The clock, submission and role rollups get a copy per client and day
+(Rollup.CLIENT_DAYS): the client scorecards read the days of a window outside its whole
+weeks from them, a few rows per client, rather than every role's row of those days. The
+copies are filled from the detailed rows already there, and the rollups' write function
+(metrics.rollups.write_function_sql) now adds to them too."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -10,7 +10,7 @@ from django.db import migrations, models
 from lib.row_level_security import EnableRowLevelSecurity
 from lib.tenancy import ORGANIZATION_SETTING
 
-# Each detailed rollup summed into its copy per client and day: (copy, detailed, extra
+# Each of those rollups summed into its copy per client and day: (copy, detailed, extra
 # key columns, counters), the sums `rebuild_metrics` writes.
 CLIENT_DAYS = [
     (
@@ -18,12 +18,6 @@ CLIENT_DAYS = [
         "metrics_clockrollup",
         [],
         ["open", "on_time", "late", "missed", "cancelled", "late_seconds", "late_credit"],
-    ),
-    (
-        "metrics_feedbackclientdays",
-        "metrics_feedbackrollup",
-        [],
-        ["answered", "business_seconds", "calendar_seconds"],
     ),
     (
         "metrics_submissionclientdays",
@@ -61,7 +55,6 @@ CLIENT_DAYS = [
             "intake_to_submit_seconds",
         ],
     ),
-    ("metrics_durationclientdays", "metrics_durationrollup", ["measure", "bucket"], ["n"]),
 ]
 
 
@@ -120,12 +113,6 @@ BEGIN
         FROM jsonb_to_recordset(changes -> 'metrics_clocktotals') AS r (day date, open integer, on_time integer, late integer, missed integer, cancelled integer, late_seconds bigint, late_credit bigint)
         ON CONFLICT ON CONSTRAINT metrics_clock_totals_grain DO UPDATE SET open = t.open + EXCLUDED.open, on_time = t.on_time + EXCLUDED.on_time, late = t.late + EXCLUDED.late, missed = t.missed + EXCLUDED.missed, cancelled = t.cancelled + EXCLUDED.cancelled, late_seconds = t.late_seconds + EXCLUDED.late_seconds, late_credit = t.late_credit + EXCLUDED.late_credit, updated_at = EXCLUDED.updated_at;
     END IF;
-    IF changes ? 'metrics_durationclientdays' THEN
-        INSERT INTO metrics_durationclientdays AS t (organization_id, client_id, day, measure, bucket, n, created_at, updated_at)
-        SELECT organization, r.client_id, r.day, r.measure, r.bucket, r.n, now(), now()
-        FROM jsonb_to_recordset(changes -> 'metrics_durationclientdays') AS r (client_id bigint, day date, measure varchar(12), bucket smallint, n integer)
-        ON CONFLICT ON CONSTRAINT metrics_duration_client_days_grain DO UPDATE SET n = t.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at;
-    END IF;
     IF changes ? 'metrics_durationclientweeks' THEN
         INSERT INTO metrics_durationclientweeks AS t (organization_id, client_id, week, measure, bucket, n, created_at, updated_at)
         SELECT organization, r.client_id, r.week, r.measure, r.bucket, r.n, now(), now()
@@ -143,12 +130,6 @@ BEGIN
         SELECT organization, r.day, r.measure, r.bucket, r.n, now(), now()
         FROM jsonb_to_recordset(changes -> 'metrics_durationtotals') AS r (day date, measure varchar(12), bucket smallint, n integer)
         ON CONFLICT ON CONSTRAINT metrics_duration_totals_grain DO UPDATE SET n = t.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at;
-    END IF;
-    IF changes ? 'metrics_feedbackclientdays' THEN
-        INSERT INTO metrics_feedbackclientdays AS t (organization_id, client_id, day, answered, business_seconds, calendar_seconds, created_at, updated_at)
-        SELECT organization, r.client_id, r.day, r.answered, r.business_seconds, r.calendar_seconds, now(), now()
-        FROM jsonb_to_recordset(changes -> 'metrics_feedbackclientdays') AS r (client_id bigint, day date, answered integer, business_seconds bigint, calendar_seconds bigint)
-        ON CONFLICT ON CONSTRAINT metrics_feedback_client_days_grain DO UPDATE SET answered = t.answered + EXCLUDED.answered, business_seconds = t.business_seconds + EXCLUDED.business_seconds, calendar_seconds = t.calendar_seconds + EXCLUDED.calendar_seconds, updated_at = EXCLUDED.updated_at;
     END IF;
     IF changes ? 'metrics_feedbackclientweeks' THEN
         INSERT INTO metrics_feedbackclientweeks AS t (organization_id, client_id, week, answered, business_seconds, calendar_seconds, created_at, updated_at)
@@ -377,109 +358,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name="DurationClientDays",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("day", models.DateField()),
-                (
-                    "measure",
-                    models.CharField(
-                        choices=[
-                            ("lateness", "Lateness of late answers, business hours"),
-                            ("feedback_bh", "Time to first feedback, business hours"),
-                            ("feedback_h", "Time to first feedback, calendar hours"),
-                            ("hire_days", "Time to hire, days"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                ("bucket", models.SmallIntegerField()),
-                ("n", models.IntegerField(default=0)),
-                (
-                    "client",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="recruiting.client",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="accounts.organization",
-                    ),
-                ),
-            ],
-            options={
-                "indexes": [
-                    models.Index(fields=["organization", "day"], name="metrics_duration_days_idx")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("organization", "client", "day", "measure", "bucket"),
-                        name="metrics_duration_client_days_grain",
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="FeedbackClientDays",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("answered", models.IntegerField(default=0)),
-                ("business_seconds", models.BigIntegerField(default=0)),
-                ("calendar_seconds", models.BigIntegerField(default=0)),
-                ("day", models.DateField()),
-                (
-                    "client",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="recruiting.client",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="accounts.organization",
-                    ),
-                ),
-            ],
-            options={
-                "indexes": [
-                    models.Index(fields=["organization", "day"], name="metrics_feedback_days_idx")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("organization", "client", "day"),
-                        name="metrics_feedback_client_days_grain",
-                    )
-                ],
-            },
-        ),
-        migrations.CreateModel(
             name="RoleClientDays",
             fields=[
                 (
@@ -588,8 +466,6 @@ class Migration(migrations.Migration):
             },
         ),
         EnableRowLevelSecurity("clockclientdays"),
-        EnableRowLevelSecurity("durationclientdays"),
-        EnableRowLevelSecurity("feedbackclientdays"),
         EnableRowLevelSecurity("roleclientdays"),
         EnableRowLevelSecurity("submissionclientdays"),
         migrations.RunPython(fill_client_days, migrations.RunPython.noop),

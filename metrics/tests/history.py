@@ -22,11 +22,9 @@ from metrics.models import (
     ClockRollup,
     ClockTotals,
     DelayLoss,
-    DurationClientDays,
     DurationClientWeeks,
     DurationRollup,
     DurationTotals,
-    FeedbackClientDays,
     FeedbackClientWeeks,
     FeedbackRollup,
     FeedbackTotals,
@@ -64,10 +62,8 @@ ROLLUPS = (
     RoleClientWeeks,
     DurationClientWeeks,
     ClockClientDays,
-    FeedbackClientDays,
     SubmissionClientDays,
     RoleClientDays,
-    DurationClientDays,
 )
 
 
