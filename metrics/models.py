@@ -14,6 +14,9 @@ Each detailed rollup has a copy of its counters per organization × day (`TOTALS
 without client, role or contact), kept by the same upserts and the same rebuild: an
 organization-wide read (a 28-day summary, a year of trends) sums a few hundred of
 those rows instead of tens of thousands of detailed ones (docs/metrics.md#the-grain).
+Likewise per client × week (`CLIENT_WEEKS`) and, for the rollups whose rows crowd
+around today, per client × day (`CLIENT_DAYS`): every client's figures over a window
+(the client scorecards) sum a few rows per client.
 """
 
 from django.db import models
@@ -35,6 +38,9 @@ class Rollup(TenantModel):
     # Its copy per organization × client × week (Monday, UTC), kept the same way: a
     # client's figures over a long window sum these for the window's whole weeks.
     CLIENT_WEEKS: "type[Rollup] | None" = None
+    # And per organization × client × day, for the days of a window outside its whole
+    # weeks: the clocks, submissions and role events (docs/metrics.md#the-grain).
+    CLIENT_DAYS: "type[Rollup] | None" = None
 
     class Meta:
         abstract = True
@@ -42,7 +48,9 @@ class Rollup(TenantModel):
     @classmethod
     def copies(cls) -> "list[type[Rollup]]":
         """The coarser tables every delta to this one is also added to."""
-        return [copy for copy in (cls.TOTALS, cls.CLIENT_WEEKS) if copy is not None]
+        return [
+            copy for copy in (cls.TOTALS, cls.CLIENT_WEEKS, cls.CLIENT_DAYS) if copy is not None
+        ]
 
 
 def _grain_constraint(name: str, *fields: str) -> models.UniqueConstraint:
@@ -63,6 +71,18 @@ def _client_index(name: str) -> models.Index:
 def _client_weeks_constraint(name: str, *fields: str) -> models.UniqueConstraint:
     # Also the index of the client reads: (organization, client, week) ranges.
     return models.UniqueConstraint(fields=["organization", "client", "week", *fields], name=name)
+
+
+def _client_days_constraint(name: str, *fields: str) -> models.UniqueConstraint:
+    # Also the index of the reads of a page of clients: (organization, client, day) ranges.
+    return models.UniqueConstraint(fields=["organization", "client", "day", *fields], name=name)
+
+
+def _days_index(name: str) -> models.Index:
+    # Every client's days of a window outside its whole weeks, to sort the clients by a
+    # figure: a few days of rows, where the grain's index would step through every
+    # client's whole history.
+    return models.Index(fields=["organization", "day"], name=name)
 
 
 def _client_foreign_key() -> models.ForeignKey:
@@ -122,6 +142,20 @@ class ClockClientWeeks(ClockCounters):
         constraints = [_client_weeks_constraint("metrics_clock_client_weeks_grain")]
 
 
+class ClockClientDays(ClockCounters):
+    """ClockRollup summed per organization × client × due day."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+
+    KEY = ("client_id", "day")
+    UNIQUE = "metrics_clock_client_days_grain"
+
+    class Meta:
+        constraints = [_client_days_constraint("metrics_clock_client_days_grain")]
+        indexes = [_days_index("metrics_clock_days_idx")]
+
+
 class ClockRollup(ClockCounters):
     """Response clocks by the UTC day of their due time, per contact who owed them.
 
@@ -144,6 +178,7 @@ class ClockRollup(ClockCounters):
     UNIQUE = "metrics_clock_grain"
     TOTALS = ClockTotals
     CLIENT_WEEKS = ClockClientWeeks
+    CLIENT_DAYS = ClockClientDays
 
     class Meta:
         constraints = [
@@ -263,6 +298,20 @@ class SubmissionClientWeeks(SubmissionCounters):
         constraints = [_client_weeks_constraint("metrics_submission_client_weeks_grain")]
 
 
+class SubmissionClientDays(SubmissionCounters):
+    """SubmissionRollup summed per organization × client × day of the cohort."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+
+    KEY = ("client_id", "day")
+    UNIQUE = "metrics_submission_client_days_grain"
+
+    class Meta:
+        constraints = [_client_days_constraint("metrics_submission_client_days_grain")]
+        indexes = [_days_index("metrics_submission_days_idx")]
+
+
 class SubmissionRollup(SubmissionCounters):
     """Submissions by the UTC day they were made (a cohort): how many, and how many of
     them reached each later stage of the funnel or left it, whenever that happened."""
@@ -275,6 +324,7 @@ class SubmissionRollup(SubmissionCounters):
     UNIQUE = "metrics_submission_grain"
     TOTALS = SubmissionTotals
     CLIENT_WEEKS = SubmissionClientWeeks
+    CLIENT_DAYS = SubmissionClientDays
 
     class Meta:
         constraints = [_grain_constraint("metrics_submission_grain", "day", "client", "role")]
@@ -351,6 +401,20 @@ class RoleClientWeeks(RoleCounters):
         constraints = [_client_weeks_constraint("metrics_role_client_weeks_grain")]
 
 
+class RoleClientDays(RoleCounters):
+    """RoleRollup summed per organization × client × day."""
+
+    client = _client_foreign_key()
+    day = models.DateField()
+
+    KEY = ("client_id", "day")
+    UNIQUE = "metrics_role_client_days_grain"
+
+    class Meta:
+        constraints = [_client_days_constraint("metrics_role_client_days_grain")]
+        indexes = [_days_index("metrics_role_days_idx")]
+
+
 class RoleRollup(RoleCounters):
     """What happened on a role on a UTC day: hires (and how long they took), moves out
     of each open stage (and how long the submission had been in it), losses, check-ins
@@ -364,6 +428,7 @@ class RoleRollup(RoleCounters):
     UNIQUE = "metrics_role_grain"
     TOTALS = RoleTotals
     CLIENT_WEEKS = RoleClientWeeks
+    CLIENT_DAYS = RoleClientDays
 
     class Meta:
         constraints = [_grain_constraint("metrics_role_grain", "day", "client", "role")]

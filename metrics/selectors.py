@@ -511,16 +511,16 @@ def _sums(
         return queryset.filter(conditions[has_contact])
 
     # By client without a role or contact filter: the client-week copies for the whole
-    # weeks of the window, the detailed rows for its days outside them.
-    weeks = (
-        _whole_weeks(start, end, today)
-        if grouping.kind == "client" and filters.role_id is None and filters.contact_id is None
-        else None
+    # weeks of the window, the client-day copies (where kept) for its days outside them:
+    # a few rows per client whatever its roles and contacts.
+    by_client_copies = (
+        grouping.kind == "client" and filters.role_id is None and filters.contact_id is None
     )
+    weeks = _whole_weeks(start, end, today)
 
     def rows(model, has_contact: bool, sums: dict, *values, overdue=False, where=EVERY_ROW):
-        if weeks is not None:
-            return _client_week_rows(
+        if by_client_copies:
+            return _client_copy_rows(
                 scoped, model, weeks, start, end, today, sums, values, overdue, where
             )
         if organization_wide:
@@ -642,23 +642,25 @@ def _whole_weeks(start: date, end: date, today: date) -> tuple[date, date] | Non
     return (first, last) if first < last else None
 
 
-def _client_week_rows(scoped, model, weeks, start, end, today, sums, values, overdue, where):
-    """The sums by client of `model`'s client-week copy over the whole `weeks` and of
-    its detailed rows over the window's other days, as one query (SQL and parameters)."""
-    first, last = weeks
+def _client_copy_rows(scoped, model, weeks, start, end, today, sums, values, overdue, where):
+    """The sums by client of `model`'s client-week copy over the whole `weeks` (if any)
+    and of its client-day copy (or, without one, its detailed rows) over the window's
+    other days, as one query (SQL and parameters)."""
     columns = list(dict.fromkeys([*sums.values(), *(["open"] if overdue else [])]))
-    detailed = scoped(
-        model.objects.filter(
-            where, Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)
-        ),
-        has_contact=False,
+    days = Q(day__gte=start, day__lt=end)
+    if weeks is not None:
+        first, last = weeks
+        days = Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)
+    daily = scoped(
+        (model.CLIENT_DAYS or model).objects.filter(where, days), has_contact=False
     ).values_list("client_id", "day", *values, *columns)
-    weekly = scoped(
-        model.CLIENT_WEEKS.objects.filter(where, week__gte=first, week__lt=last),
-        has_contact=False,
-    ).values_list("client_id", "week", *values, *columns)
-    detailed_sql, detailed_params = detailed.order_by().query.sql_with_params()
-    weekly_sql, weekly_params = weekly.order_by().query.sql_with_params()
+    parts = [daily.order_by().query.sql_with_params()]
+    if weeks is not None:
+        weekly = scoped(
+            model.CLIENT_WEEKS.objects.filter(where, week__gte=first, week__lt=last),
+            has_contact=False,
+        ).values_list("client_id", "week", *values, *columns)
+        parts.append(weekly.order_by().query.sql_with_params())
     # A week's row stands for days all before today (`_whole_weeks`).
     selected = [f"u.{name}" for name in values] + [
         f"sum(u.{column}) AS {name}" for name, column in sums.items()
@@ -671,9 +673,10 @@ def _client_week_rows(scoped, model, weeks, start, end, today, sums, values, ove
     grouped = ", ".join(["u.client_id", *(f"u.{name}" for name in values)])
     sql = (
         f'SELECT u.client_id AS "group", {", ".join(selected)} '  # noqa: S608 - names from the models
-        f"FROM ({detailed_sql} UNION ALL {weekly_sql}) AS u ({aliases}) GROUP BY {grouped}"
+        f"FROM ({' UNION ALL '.join(part for part, _ in parts)}) AS u ({aliases}) "
+        f"GROUP BY {grouped}"
     )
-    return sql, [*params, *detailed_params, *weekly_params]
+    return sql, [*params, *(param for _, part_params in parts for param in part_params)]
 
 
 def _histograms(buckets) -> tuple[str, list]:
@@ -953,34 +956,31 @@ def _visible(queryset, membership: Membership, *, client_field: str = "client_id
 
 @dataclass(frozen=True)
 class ScorecardSort:
-    """A column the client scorecards sort by: its figure, whether a low value is the
-    worse one, and the reads (`_sums`) that figure needs."""
+    """A column the client scorecards sort by: its figure, worked out from a client's
+    sums by the same function as the scorecard's (None for the name, sorted in SQL),
+    whether a low value is the worse one, and the reads (`_sums`) that figure needs."""
 
-    figure: Callable[[ClientScorecard], Any]
+    figure: Callable[[Sums], Any] | None
     low_is_worse: bool
     reads: frozenset[str]
 
 
 CLOCK_SIDE = frozenset({"clock", "overdue"})
 SCORECARD_SORTS = {
-    "client": ScorecardSort(lambda card: card.name.casefold(), True, frozenset()),
-    "compliance": ScorecardSort(lambda card: card.client_side.sla.compliance_pct, True, CLOCK_SIDE),
+    "client": ScorecardSort(None, True, frozenset()),
+    "compliance": ScorecardSort(lambda sums: _sla(sums).compliance_pct, True, CLOCK_SIDE),
     "feedback": ScorecardSort(
-        lambda card: card.client_side.time_to_feedback.business_hours.median,
+        lambda sums: _feedback(sums).business_hours.median,
         False,
         frozenset({"feedback_histogram"}),
     ),
-    "overdue": ScorecardSort(lambda card: card.client_side.overdue_now, False, CLOCK_SIDE),
-    "responsiveness": ScorecardSort(
-        lambda card: card.client_side.responsiveness.score, True, CLOCK_SIDE
-    ),
+    "overdue": ScorecardSort(lambda sums: sums.overdue_now, False, CLOCK_SIDE),
+    "responsiveness": ScorecardSort(lambda sums: _responsiveness(sums).score, True, CLOCK_SIDE),
     "delivered": ScorecardSort(
-        lambda card: card.agency_side.delivery.delivered_pct,
-        True,
-        frozenset({"submission", "target"}),
+        lambda sums: _delivery(sums).delivered_pct, True, frozenset({"submission", "target"})
     ),
     "check_ins": ScorecardSort(
-        lambda card: card.agency_side.check_ins.on_cadence_pct, True, frozenset({"role", "target"})
+        lambda sums: _check_ins(sums).on_cadence_pct, True, frozenset({"role", "target"})
     ),
 }
 
@@ -1005,8 +1005,9 @@ def metrics_client_scorecards(
     of `SCORECARD_SORTS` (clients without the figure last, either way; then by name).
 
     By name, the page is picked in SQL. By a figure, that figure is first worked out
-    for every visible client, from only the reads it needs, to pick the page; then
-    every figure of the page's clients."""
+    for every visible client, from only the reads it needs (a few rows per client: the
+    client-week and client-day copies), to pick the page; then every figure of the
+    page's clients."""
     clients = _visible(Client.objects.all(), membership, client_field="pk")
     if filters.client_id is not None:
         clients = clients.filter(pk=filters.client_id)
@@ -1030,7 +1031,7 @@ def metrics_client_scorecards(
         partial_sums = window_sums(only=order.reads)
 
         def key(row):
-            value = order.figure(_client_scorecard(row, partial_sums.get(row[0], Sums())))
+            value = order.figure(partial_sums.get(row[0], Sums()))
             return (value is None) != descending, value if value is not None else 0
 
         # Stable: within equal figures, the clients stay in name order.

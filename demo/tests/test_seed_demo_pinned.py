@@ -94,7 +94,7 @@ PINNED_FACTS = {
 PINNED_DIGESTS = {
     "timeline": "63b6ce7936e079fa",  # with the consent records' entries
     "clocks": "b02902d0833dff4d",
-    "metrics": "82c143baa8e1e7e4",
+    "metrics": "4e172de25ea5d2ab",  # with the copies per client and day
 }
 
 

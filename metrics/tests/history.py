@@ -17,6 +17,7 @@ from intake.models import AgreementStatus
 from intake.services import agreement_acknowledge
 from lib.tenancy import organization_context
 from metrics.models import (
+    ClockClientDays,
     ClockClientWeeks,
     ClockRollup,
     ClockTotals,
@@ -27,9 +28,11 @@ from metrics.models import (
     FeedbackClientWeeks,
     FeedbackRollup,
     FeedbackTotals,
+    RoleClientDays,
     RoleClientWeeks,
     RoleRollup,
     RoleTotals,
+    SubmissionClientDays,
     SubmissionClientWeeks,
     SubmissionRollup,
     SubmissionTotals,
@@ -52,12 +55,15 @@ ROLLUPS = (
     SubmissionTotals,
     RoleTotals,
     DurationTotals,
-    # And their copies per client and week.
+    # And their copies per client and week, and per client and day.
     ClockClientWeeks,
     FeedbackClientWeeks,
     SubmissionClientWeeks,
     RoleClientWeeks,
     DurationClientWeeks,
+    ClockClientDays,
+    SubmissionClientDays,
+    RoleClientDays,
 )
 
 
@@ -174,7 +180,7 @@ def services_intake_agree(history: History, moment: datetime) -> None:
 
 def detail_summed_into_totals(state: dict) -> dict:
     """The detailed rollups of a `rollup_state` summed by the key of each of their
-    coarser copies (organization-wide totals, client weeks): what those must hold."""
+    coarser copies (organization-wide totals, client weeks, client days): what those must hold."""
     result = {}
     for model in ROLLUPS:
         for copy in model.copies():

@@ -7,13 +7,16 @@ from django.db import DatabaseError, connection, transaction
 
 from lib.tenancy import organization_context
 from metrics.models import (
+    ClockClientDays,
     ClockClientWeeks,
     ClockRollup,
     ClockTotals,
     DelayLoss,
+    RoleClientDays,
     RoleClientWeeks,
     RoleRollup,
     RoleTotals,
+    SubmissionClientDays,
     SubmissionClientWeeks,
     SubmissionRollup,
     SubmissionTotals,
@@ -38,6 +41,9 @@ TABLES = [
         ClockClientWeeks,
         SubmissionClientWeeks,
         RoleClientWeeks,
+        ClockClientDays,
+        SubmissionClientDays,
+        RoleClientDays,
         DelayLoss,
         TargetPeriod,
     )
