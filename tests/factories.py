@@ -140,6 +140,17 @@ class AgreementFactory(TenantFactory):
     expected_days_to_fill = 45
 
 
+def role_with_agreement(**role_fields) -> Role:
+    """A role (RoleFactory with `role_fields`) and an agreed agreement in force on it,
+    as an intake leaves it: what submissions, clocks and nudges need."""
+    role = RoleFactory(**role_fields)
+    agreement = AgreementFactory(organization=role.organization, role=role)
+    with organization_context(role.organization_id):
+        role.agreement = agreement
+        role.save(update_fields=["agreement"])
+    return role
+
+
 class ConsentRecordFactory(TenantFactory):
     """A consent record written directly; the candidate's current state is the caller's
     (CandidateFactory keeps the two in step; `consent_record` does in the product)."""

@@ -33,12 +33,11 @@ from recruiting.models import Candidate, Stage, Submission
 from recruiting.services.consent import consent_record, consent_record_from_link
 from tests.api.conftest import issue_key, key_client
 from tests.factories import (
-    AgreementFactory,
     CandidateFactory,
     ContactFactory,
     NotificationFactory,
-    RoleFactory,
     WebhookEndpointFactory,
+    role_with_agreement,
 )
 from tests.webhook_receiver import receiving
 
@@ -129,17 +128,13 @@ def history(organization, owner, recruiter, hiring_manager, hr, client_company):
         email="harriet@acme.test",
         user=hr.user,
     )
-    role = RoleFactory(
+    role = role_with_agreement(
         organization=organization,
         client=client_company,
         hiring_manager=hm_contact,
         hr_contact=hr_contact,
         owner=recruiter,
     )
-    agreement = AgreementFactory(organization=organization, role=role)
-    with organization_context(organization.id):
-        role.agreement = agreement
-        role.save(update_fields=["agreement"])
     api = key_client(issue_key(recruiter))
     with receiving([200], reply=f"received {NAME} <{EMAIL}>".encode()) as receiver:
         endpoint = WebhookEndpointFactory(
@@ -230,7 +225,7 @@ def history(organization, owner, recruiter, hiring_manager, hr, client_company):
             )
             agreement_comment(
                 actor=hiring_manager,
-                agreement=agreement,
+                agreement=role.agreement,
                 body=f"More people like {NAME}, please.",
             )
             checkin_log(

@@ -20,7 +20,7 @@ from engagements.models import (
 from lib.tenancy import organization_context
 from recruiting import services
 from recruiting.models import ConsentMethod, ConsentPurpose, Stage
-from tests.factories import AgreementFactory, RoleFactory, WebhookEndpointFactory
+from tests.factories import WebhookEndpointFactory, role_with_agreement
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -31,18 +31,13 @@ def _media(settings, tmp_path):
 
 
 def _role(organization, client_company, hm_contact, hr_contact, recruiter):
-    role = RoleFactory(
+    return role_with_agreement(
         organization=organization,
         client=client_company,
         hiring_manager=hm_contact,
         hr_contact=hr_contact,
         owner=recruiter,
     )
-    agreement = AgreementFactory(organization=organization, role=role)
-    with organization_context(organization.id):
-        role.agreement = agreement
-        role.save(update_fields=["agreement"])
-    return role
 
 
 def _nudge(submission, hiring_manager):
