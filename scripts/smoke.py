@@ -731,8 +731,9 @@ def run(folder: Path, *, bleed_requests: int) -> None:
             "Smoke Agency",
             "--owner-email",
             OWNER_EMAIL,
-            "--password",
-            password,
+            # One argument: a generated password may begin with "-", which argparse
+            # would otherwise take for an option.
+            f"--password={password}",
         )
         for process in processes:
             process.start(env)
